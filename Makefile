@@ -1,0 +1,43 @@
+# newsdesk — `make run` starts the site on SQLite, `make test` runs the whole suite.
+# Both create .venv and install everything they need on a fresh machine.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	# pip 23.2's resolver fails on some extras (lxml[html-clean]); upgrade first.
+	$(BIN)/pip install --quiet --upgrade pip
+	# The CPU build first, so nothing pulls a multi-GB CUDA build of torch.
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/newsdesk serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	NEWSDESK_HOME=$${NEWSDESK_HOME:-$$(mktemp -d)} $(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.extraction
+	$(BIN)/python -m benchmarks.duplicates
+	$(BIN)/python -m benchmarks.ingest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,118 @@
+"""Articles: one row per distinct article, with its pipeline stage (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from newsdesk.sources.models import Source
+
+
+class Stage(models.TextChoices):
+    """Where an article is in the pipeline; the database is the only source of truth."""
+
+    NEW = "new", "Waiting for its page"
+    FETCHED = "fetched", "Page fetched"
+    EXTRACTED = "extracted", "Text extracted"
+    DEDUPLICATED = "deduplicated", "Checked for duplicates"
+
+
+FINAL_STAGE = Stage.DEDUPLICATED
+STAGE_ORDER = [s.value for s in Stage]
+
+
+class DuplicateKind(models.TextChoices):
+    EXACT = "exact", "Identical text"
+    NEAR = "near", "Near-identical text"
+
+
+class Article(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
+    guid = models.CharField(max_length=2000)
+    url = models.CharField(max_length=2000, blank=True, help_text="Link to the original, tracking removed.")
+    canonical_url = models.CharField(max_length=2000, blank=True)
+
+    title = models.CharField(max_length=1000, blank=True)
+    author = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    discovered_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    lead_image_url = models.CharField(max_length=2000, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+
+    # What the feed said (kept for the fallback and for update detection).
+    feed_summary = models.TextField(blank=True)
+    feed_content = models.TextField(blank=True)
+    entry_hash = models.CharField(max_length=40, blank=True, help_text="Hash of the feed entry, to see updates.")
+
+    # Extraction result.
+    text = models.TextField(blank=True)
+    content_html = models.TextField(blank=True, help_text="Sanitized article body.")
+    description = models.TextField(blank=True)
+    quality = models.FloatField(default=0.0)
+    extraction_method = models.CharField(max_length=20, blank=True)
+    raw_page_key = models.CharField(max_length=80, blank=True, help_text="Compressed raw page in the raw store.")
+    page_error = models.TextField(blank=True, help_text="Why the page could not be used, in plain words.")
+
+    # Duplicates.
+    content_fingerprint = models.CharField(max_length=40, blank=True, db_index=True)
+    minhash = models.BinaryField(null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    duplicate_kind = models.CharField(max_length=10, choices=DuplicateKind.choices, blank=True)
+    duplicate_similarity = models.FloatField(null=True, blank=True)
+    dedup_seq = models.BigIntegerField(
+        null=True, blank=True, db_index=True, help_text="Order in which articles passed the (serialised) dedupe step."
+    )
+
+    # Pipeline state.
+    stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NEW, db_index=True)
+    error = models.TextField(blank=True, help_text="Why the last step failed, in plain words.")
+    attempts = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid"], name="article_unique_source_guid"),
+            # Two feeds carrying the same link give one article (the second becomes a Sighting).
+            models.UniqueConstraint(
+                fields=["canonical_url"],
+                condition=~models.Q(canonical_url=""),
+                name="article_unique_canonical_url",
+            ),
+        ]
+        indexes = [models.Index(fields=["stage", "retry_at"], name="article_stage_retry")]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def display_time(self):
+        return self.published_at or self.discovered_at
+
+    @property
+    def is_done(self) -> bool:
+        return self.stage == FINAL_STAGE
+
+
+class Sighting(models.Model):
+    """An entry of a source that maps to an article (a second feed carrying the same story)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sightings")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="sightings")
+    guid = models.CharField(max_length=2000)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid"], name="sighting_unique_source_guid"),
+        ]
+
+
+class PipelineLock(models.Model):
+    """A named row locked to serialise one pipeline step across processes and machines."""
+
+    name = models.CharField(max_length=50, primary_key=True)

@@ -1,0 +1,28 @@
+"""Background tasks for articles (Huey): advance one article, and the sweep that re-finds lost work."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from newsdesk import work
+
+
+@db_task(retries=0)
+def advance_article_task(article_id: int) -> None:
+    work.advance_one(article_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def sweep_pending_articles() -> None:
+    """Every minute: queue every article that is not finished, is due and no live worker holds.
+
+    This is what makes a killed worker lose nothing: its queued tasks may be gone, but the
+    articles' stages are in the database. A task queued twice is harmless (leases, idempotent steps).
+    """
+    stale = timezone.now() - timedelta(minutes=2)  # newer ones are still in the queue
+    for article_id in work.pending_articles().filter(updated_at__lt=stale).values_list("pk", flat=True)[:5000]:
+        advance_article_task(article_id)

@@ -1,0 +1,327 @@
+"""The `newsdesk` command: one entry point for operators and scripts (`newsdesk --help`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbose: bool = False) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+
+
+class _Bars:
+    """tqdm progress bars keyed by label, on stderr (quiet when --json or not a terminal)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bars: dict[str, Any] = {}
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self.bars.get(label)
+        if bar is None:
+            bar = self.bars[label] = tqdm(total=total, desc=label, unit="", file=sys.stderr, leave=True)
+        bar.total = max(total, done)
+        bar.n = done
+        bar.refresh()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+    def register(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def _ensure_admin() -> None:
+    """On first start, create an admin account and print its one-time password."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if User.objects.filter(is_superuser=True).exists():
+        return
+    password = secrets.token_urlsafe(12)
+    User.objects.create_superuser("admin", "", password)
+    print(
+        "\n  First start: created the admin account.\n"
+        f"  user: admin   password: {password}\n"
+        "  This password is shown once; change it at /admin/password_change/.\n",
+        flush=True,
+    )
+
+
+def _run_web(host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run("newsdesk.asgi:application", host=host, port=port, log_level="info", lifespan="off")
+
+
+@command("serve")
+def cmd_serve(args: argparse.Namespace) -> int:
+    _migrate()
+    _ensure_admin()
+    worker = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "worker"], env=os.environ.copy())
+    print(f"newsdesk: serving on http://{args.host}:{args.port}/ (worker pid {worker.pid})", flush=True)
+    try:
+        _run_web(args.host, args.port)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    return 0
+
+
+@command("web")
+def cmd_web(args: argparse.Namespace) -> int:
+    _migrate()
+    _run_web(args.host, args.port)
+    return 0
+
+
+@command("worker")
+def cmd_worker(args: argparse.Namespace) -> int:
+    from huey.contrib.djhuey import HUEY
+
+    import newsdesk.articles.tasks  # noqa: F401  (registers tasks)
+    import newsdesk.sources.tasks  # noqa: F401
+
+    _migrate()
+    consumer = HUEY.create_consumer(workers=args.threads, worker_type="thread", periodic=True, check_worker_health=True)
+    consumer.run()
+    return 0
+
+
+@command("add")
+def cmd_add(args: argparse.Namespace) -> int:
+    from newsdesk.sources.adding import AddError, add_url
+    from newsdesk.work import fetch_one_source
+
+    _migrate()
+    try:
+        added = add_url(args.url, category=args.category or "")
+    except AddError as exc:
+        print(f"newsdesk add: {exc}", file=sys.stderr)
+        return 2
+    what = {"feed": "feed", "discovered": "feed (found on the page)", "article": "single article"}[added.how]
+    state = "added" if added.created else "already there"
+    print(f"{state}: {what} #{added.source.pk} {added.source.url}")
+    if added.how != "article":
+        outcome = fetch_one_source(added.source.pk)
+        if outcome is not None:
+            print(f"  first fetch: {outcome.message}")
+    return 0
+
+
+@command("import-opml")
+def cmd_import_opml(args: argparse.Namespace) -> int:
+    from newsdesk.pipeline.opml import OpmlError
+    from newsdesk.sources.adding import import_opml
+
+    _migrate()
+    try:
+        created, existing = import_opml(Path(args.file).read_bytes())
+    except (OSError, OpmlError) as exc:
+        print(f"newsdesk import-opml: {exc}", file=sys.stderr)
+        return 2
+    print(f"{created} sources added, {existing} already there")
+    return 0
+
+
+@command("export-opml")
+def cmd_export_opml(args: argparse.Namespace) -> int:
+    from newsdesk.sources.adding import export_opml
+
+    text = export_opml()
+    if args.file:
+        Path(args.file).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+@command("import")
+def cmd_import(args: argparse.Namespace) -> int:
+    from newsdesk.sources.importing import ImportReport, import_path, iter_files
+    from newsdesk.work import run_until_idle
+
+    _migrate()
+    files = list(iter_files([Path(p) for p in args.paths]))
+    missing = [p for p in args.paths if not Path(p).exists()]
+    report = ImportReport(errors=[f"{p}: no such file or folder" for p in missing])
+    bars = _Bars(not args.json)
+    for i, path in enumerate(files, start=1):
+        import_path(path, report)
+        bars("importing files", i, len(files))
+    processed = 0 if args.no_process else run_until_idle(progress=bars)
+    bars.close()
+    summary = {
+        "files": report.files,
+        "new": report.new,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "sources_added": report.sources_added,
+        "processed": processed,
+        "errors": report.errors,
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(
+            f"{report.files} files: {report.new} new articles, {report.updated} updated, "
+            f"{report.unchanged} already there, {report.sources_added} sources added; {processed} processed"
+        )
+        for error in report.errors[:50]:
+            print(f"  error: {error}", file=sys.stderr)
+        if len(report.errors) > 50:
+            print(f"  … and {len(report.errors) - 50} more errors", file=sys.stderr)
+    return 1 if report.errors and not (report.new or report.updated or report.unchanged) else 0
+
+
+@command("refresh")
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from newsdesk.sources.models import Source
+    from newsdesk.work import due_sources, refresh_sources, wait_until_idle
+
+    _migrate()
+    if args.source:
+        ids = list(Source.objects.filter(pk__in=args.source).values_list("pk", flat=True))
+        if len(ids) != len(set(args.source)):
+            print("newsdesk refresh: no such source: " + ", ".join(map(str, set(args.source) - set(ids))), file=sys.stderr)
+            return 2
+    elif args.all:
+        ids = list(Source.objects.filter(active=True).exclude(kind=Source.Kind.IMPORT).values_list("pk", flat=True))
+    else:
+        ids = list(due_sources().values_list("pk", flat=True))
+    if not args.wait:
+        from newsdesk.sources.tasks import fetch_source_task
+
+        for pk in ids:
+            fetch_source_task(pk)
+        print(f"queued {len(ids)} sources for the worker")
+        return 0
+    bars = _Bars(True)
+    refresh_sources(ids, progress=bars)
+    processed = wait_until_idle(progress=bars)
+    bars.close()
+    failing = Source.objects.filter(pk__in=ids, consecutive_failures__gt=0).count()
+    print(f"refreshed {len(ids)} sources ({failing} failing); {processed} articles processed")
+    return 0
+
+
+@command("reextract")
+def cmd_reextract(args: argparse.Namespace) -> int:
+    from newsdesk.articles.models import Article, Stage
+    from newsdesk.work import run_until_idle
+
+    _migrate()
+    articles = Article.objects.exclude(stage=Stage.NEW)
+    if args.source:
+        articles = articles.filter(source_id=args.source)
+    count = articles.update(stage=Stage.FETCHED, duplicate_of=None, duplicate_kind="", duplicate_similarity=None)
+    bars = _Bars(True)
+    processed = run_until_idle(progress=bars)
+    bars.close()
+    print(f"re-extracted {count} articles ({processed} processed)")
+    return 0
+
+
+@command("status")
+def cmd_status(args: argparse.Namespace) -> int:
+    from newsdesk.status import collect_status, format_status
+
+    _migrate()
+    status = collect_status()
+    print(json.dumps(status, indent=2, default=str) if args.json else format_status(status))
+    return 0
+
+
+@command("manage")
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["newsdesk manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="A self-hosted news platform. Data lives under NEWSDESK_HOME (default ./var).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text)
+
+    for name, text in (
+        ("serve", "Run the web app, the worker and the scheduler together (the embedded mode)."),
+        ("web", "Run only the web app (scale-out mode: run several behind a load balancer)."),
+    ):
+        p = add(name, text)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+    p = add("worker", "Run a background worker: fetches, pipeline steps, periodic tasks.")
+    p.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+    p = add("add", "Add a feed URL, or a page URL whose feed is found by autodiscovery.")
+    p.add_argument("url")
+    p.add_argument("--category", help="category, nested with ' / ' (e.g. 'News / World')")
+    p = add("import-opml", "Add every feed listed in an OPML file.")
+    p.add_argument("file")
+    p = add("export-opml", "Write the feed list as OPML (to FILE, or standard output).")
+    p.add_argument("file", nargs="?")
+    p = add("import", "Ingest local feed files, HTML pages, WARC files or JSON Lines of articles, with no network.")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--no-process", action="store_true", help="only store; leave processing to the worker")
+    p = add("refresh", "Fetch sources now (default: those due); with --wait, also run the pipeline until idle.")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--source", type=int, action="append", metavar="ID", help="this source (repeatable)")
+    group.add_argument("--all", action="store_true", help="every active source")
+    p.add_argument("--wait", action="store_true", help="do the work now and wait until it is done")
+    p = add("reextract", "Extract articles again from their stored pages (after an extractor upgrade).")
+    p.add_argument("--source", type=int, metavar="ID")
+    p = add("status", "Counts per pipeline stage and the health of every source.")
+    p.add_argument("--json", action="store_true")
+    p = add("manage", "Run a Django management command (e.g. `newsdesk manage createsuperuser`).")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup_django()
+    return COMMANDS[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

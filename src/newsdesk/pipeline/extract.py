@@ -1,0 +1,631 @@
+"""Article page → clean article text, safe HTML, metadata and a quality score.
+
+trafilatura is the primary extractor and readability-lxml the second opinion. They fail on different
+pages, so neither is trusted blindly; the page is parsed once and both read copies of that tree:
+
+* When readability's text lies almost wholly inside trafilatura's, the two agree on the article, and
+  trafilatura's blocks *before the first and after the last block readability also found* are
+  template (headline and standfirst repeated, newsletter boxes, "about us", related links). Blocks
+  between agreed ones stay: embedded tweets and quotes that readability drops are part of the story.
+* When trafilatura's text lies inside readability's and readability's is much longer, mostly in
+  prose paragraphs, trafilatura stopped early (it cuts some long stories short): readability wins.
+
+trafilatura runs in its fast mode: its slow mode only adds its own internal fallbacks, which the second
+opinion above replaces (measured: better F1 and faster, see ``benchmarks/extraction.py``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import charset_normalizer
+import lxml.etree
+import lxml.html
+import trafilatura
+from lxml.html import HtmlElement
+from readability import Document as _ReadabilityDocument
+from trafilatura.htmlprocessing import convert_to_html
+from trafilatura.xml import xmltotxt
+
+from newsdesk.pipeline.language import detect_language
+from newsdesk.pipeline.sanitize import clean_article_html, clean_text, element_text, html_to_text
+
+log = logging.getLogger(__name__)
+
+MIN_TEXT_CHARS = 100
+"""Less article text than this is not an article (a stub, an error page, a paywall teaser)."""
+MAX_PAGE_CHARS = 15 * 1024 * 1024
+"""Pages beyond the fetcher's body cap are refused rather than parsed."""
+
+# Combination thresholds (see the module docstring). Support is the share of a block's 3-word shingles
+# found in the other extractor's text; coverage is the share of an extraction's words in supported blocks.
+_SUPPORTED = 0.5
+_CONTAINED = 0.9
+_TRAF_INSIDE_READ = 0.8
+_READ_LONGER = 1.5
+_PROSE_SHARE = 0.6
+_PROSE_MIN_WORDS = 10
+
+_WORD_RE = re.compile(r"\w+")
+_SENTENCE_END_RE = re.compile(r"[.!?…。！？;:\"”’'»)\]]\s*$")
+_BOILERPLATE_RE = re.compile(
+    r"\b(subscribe|sign up|newsletter|cookies?|all rights reserved|advertisement|related (articles|stories)"
+    r"|share (this|on)|follow us|read more|click here|comments?)\b",
+    re.IGNORECASE,
+)
+_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x00\x00")
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
+_DATE_META_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "publishdate",
+    "pubdate",
+    "publish-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dc.date",
+    "date",
+)
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """What a page says as an article. ``html`` is already sanitised; ``text`` has blank-line paragraphs."""
+
+    title: str
+    author: str
+    published: datetime | None
+    text: str
+    html: str
+    lead_image_url: str
+    canonical_url: str
+    language: str
+    description: str
+    site_name: str
+    quality: float
+    method: str
+
+
+class ExtractionError(Exception):
+    """The input is not an article page: empty, not HTML, or too little text to be an article."""
+
+
+@dataclass(frozen=True)
+class _Block:
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class _Body:
+    blocks: tuple[_Block, ...]
+    method: str
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(b.text for b in self.blocks if b.text)
+
+    @property
+    def html(self) -> str:
+        return "\n".join(b.html for b in self.blocks)
+
+
+@dataclass(frozen=True)
+class _Metadata:
+    title: str = ""
+    author: str = ""
+    published: datetime | None = None
+    lead_image_url: str = ""
+    canonical_url: str = ""
+    description: str = ""
+    site_name: str = ""
+
+
+# ---------------------------------------------------------------------------------------------------
+# public entry point
+
+
+def extract_article(
+    html: str | bytes, url: str, *, feed_html: str = "", feed_title: str = ""
+) -> ExtractedArticle:
+    """Extract the article from a fetched page.
+
+    ``feed_html`` is the feed entry's own content: it is used instead of the page when the page yields
+    nothing or clearly less (a stub, a teaser, a consent wall). Raises ExtractionError when neither
+    gives an article.
+    """
+    page_error: ExtractionError | None = None
+    article: ExtractedArticle | None = None
+    metadata = _Metadata()
+    try:
+        tree = _parse(_decode(html))
+        metadata = _metadata(tree, url)
+        article = _extract_from_tree(tree, url, metadata, feed_title)
+    except ExtractionError as exc:
+        page_error = exc
+    if feed_html:
+        feed_article = _from_feed(feed_html, url, feed_title, metadata)
+        if feed_article is not None and _feed_is_better(article, feed_article):
+            return feed_article
+    if article is None:
+        raise page_error or ExtractionError("no article text found on the page")
+    return article
+
+
+# ---------------------------------------------------------------------------------------------------
+# input
+
+
+def _decode(html: str | bytes) -> str:
+    if isinstance(html, str):
+        text = html
+    elif isinstance(html, bytes | bytearray | memoryview):
+        raw = bytes(html)
+        if not raw.strip():
+            raise ExtractionError("the page is empty")
+        head = raw[:1024].lstrip()
+        if head.startswith(_BINARY_MAGIC) or b"\x00" in raw[:4096]:
+            raise ExtractionError("the page is binary data, not HTML")
+        text = _bytes_to_str(raw)
+    else:
+        raise ExtractionError(f"the page must be str or bytes, not {type(html).__name__}")
+    if len(text) > MAX_PAGE_CHARS:
+        raise ExtractionError("the page is too large to be an article")
+    if not text.strip():
+        raise ExtractionError("the page is empty")
+    if "\x00" in text[:4096]:
+        raise ExtractionError("the page is binary data, not HTML")
+    if "<" not in text:
+        raise ExtractionError("the page is not HTML (no markup)")
+    return text
+
+
+def _bytes_to_str(raw: bytes) -> str:
+    # Declared charset first (pages mostly tell the truth), then UTF-8, then detection.
+    match = _META_CHARSET_RE.search(raw[:4096])
+    if match:
+        try:
+            return raw.decode(match.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError, ValueError):
+            pass
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(raw[:200_000]).best()
+    if best is not None and best.encoding:
+        return raw.decode(best.encoding, errors="replace")
+    return raw.decode("utf-8", errors="replace")
+
+
+def _parse(text: str) -> HtmlElement:
+    # lxml refuses str with an encoding declaration; the XML prolog is meaningless once decoded.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    try:
+        tree = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError) as exc:
+        raise ExtractionError(f"the page could not be parsed as HTML ({exc})") from exc
+    if tree is None or not isinstance(tree, HtmlElement):
+        raise ExtractionError("the page could not be parsed as HTML")
+    return tree
+
+
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# extraction
+
+
+def _extract_from_tree(tree: HtmlElement, url: str, meta: _Metadata, feed_title: str) -> ExtractedArticle:
+    traf, traf_meta = _run_trafilatura(tree, url)
+    read_html = _run_readability(tree)
+    read_body = _readability_body(read_html)
+    body, agreement = _combine(traf, read_body)
+    text = body.text
+    if len(text) < MIN_TEXT_CHARS:
+        raise ExtractionError("the page has too little article text")
+    clean_html = clean_article_html(body.html, meta.canonical_url or url)
+    meta = _merge_metadata(meta, traf_meta, url)
+    title = meta.title or clean_text(feed_title)
+    return ExtractedArticle(
+        title=title,
+        author=meta.author,
+        published=meta.published,
+        text=text,
+        html=clean_html,
+        lead_image_url=meta.lead_image_url,
+        canonical_url=meta.canonical_url or url,
+        language=detect_language(text),
+        description=meta.description,
+        site_name=meta.site_name,
+        quality=_quality(text, clean_html, agreement),
+        method=body.method,
+    )
+
+
+def _run_trafilatura(tree: HtmlElement, url: str) -> tuple[_Body, Any]:
+    try:
+        # trafilatura copies a tree it is handed, so ours stays intact for readability.
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url or None,
+            fast=True,
+            include_comments=False,
+            include_images=True,
+            include_links=True,
+            include_formatting=True,
+            with_metadata=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, lxml.etree.LxmlError) as exc:
+        # trafilatura raises these on odd trees; the page simply yields no opinion from it
+        log.debug("trafilatura failed on %s: %s", url, exc)
+        return _Body((), "trafilatura"), None
+    if document is None or getattr(document, "body", None) is None:
+        return _Body((), "trafilatura"), document
+    blocks: list[_Block] = []
+    texts = [xmltotxt(child, False).strip() for child in document.body]
+    html_root = convert_to_html(document.body)
+    body_el = html_root.find("body")
+    children = list(body_el) if body_el is not None else []
+    for child, text in zip(children, texts, strict=False):
+        child.tail = None
+        blocks.append(_Block(clean_text(text), lxml.html.tostring(child, encoding="unicode")))
+    return _Body(tuple(blocks), "trafilatura"), document
+
+
+class _ParsedReadability(_ReadabilityDocument):  # type: ignore[misc]
+    """readability's Document reading a copy of our parsed tree.
+
+    readability 0.9 re-parses the page and runs lxml's Cleaner over it, which rewrites every link to
+    strip ``javascript:`` URLs — half its time. Our output goes through nh3 anyway, so a cheap strip of
+    scripts and styles does the same job here. (Overrides readability's ``_parse``; version pinned.)
+    """
+
+    def __init__(self, tree: HtmlElement) -> None:
+        super().__init__("")
+        self._tree = tree
+
+    def _parse(self, input: Any) -> HtmlElement:
+        doc = copy.deepcopy(self._tree)
+        for elem in doc.xpath("//body//*[@hidden]"):
+            elem.drop_tree()
+        for elem in doc.xpath("//body//*[@style]"):
+            if _DISPLAY_NONE_RE.search(elem.get("style", "")):
+                elem.drop_tree()
+        lxml.etree.strip_elements(doc, "script", "style", "link", lxml.etree.Comment, with_tail=False)
+        return doc
+
+
+_DISPLAY_NONE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _run_readability(tree: HtmlElement) -> str:
+    try:
+        return str(_ParsedReadability(tree).summary(html_partial=True))
+    except Exception as exc:
+        # A second opinion that cannot be formed is no opinion; never the caller's problem.
+        log.debug("readability failed: %s", exc)
+        return ""
+
+
+def _readability_body(summary_html: str) -> _Body:
+    if not summary_html.strip():
+        return _Body((), "readability")
+    try:
+        root = lxml.html.fragment_fromstring(summary_html, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return _Body((), "readability")
+    # Readability's summary is one nested tree; for comparison its paragraphs are enough, and if it
+    # wins the whole summary is the HTML.
+    paragraphs = [p for p in element_text(root).split("\n\n") if p]
+    blocks = [_Block(p, "") for p in paragraphs]
+    if blocks:
+        blocks[0] = _Block(blocks[0].text, summary_html)
+    return _Body(tuple(blocks), "readability")
+
+
+# ---------------------------------------------------------------------------------------------------
+# combining the two opinions
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD_RE.findall(text.lower())
+
+
+def _shingles(tokens: list[str], n: int = 3) -> set[tuple[str, ...]]:
+    if len(tokens) < n:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def _support(tokens: list[str], other: set[tuple[str, ...]]) -> float:
+    own = _shingles(tokens)
+    return sum(1 for s in own if s in other) / len(own) if own else 0.0
+
+
+def _is_prose(text: str, n_words: int) -> bool:
+    return n_words >= _PROSE_MIN_WORDS and _SENTENCE_END_RE.search(text) is not None
+
+
+def _combine(traf: _Body, read: _Body) -> tuple[_Body, float]:
+    """The better body and how far the two extractors agree on it (0..1)."""
+    t_tokens = [_tokens(b.text) for b in traf.blocks]
+    r_tokens = [_tokens(b.text) for b in read.blocks]
+    t_words, r_words = sum(map(len, t_tokens)), sum(map(len, r_tokens))
+    if not t_words or not r_words:
+        return (traf if t_words else read), 0.0
+    t_sh = _shingles([w for ts in t_tokens for w in ts])
+    r_sh = _shingles([w for ts in r_tokens for w in ts])
+    t_supported = [_support(ts, r_sh) >= _SUPPORTED for ts in t_tokens]
+    r_supported = [_support(ts, t_sh) >= _SUPPORTED for ts in r_tokens]
+    t_cover = sum(len(ts) for ts, ok in zip(t_tokens, t_supported, strict=True) if ok) / t_words
+    r_cover = sum(len(ts) for ts, ok in zip(r_tokens, r_supported, strict=True) if ok) / r_words
+
+    if t_cover >= _TRAF_INSIDE_READ and r_words >= _READ_LONGER * t_words:
+        extra = [(b.text, len(ts)) for b, ts, ok in zip(read.blocks, r_tokens, r_supported, strict=True) if not ok]
+        extra_words = sum(n for _, n in extra)
+        prose_words = sum(n for text, n in extra if _is_prose(text, n))
+        if extra_words and prose_words / extra_words >= _PROSE_SHARE:
+            return read, t_words / r_words
+
+    if r_cover >= _CONTAINED:
+        agreed = [i for i, ok in enumerate(t_supported) if ok]
+        if agreed and (agreed[0] > 0 or agreed[-1] < len(traf.blocks) - 1):
+            kept = traf.blocks[agreed[0] : agreed[-1] + 1]
+            kept_words = sum(map(len, t_tokens[agreed[0] : agreed[-1] + 1]))
+            return _Body(kept, "combined"), min(1.0, r_words / max(kept_words, 1))
+        return traf, min(1.0, r_words / t_words)
+    return traf, (t_cover * t_words + r_cover * r_words) / (t_words + r_words)
+
+
+# ---------------------------------------------------------------------------------------------------
+# quality
+
+
+def _quality(text: str, html: str, agreement: float) -> float:
+    """0..1: how much we trust this is the full article body."""
+    words = len(_WORD_RE.findall(text))
+    length = min(1.0, words / 250)
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    prose = sum(len(_WORD_RE.findall(p)) for p in paragraphs if _is_prose(p, len(_WORD_RE.findall(p))))
+    structure = prose / words if words else 0.0
+    boiler = sum(1 for p in paragraphs if len(p) < 120 and _BOILERPLATE_RE.search(p))
+    boilerplate = boiler / len(paragraphs) if paragraphs else 1.0
+    link_density = _link_density(html, len(text))
+    score = (
+        0.30 * length
+        + 0.30 * agreement
+        + 0.20 * structure
+        + 0.10 * (1.0 - min(1.0, 2 * link_density))
+        + 0.10 * (1.0 - boilerplate)
+    )
+    return round(max(0.0, min(1.0, score)), 3)
+
+
+_ANCHOR_TEXT_RE = re.compile(r"<a\b[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def _link_density(html: str, text_chars: int) -> float:
+    if not text_chars:
+        return 1.0
+    anchor_chars = sum(len(clean_text(_TAG_RE.sub("", m))) for m in _ANCHOR_TEXT_RE.findall(html))
+    return min(1.0, anchor_chars / text_chars)
+
+
+# ---------------------------------------------------------------------------------------------------
+# feed fallback
+
+
+def _from_feed(feed_html: str, url: str, feed_title: str, meta: _Metadata) -> ExtractedArticle | None:
+    if not isinstance(feed_html, str) or not feed_html.strip():
+        return None
+    base = meta.canonical_url or url
+    html = clean_article_html(feed_html, base)
+    text = html_to_text(html)
+    if len(text) < MIN_TEXT_CHARS:
+        return None
+    return ExtractedArticle(
+        title=meta.title or clean_text(feed_title),
+        author=meta.author,
+        published=meta.published,
+        text=text,
+        html=html,
+        lead_image_url=meta.lead_image_url,
+        canonical_url=meta.canonical_url or url,
+        language=detect_language(text),
+        description=meta.description,
+        site_name=meta.site_name,
+        quality=_quality(text, html, 0.5),
+        method="feed",
+    )
+
+
+def _feed_is_better(page: ExtractedArticle | None, feed: ExtractedArticle) -> bool:
+    if page is None:
+        return True
+    page_words, feed_words = len(_WORD_RE.findall(page.text)), len(_WORD_RE.findall(feed.text))
+    # A page that says much less than the feed entry itself is a teaser, consent wall or stub.
+    if page_words < 0.6 * feed_words:
+        return True
+    return page.quality < 0.35 and feed.quality > page.quality
+
+
+# ---------------------------------------------------------------------------------------------------
+# metadata
+
+
+def _metadata(tree: HtmlElement, url: str) -> _Metadata:
+    """Metadata the page states outright (JSON-LD, OpenGraph, link rel) — trafilatura's fill the gaps."""
+    ld = list(_json_ld_articles(tree))
+    metas = _meta_map(tree)
+    canonical = ""
+    for href in tree.xpath("//head/link[@rel='canonical']/@href"):
+        canonical = _http_url(str(href), url)
+        if canonical:
+            break
+    canonical = canonical or _http_url(metas.get("og:url", ""), url)
+    published = None
+    for obj in ld:
+        published = _parse_datetime(_first_str(obj.get("datePublished")))
+        if published:
+            break
+    if published is None:
+        for key in _DATE_META_KEYS:
+            published = _parse_datetime(metas.get(key, ""))
+            if published:
+                break
+    if published is None:
+        for value in tree.xpath("//*[@itemprop='datePublished']/@content|//*[@itemprop='datePublished']/@datetime"):
+            published = _parse_datetime(str(value))
+            if published:
+                break
+    author = ""
+    for obj in ld:
+        author = _ld_names(obj.get("author"))
+        if author:
+            break
+    image = ""
+    for candidate in (metas.get("og:image", ""), metas.get("twitter:image", ""), *(_ld_image(o) for o in ld)):
+        image = _http_url(candidate, url)
+        if image:
+            break
+    title = metas.get("og:title", "") or next((_first_str(o.get("headline")) for o in ld if o.get("headline")), "")
+    return _Metadata(
+        title=clean_text(title),
+        author=author,
+        published=published,
+        lead_image_url=image,
+        canonical_url=canonical,
+        description=clean_text(metas.get("og:description", "") or metas.get("description", "")),
+        site_name=clean_text(metas.get("og:site_name", "")),
+    )
+
+
+def _merge_metadata(own: _Metadata, traf: Any, url: str) -> _Metadata:
+    if traf is None:
+        return own
+    published = own.published or _parse_datetime(str(getattr(traf, "date", "") or ""))
+    return _Metadata(
+        title=clean_text(str(getattr(traf, "title", "") or "")) or own.title,
+        author=own.author or _clean_author(str(getattr(traf, "author", "") or "")),
+        published=published,
+        lead_image_url=own.lead_image_url or _http_url(str(getattr(traf, "image", "") or ""), url),
+        canonical_url=own.canonical_url or _http_url(str(getattr(traf, "url", "") or ""), url),
+        description=own.description or clean_text(str(getattr(traf, "description", "") or "")),
+        site_name=own.site_name or clean_text(str(getattr(traf, "sitename", "") or "")),
+    )
+
+
+def _clean_author(author: str) -> str:
+    names = [clean_text(a) for a in author.split(";")]
+    return ", ".join(n for n in names if n)
+
+
+def _meta_map(tree: HtmlElement) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for el in tree.xpath("//meta[@content]"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        if key and key not in out:
+            out[key] = str(el.get("content") or "").strip()
+    return out
+
+
+_ARTICLE_TYPES = re.compile(r"Article|Posting|Report|BlogPosting", re.IGNORECASE)
+
+
+def _json_ld_articles(tree: HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        raw = script.text or ""
+        if not raw.strip() or len(raw) > 1_000_000:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        yield from (obj for obj in _walk_ld(data, 0) if _ARTICLE_TYPES.search(str(obj.get("@type", ""))))
+
+
+def _walk_ld(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk_ld(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        graph = data.get("@graph")
+        if graph is not None:
+            yield from _walk_ld(graph, depth + 1)
+
+
+def _first_str(value: Any) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _ld_names(value: Any) -> str:
+    items: Iterable[Any] = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and clean_text(name) and not name.strip().startswith("http"):
+            names.append(clean_text(name))
+    return ", ".join(dict.fromkeys(names))
+
+
+def _ld_image(obj: dict[str, Any]) -> str:
+    image = obj.get("image")
+    if isinstance(image, list):
+        image = image[0] if image else ""
+    if isinstance(image, dict):
+        image = image.get("url", "")
+    return image if isinstance(image, str) else ""
+
+
+def _http_url(candidate: str, base: str) -> str:
+    candidate = (candidate or "").strip()
+    if not candidate or len(candidate) > 2048:
+        return ""
+    try:
+        absolute = urljoin(base, candidate) if base else candidate
+        parts = urlsplit(absolute)
+    except ValueError:
+        return ""
+    return absolute if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def _parse_datetime(value: str) -> datetime | None:
+    """An aware UTC datetime from an ISO-8601-ish string; a bare date is taken as midnight UTC."""
+    value = (value or "").strip()
+    if not value or len(value) > 64:
+        return None
+    value = re.sub(r"Z$", "+00:00", value)
+    value = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", value)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = datetime.strptime(value[:10], "%Y-%m-%d")
+        except ValueError:
+            return None
+    if parsed.year < 1990 or parsed.year > 2100:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+__all__ = ["MIN_TEXT_CHARS", "ExtractedArticle", "ExtractionError", "extract_article"]

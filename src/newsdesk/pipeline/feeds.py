@@ -1,0 +1,424 @@
+"""RSS 0.9x/1.0/2.0, Atom and JSON Feed documents → plain entries.
+
+Every document is hostile: anything that is not a feed raises :class:`FeedError` with a message a
+person can read; a damaged feed that still yields entries is returned with a warning instead.
+RSS/RDF/Atom go through feedparser; JSON Feed through :mod:`newsdesk.pipeline.jsonfeed`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import html
+import io
+import re
+import xml.sax
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+__all__ = ["FeedEntry", "FeedError", "ParsedFeed", "looks_like_feed", "parse_feed"]
+
+
+class FeedError(Exception):
+    """The document is not a feed we can read; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    guid: str
+    url: str
+    title: str
+    author: str
+    summary_html: str
+    content_html: str
+    published: datetime | None
+    updated: datetime | None
+    image_url: str
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    kind: str
+    title: str
+    site_url: str
+    description: str
+    language: str
+    ttl_minutes: int | None
+    entries: tuple[FeedEntry, ...]
+    warnings: tuple[str, ...]
+
+
+# Dates further ahead than this are a publisher's clock or typo, not a real publication time.
+FUTURE_TOLERANCE = timedelta(days=2)
+# A gzip body without Content-Encoding is inflated up to this size (a zip bomb stops here).
+MAX_INFLATED_BYTES = 32 * 1024 * 1024
+_SNIFF_BYTES = 4096
+
+_JSON_TYPES = ("application/feed+json", "application/json")
+_FEED_MARKERS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf ", b"<channel")
+_HTML_START = re.compile(rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
+_TAG = re.compile(r"<!--.*?-->|<(?:script|style)\b.*?</(?:script|style)\s*>|</?[A-Za-z][^<>]*>", re.I | re.S)
+_SPACE = re.compile(r"\s+")
+_SY_PERIOD_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
+_MAX_TTL_MINUTES = 525600
+
+
+# ---------------------------------------------------------------- shared helpers (also used by jsonfeed)
+
+
+def plain_text(value: object) -> str:
+    """HTML or text → one line of plain text: tags dropped, entities decoded, whitespace collapsed."""
+    if not isinstance(value, str) or not value:
+        return ""
+    text = _TAG.sub(" ", value) if "<" in value else value
+    if "&" in text:
+        text = html.unescape(text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def absolute_url(link: object, base: str = "") -> str:
+    """Resolve ``link`` against ``base``; only absolute http(s) URLs survive (javascript:, data: → '')."""
+    if not isinstance(link, str):
+        return ""
+    link = link.strip()
+    if not link:
+        return ""
+    try:
+        resolved = urljoin(base, link) if base else link
+        parts = urlsplit(resolved)
+    except ValueError:  # e.g. an invalid IPv6 literal
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return ""
+    return resolved
+
+
+def sane_datetime(value: datetime | None, now: datetime | None = None) -> datetime | None:
+    """Make ``value`` UTC-aware and drop it when it lies implausibly far in the future."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        value = value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    if value > (now or datetime.now(UTC)) + FUTURE_TOLERANCE:
+        return None
+    return value
+
+
+def fallback_guid(*parts: str) -> str:
+    """A stable id for an entry that has neither id nor link."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
+    return f"sha256:{digest[:32]}"
+
+
+def is_json_feed(data: bytes, content_type: str | None = None) -> bool:
+    """Should the JSON Feed reader take this? Any document starting with ``{`` (or a JSON array
+    served as JSON): no XML feed starts that way, and the JSON reader explains what is wrong."""
+    head = _strip_bom(data[:_SNIFF_BYTES]).lstrip()
+    if head.startswith(b"{"):
+        return True  # nothing else we read starts with a brace; the JSON reader says if it is no feed
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    return media_type in _JSON_TYPES and head.startswith(b"[")
+
+
+# ---------------------------------------------------------------- public API
+
+
+def looks_like_feed(data: bytes, content_type: str | None = None) -> bool:
+    """Cheap sniff of the first bytes: is this plausibly an RSS/RDF/Atom/JSON feed (not an HTML page)?"""
+    if not data:
+        return False
+    if data[:2] == b"\x1f\x8b":
+        data = _inflate(data, limit=_SNIFF_BYTES) or b""
+    head = _ascii_head(data)
+    if head.startswith(b"{"):
+        media_type = (content_type or "").split(";")[0].strip().lower()
+        return b"jsonfeed.org/version" in head or (media_type in _JSON_TYPES and b'"items"' in head)
+    if _HTML_START.match(head):
+        return False
+    return any(marker in head for marker in _FEED_MARKERS)
+
+
+def parse_feed(data: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
+    """Parse a feed document given as bytes; ``url`` is where it came from (base for relative links).
+
+    Raises :class:`FeedError` for empty input, HTML pages, binary data and anything else that is not
+    a feed. Never fetches anything: external entities and DTDs are not loaded.
+    """
+    if isinstance(data, bytearray | memoryview):
+        data = bytes(data)
+    if not isinstance(data, bytes):
+        raise TypeError(f"parse_feed expects bytes, not {type(data).__name__}")
+    warnings: list[str] = []
+    if data[:2] == b"\x1f\x8b":
+        inflated = _inflate(data, limit=MAX_INFLATED_BYTES)
+        if inflated is None:
+            raise FeedError("not a feed: the data is gzip-compressed but damaged or too large")
+        data = inflated
+        warnings.append("feed was gzip-compressed without saying so; decompressed it")
+    if not data.strip():
+        raise FeedError("empty document: the server returned no content")
+    if is_json_feed(data, content_type):
+        from newsdesk.pipeline.jsonfeed import parse_json_feed  # local: jsonfeed imports this module
+
+        parsed = parse_json_feed(data, url)
+        if warnings:
+            parsed = ParsedFeed(**{**parsed.__dict__, "warnings": (*warnings, *parsed.warnings)})
+        return parsed
+    if b"\x00" in data[:_SNIFF_BYTES] and not _has_wide_bom(data):
+        # UTF-16 without a BOM is legal but so rare that NULs almost always mean binary garbage;
+        # feedparser still gets a chance when the document declares itself.
+        if b"<\x00" not in data[:_SNIFF_BYTES] and b"\x00<" not in data[:_SNIFF_BYTES]:
+            raise FeedError("not a feed: the data is binary, not text")
+    return _parse_xml_feed(data, url, content_type, warnings)
+
+
+# ---------------------------------------------------------------- XML feeds via feedparser
+
+
+def _parse_xml_feed(data: bytes, url: str, content_type: str | None, warnings: list[str]) -> ParsedFeed:
+    headers: dict[str, str] = {}
+    if content_type:
+        headers["content-type"] = content_type
+    if url:
+        headers["content-location"] = url
+    try:
+        # A BytesIO, never bytes or str: feedparser treats a str as a URL to fetch and tries any
+        # bytes/str as a local file name first.
+        result = feedparser.parse(
+            io.BytesIO(data), response_headers=headers, resolve_relative_uris=False, sanitize_html=False
+        )
+    except RecursionError as exc:
+        raise FeedError("not a feed: the document is nested too deeply to read") from exc
+    except Exception as exc:  # feedparser's loose parser can fail in many ways on garbage
+        raise FeedError(f"not a feed: the document could not be read ({type(exc).__name__})") from exc
+
+    version = str(result.get("version") or "")
+    raw_entries: list[Any] = list(result.get("entries") or [])
+    if not version and not raw_entries:
+        if _HTML_START.match(_ascii_head(data)):
+            raise FeedError("not a feed: the server returned an HTML page")
+        exc = result.get("bozo_exception")
+        if isinstance(exc, xml.sax.SAXException) and not _is_encoding_note(exc):
+            raise FeedError(f"not a feed: the document is not well-formed XML ({_bozo_reason(exc)})")
+        raise FeedError("not a feed: no RSS, Atom or RDF document found")
+
+    if version.startswith("atom"):
+        kind = "atom"
+    elif version in ("rss090", "rss10"):
+        kind = "rdf"
+    else:
+        kind = "rss"
+        if not version:
+            warnings.append("feed format not recognised; read its items as RSS")
+    if result.get("bozo"):
+        warnings.append(_bozo_warning(result.get("bozo_exception"), len(raw_entries)))
+
+    feed: Mapping[str, Any] = result.get("feed") or {}
+    base = absolute_url(url)
+    site_url = absolute_url(feed.get("link"), base)
+    # RFC 4287 §4.2.1: an Atom entry without an author has the feed's author(s).
+    feed_author = _author_of(feed) if kind == "atom" else ""
+    now = datetime.now(UTC)
+    entries = tuple(_entry(e, base or site_url, feed_author, now) for e in raw_entries)
+    return ParsedFeed(
+        kind=kind,
+        title=plain_text(feed.get("title")),
+        site_url=site_url,
+        description=plain_text(feed.get("subtitle")),
+        language=_text(feed.get("language")).strip()[:35],
+        ttl_minutes=_ttl_minutes(feed),
+        entries=entries,
+        warnings=tuple(warnings),
+    )
+
+
+def _entry(e: Mapping[str, Any], base: str, feed_author: str, now: datetime) -> FeedEntry:
+    title = plain_text(e.get("title"))
+    url = absolute_url(e.get("link"), base)
+    summary = _html_of(e.get("summary"), e.get("summary_detail"))
+    content = _content_html(e.get("content"))
+    published = _struct_to_datetime(e.get("published_parsed"), now)
+    # dict.get, not FeedParserDict.get: the latter quietly answers updated_parsed with published_parsed.
+    updated = _struct_to_datetime(dict.get(e, "updated_parsed"), now)
+    if published is None:
+        # Atom requires only <updated>; it is the best publication time such an entry has.
+        published = updated
+    guid = _text(e.get("id")).strip() or url
+    if not guid:
+        guid = fallback_guid(title, published.isoformat() if published else "", summary or content)
+    return FeedEntry(
+        guid=guid,
+        url=url,
+        title=title,
+        author=_author_of(e) or feed_author,
+        summary_html=summary,
+        content_html=content,
+        published=published,
+        updated=updated,
+        image_url=_image_of(e, base),
+        categories=_categories(e.get("tags")),
+    )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _html_of(value: object, detail: object) -> str:
+    text = _text(value)
+    if text and isinstance(detail, Mapping) and _text(detail.get("type")) == "text/plain":
+        return html.escape(text, quote=False)
+    return text
+
+
+def _content_html(contents: object) -> str:
+    if not isinstance(contents, list) or not contents:
+        return ""
+    items = [c for c in contents if isinstance(c, Mapping) and _text(c.get("value"))]
+    if not items:
+        return ""
+    best = next((c for c in items if "html" in _text(c.get("type"))), items[0])
+    return _html_of(best.get("value"), best)
+
+
+def _author_of(item: Mapping[str, Any]) -> str:
+    detail = item.get("author_detail")
+    name = plain_text(detail.get("name")) if isinstance(detail, Mapping) else ""
+    if not name:
+        names = [plain_text(a.get("name")) for a in item.get("authors") or [] if isinstance(a, Mapping)]
+        name = ", ".join(n for n in names if n)
+    return name or plain_text(item.get("author"))
+
+
+def _image_of(e: Mapping[str, Any], base: str) -> str:
+    candidates: list[object] = []
+    for thumb in e.get("media_thumbnail") or []:
+        if isinstance(thumb, Mapping):
+            candidates.append(thumb.get("url"))
+    for media in e.get("media_content") or []:
+        if isinstance(media, Mapping) and (
+            media.get("medium") == "image" or _text(media.get("type")).startswith("image/")
+        ):
+            candidates.append(media.get("url"))
+    for link in e.get("links") or []:
+        if (
+            isinstance(link, Mapping)
+            and link.get("rel") == "enclosure"
+            and _text(link.get("type")).startswith("image/")
+        ):
+            candidates.append(link.get("href"))
+    image = e.get("image")
+    if isinstance(image, Mapping):  # itunes:image
+        candidates.append(image.get("href"))
+    for candidate in candidates:
+        resolved = absolute_url(candidate, base)
+        if resolved:
+            return resolved
+    return ""
+
+
+def _categories(tags: object) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for tag in tags if isinstance(tags, list) else []:
+        if isinstance(tag, Mapping):
+            term = plain_text(tag.get("term")) or plain_text(tag.get("label"))
+            if term:
+                seen.setdefault(term, None)
+    return tuple(seen)
+
+
+def _struct_to_datetime(value: object, now: datetime) -> datetime | None:
+    if not isinstance(value, tuple) or len(value) < 6:
+        return None
+    try:
+        stamp = calendar.timegm(value)  # feedparser's tuples are already UTC
+        moment = datetime.fromtimestamp(stamp, UTC)
+    except (OverflowError, ValueError, OSError, TypeError):
+        return None
+    return sane_datetime(moment, now)
+
+
+def _ttl_minutes(feed: Mapping[str, Any]) -> int | None:
+    ttl = _positive_int(feed.get("ttl"))
+    if ttl is not None:
+        return min(ttl, _MAX_TTL_MINUTES)
+    period = _SY_PERIOD_MINUTES.get(_text(feed.get("sy_updateperiod")).strip().lower())
+    frequency = _positive_int(feed.get("sy_updatefrequency")) or 1
+    if period is None and "sy_updatefrequency" not in feed:
+        return None
+    return max(1, (period or _SY_PERIOD_MINUTES["daily"]) // frequency)
+
+
+def _positive_int(value: object) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+def _bozo_reason(exc: object) -> str:
+    message = _SPACE.sub(" ", str(exc or "")).strip()
+    return message[:160] or "unknown error"
+
+
+def _is_encoding_note(exc: object) -> bool:
+    """feedparser's notes about content type/encoding, which are not XML syntax errors."""
+    return type(exc).__name__ in (
+        "CharacterEncodingOverride",
+        "NonXMLContentType",
+        "CharacterEncodingUnknown",
+    )
+
+
+def _bozo_warning(exc: object, entries: int) -> str:
+    name = type(exc).__name__
+    if name == "CharacterEncodingOverride":
+        return f"declared character encoding was wrong; read it another way ({_bozo_reason(exc)})"
+    if name == "NonXMLContentType":
+        return f"served with a content type that is not XML ({_bozo_reason(exc)})"
+    if name == "CharacterEncodingUnknown":
+        return "character encoding could not be determined; some characters may be wrong"
+    return f"feed is not well-formed XML: {_bozo_reason(exc)} (recovered {entries} entries)"
+
+
+# ---------------------------------------------------------------- byte sniffing
+
+
+def _strip_bom(head: bytes) -> bytes:
+    return head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+
+
+def _has_wide_bom(data: bytes) -> bool:
+    return data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
+
+
+def _ascii_head(data: bytes) -> bytes:
+    """The first bytes, lower-cased and leading whitespace removed; UTF-16/32 narrowed to ASCII."""
+    head = data[:_SNIFF_BYTES]
+    if _has_wide_bom(head) or head[:2] in (b"<\x00", b"\x00<"):
+        head = head.replace(b"\x00", b"")
+        head = head.lstrip(b"\xff\xfe")
+    return _strip_bom(head).lstrip().lower()
+
+
+def _inflate(data: bytes, limit: int) -> bytes | None:
+    try:
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        out = inflater.decompress(data, limit)
+    except zlib.error:
+        return None
+    if inflater.unconsumed_tail and limit == MAX_INFLATED_BYTES:
+        return None  # larger than we are willing to hold
+    return out

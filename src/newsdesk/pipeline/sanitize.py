@@ -1,0 +1,171 @@
+"""Make article HTML safe to show, and turn it into plain text.
+
+Every page is hostile: the article body is rebuilt through nh3's allow-list, so scripts, styles, event
+handlers, frames, forms and ``javascript:``/``data:`` URLs never survive, whatever the extractor kept.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+import nh3
+
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "figure", "figcaption",
+        "img", "a", "em", "strong", "b", "i", "code", "pre", "br", "hr",
+        "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href"},
+    "img": {"src", "alt"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
+_LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+_IMAGE_SCHEMES = frozenset({"http", "https"})
+# Tags whose content is never article text: nh3 drops them whole instead of unwrapping them.
+_DROP_WITH_CONTENT = frozenset(
+    {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg"}
+)
+_FORM_TAGS = ("form", "input", "button", "select", "textarea", "option")
+
+BLOCK_TAGS: frozenset[str] = frozenset(
+    {
+        "p", "div", "section", "article", "main", "header", "footer", "aside", "nav",
+        "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+        "blockquote", "pre", "figure", "figcaption", "table", "thead", "tbody", "tfoot", "tr",
+        "caption", "hr", "address", "details", "summary", "center", "form", "fieldset",
+    }
+)  # fmt: skip
+_CELL_TAGS = frozenset({"td", "th"})
+_SKIP_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe", "svg"})
+_SPACES_RE = re.compile(r"[^\S\n]+")
+_BLANK_LINES_RE = re.compile(r"\n\s*\n+")
+_WS_RE = re.compile(r"\s+")
+
+
+def clean_text(s: str) -> str:
+    """Collapse every run of whitespace (newlines included) into one space and trim."""
+    return _WS_RE.sub(" ", s).strip()
+
+
+def _absolute(url: str, base_url: str, schemes: frozenset[str]) -> str | None:
+    """The URL made absolute against ``base_url``, or None when its scheme is not allowed."""
+    url = url.strip()
+    if not url:
+        return None
+    try:
+        absolute = urljoin(base_url, url) if base_url else url
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in schemes:
+        return None
+    if scheme != "mailto" and not parts.netloc:
+        return None
+    return absolute
+
+
+def clean_article_html(html: str, base_url: str) -> str:
+    """Sanitise article HTML through an allow-list; relative links and images become absolute.
+
+    Links keep only http/https/mailto targets and get ``rel="nofollow noopener noreferrer"``; images
+    keep only absolute http/https sources (an image without one is dropped). Anything else —
+    scripts, styles, event handlers, iframes, forms, ``javascript:``/``data:`` URLs — is removed.
+    """
+    if not html or not html.strip():
+        return ""
+
+    def attribute_filter(tag: str, attr: str, value: str) -> str | None:
+        if tag == "a" and attr == "href":
+            return _absolute(value, base_url, _LINK_SCHEMES)
+        if tag == "img" and attr == "src":
+            return _absolute(value, base_url, _IMAGE_SCHEMES)
+        return value
+
+    # The page title is shown apart; a heading inside the body is kept one level down.
+    html = _H1_RE.sub(r"<\1h2", html)
+    cleaned = nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(_DROP_WITH_CONTENT),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=attribute_filter,
+        url_schemes=set(_LINK_SCHEMES),
+        link_rel="nofollow noopener noreferrer",
+        strip_comments=True,
+    )
+    return _drop_empty_images(cleaned)
+
+
+_H1_RE = re.compile(r"<(/?)h1\b", re.IGNORECASE)
+_IMG_WITHOUT_SRC_RE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
+
+
+def _drop_empty_images(html: str) -> str:
+    # An <img> whose src was refused is useless (and a tracking-pixel shape); nh3 keeps the bare tag.
+    return _IMG_WITHOUT_SRC_RE.sub("", html).strip()
+
+
+def _text_parts(root: lxml.html.HtmlElement) -> list[str]:
+    # Iterative walk (hostile pages nest deeply): blocks open and close paragraphs, <br> breaks a line.
+    parts: list[str] = []
+    skipping = 0
+    for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event in ("comment", "pi"):
+            if not skipping and el.tail:
+                parts.append(el.tail)
+            continue
+        if event == "start":
+            if tag in _SKIP_TEXT_TAGS:
+                skipping += 1
+            if skipping:
+                continue
+            if tag in BLOCK_TAGS:
+                parts.append("\n\n")
+            elif tag in _CELL_TAGS:
+                parts.append(" ")
+            elif tag == "br":
+                parts.append("\n")
+            if el.text:
+                parts.append(el.text)
+        else:
+            if tag in _SKIP_TEXT_TAGS:
+                skipping -= 1
+            if skipping:
+                continue
+            if tag in BLOCK_TAGS:
+                parts.append("\n\n")
+            elif tag in _CELL_TAGS:
+                parts.append(" ")
+            if el.tail and el is not root:
+                parts.append(el.tail)
+    return parts
+
+
+def element_text(el: lxml.html.HtmlElement) -> str:
+    """Plain text of a parsed element: one paragraph per block element, blank lines between them."""
+    text = "".join(_text_parts(el))
+    lines = (_SPACES_RE.sub(" ", line).strip() for line in _BLANK_LINES_RE.split(text))
+    return "\n\n".join(" ".join(line.split("\n")).strip() for line in lines if line.strip())
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment: paragraphs separated by blank lines, whitespace collapsed."""
+    if not html or not html.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return clean_text(re.sub(r"<[^>]*>", " ", html))
+    return element_text(root)
+
+
+__all__ = ["ALLOWED_TAGS", "clean_article_html", "clean_text", "element_text", "html_to_text"]

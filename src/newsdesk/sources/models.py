@@ -1,0 +1,92 @@
+"""Sources: the feeds and single pages an operator follows, and their fetch health."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        FEED = "feed", "Feed"
+        PAGE = "page", "Single article"
+        IMPORT = "import", "Imported files"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.FEED)
+    url = models.URLField(max_length=2000, help_text="The feed URL (or page URL) as fetched.")
+    canonical_url = models.CharField(max_length=2000, unique=True)
+    title = models.CharField(max_length=500, blank=True)
+    site_url = models.URLField(max_length=2000, blank=True)
+    description = models.TextField(blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    category = models.CharField(max_length=300, blank=True, help_text="Nested categories joined by ' / '.")
+    active = models.BooleanField(default=True, help_text="Paused sources are never fetched.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Conditional GET validators from the last successful fetch.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+
+    # Health: what happened last, and when we try again.
+    last_fetch_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    next_fetch_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_status = models.PositiveIntegerField(null=True, blank=True)
+    last_error_kind = models.CharField(max_length=40, blank=True)
+    last_error = models.TextField(blank=True, help_text="Why the last fetch failed, in plain words.")
+    last_warning = models.TextField(blank=True)
+    refresh_interval_s = models.PositiveIntegerField(default=3600)
+    ttl_minutes = models.PositiveIntegerField(null=True, blank=True)
+    entries_seen = models.PositiveIntegerField(default=0)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def display_name(self) -> str:
+        return self.title or self.canonical_url
+
+    @property
+    def is_failing(self) -> bool:
+        return self.consecutive_failures > 0
+
+    @property
+    def health(self) -> str:
+        """One word for the sources page: new, healthy, failing or paused."""
+        if not self.active:
+            return "paused"
+        if self.last_fetch_at is None:
+            return "new"
+        return "failing" if self.is_failing else "healthy"
+
+    def is_due(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.active and (self.next_fetch_at is None or self.next_fetch_at <= now)
+
+    @property
+    def refresh_interval(self) -> timedelta:
+        return timedelta(seconds=self.refresh_interval_s)
+
+
+class FetchAttempt(models.Model):
+    """One fetch of a source, kept for the feed-health page (recent history only)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="attempts")
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    ok = models.BooleanField(default=False)
+    status = models.PositiveIntegerField(null=True, blank=True)
+    error_kind = models.CharField(max_length=40, blank=True)
+    message = models.TextField(blank=True)
+    new_entries = models.PositiveIntegerField(default=0)
+    updated_entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]

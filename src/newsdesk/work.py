@@ -1,0 +1,149 @@
+"""What is left to do, read from the database, and the loops that do it.
+
+The database is the only source of truth: the worker's periodic sweep and `newsdesk refresh
+--wait` both ask it which sources are due and which articles have not reached the final stage,
+so work lost with a killed process is found again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from django.db import close_old_connections
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.processing import advance
+from newsdesk.coordination import claim, release
+from newsdesk.sources.models import Source
+from newsdesk.sources.refresh import RefreshOutcome, refresh_source
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int], None]
+
+
+def due_sources(now=None) -> QuerySet[Source]:
+    now = now or timezone.now()
+    return Source.objects.filter(active=True).filter(
+        Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now)
+    ).exclude(kind=Source.Kind.IMPORT)
+
+
+def pending_articles(now=None) -> QuerySet[Article]:
+    """Articles not at the final stage whose retry time has come and that no live worker holds."""
+    now = now or timezone.now()
+    return (
+        Article.objects.exclude(stage=FINAL_STAGE)
+        .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    )
+
+
+def waiting_articles(now=None) -> QuerySet[Article]:
+    """Articles waiting for a later retry (their page failed and they have no feed text yet)."""
+    now = now or timezone.now()
+    return Article.objects.exclude(stage=FINAL_STAGE).filter(retry_at__gt=now)
+
+
+def fetch_one_source(source_id: int) -> RefreshOutcome | None:
+    """Refresh one source under a lease, so two workers never fetch the same feed at once."""
+    if not claim(Source, source_id, lease=timedelta(minutes=2)):
+        return None
+    try:
+        source = Source.objects.filter(pk=source_id, active=True).first()
+        return refresh_source(source) if source else None
+    finally:
+        release(Source, source_id)
+
+
+def advance_one(article_id: int) -> str:
+    """Advance one article; a crash in one article is recorded on it and never stops the others."""
+    try:
+        return advance(article_id)
+    except Exception:  # one broken article must never stop the others
+        log.exception("article %s failed in the pipeline", article_id)
+        Article.objects.filter(pk=article_id).update(
+            error="an internal error stopped this article; it will be retried",
+            retry_at=timezone.now() + timedelta(minutes=10),
+        )
+        return "error"
+
+
+def _run_parallel(
+    fn: Callable[[int], object], ids: Iterable[int], threads: int, on_done: Callable[[], None]
+) -> None:
+    """Run fn over ids; threads=1 runs inline (deterministic, and inside a test's transaction)."""
+    if threads <= 1:
+        for pk in ids:
+            fn(pk)
+            on_done()
+        return
+
+    def run(pk: int) -> object:
+        try:
+            return fn(pk)
+        finally:
+            close_old_connections()  # each pool thread has its own connection
+            on_done()
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="newsdesk") as pool:
+        for _ in pool.map(run, ids):
+            pass
+
+
+def refresh_sources(source_ids: list[int], *, threads: int = 8, progress: Progress | None = None) -> None:
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress("fetching feeds", done, len(source_ids))
+
+    _run_parallel(fetch_one_source, source_ids, threads, tick)
+
+
+def run_until_idle(*, threads: int = 4, progress: Progress | None = None, timeout_s: float | None = None) -> int:
+    """Advance pending articles until none is left that can run now. Returns how many were run."""
+    started = time.monotonic()
+    total_run = 0
+    while True:
+        ids = list(pending_articles().order_by("id").values_list("pk", flat=True)[:500])
+        if not ids:
+            break
+        remaining = pending_articles().count()
+        base = total_run
+
+        def tick(base: int = base, remaining: int = remaining) -> None:
+            nonlocal total_run
+            total_run += 1
+            if progress:
+                progress("processing articles", total_run, base + remaining)
+
+        _run_parallel(advance_one, ids, threads, tick)
+        if timeout_s is not None and time.monotonic() - started > timeout_s:
+            break
+    return total_run
+
+
+def in_flight_elsewhere(now=None) -> int:
+    """Articles another process holds right now (a running worker, or one killed whose lease runs out)."""
+    now = now or timezone.now()
+    return Article.objects.exclude(stage=FINAL_STAGE).filter(claimed_until__gte=now).count()
+
+
+def wait_until_idle(*, threads: int = 4, progress: Progress | None = None, poll_s: float = 0.5) -> int:
+    """Run pending work here and wait for work held elsewhere, until nothing can run now."""
+    total = 0
+    while True:
+        total += run_until_idle(threads=threads, progress=progress)
+        if not in_flight_elsewhere():
+            if not pending_articles().exists():
+                return total
+            continue
+        time.sleep(poll_s)
