@@ -10,6 +10,7 @@ benchmark's ``evaluate.py`` (see ``benchmarks/scoring.py``). Prints one JSON obj
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import logging
@@ -42,7 +43,9 @@ def load_pages(data: Path, limit: int | None) -> list[tuple[str, str, str, str]]
         else:
             continue
         html = raw.decode("utf-8", errors="replace")
-        pages.append((item_id, str(truth[item_id].get("url") or ""), html, truth[item_id].get("articleBody") or ""))
+        pages.append(
+            (item_id, str(truth[item_id].get("url") or ""), html, truth[item_id].get("articleBody") or "")
+        )
         if limit and len(pages) >= limit:
             break
     return pages
@@ -102,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no ground-truth.json in {args.data}")
     logging.disable(logging.WARNING)  # trafilatura logs every discarded page
     pages = load_pages(args.data, args.limit)
+    if not pages:
+        parser.error(f"no pages with ground truth under {args.data / 'html'}")
     extractors = {
         "newsdesk": newsdesk_extractor(),
         "trafilatura": trafilatura_extractor(),
@@ -109,15 +114,15 @@ def main(argv: list[str] | None = None) -> int:
     }
     # Warm each library up on one page so one-off model and import costs do not count as speed.
     for extract in extractors.values():
-        try:
+        with contextlib.suppress(Exception):
             extract(pages[0][2], pages[0][1])
-        except Exception:
-            pass
     results = {name: run(name, extract, pages) for name, extract in extractors.items()}
     ours = results["newsdesk"]
     for peer in ("trafilatura", "readability"):
         theirs = results[peer]
-        results["newsdesk"][f"f1_ratio_vs_{peer}"] = round(ours["f1"] / theirs["f1"], 4) if theirs["f1"] else None
+        results["newsdesk"][f"f1_ratio_vs_{peer}"] = (
+            round(ours["f1"] / theirs["f1"], 4) if theirs["f1"] else None
+        )
         results["newsdesk"][f"speed_ratio_vs_{peer}"] = (
             round(ours["pages_per_s"] / theirs["pages_per_s"], 3) if theirs["pages_per_s"] else None
         )

@@ -53,7 +53,9 @@ class _Bars:
             bar.close()
 
 
-def command(name: str) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+def command(
+    name: str,
+) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
     def register(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
         COMMANDS[name] = fn
         return fn
@@ -112,11 +114,13 @@ def cmd_web(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from huey.contrib.djhuey import HUEY
 
-    import newsdesk.articles.tasks  # noqa: F401  (registers tasks)
+    import newsdesk.articles.tasks
     import newsdesk.sources.tasks  # noqa: F401
 
     _migrate()
-    consumer = HUEY.create_consumer(workers=args.threads, worker_type="thread", periodic=True, check_worker_health=True)
+    consumer = HUEY.create_consumer(
+        workers=args.threads, worker_type="thread", periodic=True, check_worker_health=True
+    )
     consumer.run()
     return 0
 
@@ -216,10 +220,15 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if args.source:
         ids = list(Source.objects.filter(pk__in=args.source).values_list("pk", flat=True))
         if len(ids) != len(set(args.source)):
-            print("newsdesk refresh: no such source: " + ", ".join(map(str, set(args.source) - set(ids))), file=sys.stderr)
+            print(
+                "newsdesk refresh: no such source: " + ", ".join(map(str, set(args.source) - set(ids))),
+                file=sys.stderr,
+            )
             return 2
     elif args.all:
-        ids = list(Source.objects.filter(active=True).exclude(kind=Source.Kind.IMPORT).values_list("pk", flat=True))
+        ids = list(
+            Source.objects.filter(active=True).exclude(kind=Source.Kind.IMPORT).values_list("pk", flat=True)
+        )
     else:
         ids = list(due_sources().values_list("pk", flat=True))
     if not args.wait:
@@ -247,7 +256,9 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     articles = Article.objects.exclude(stage=Stage.NEW)
     if args.source:
         articles = articles.filter(source_id=args.source)
-    count = articles.update(stage=Stage.FETCHED, duplicate_of=None, duplicate_kind="", duplicate_similarity=None)
+    count = articles.update(
+        stage=Stage.FETCHED, duplicate_of=None, duplicate_kind="", duplicate_similarity=None
+    )
     bars = _Bars(True)
     processed = run_until_idle(progress=bars)
     bars.close()
@@ -299,11 +310,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p = add("export-opml", "Write the feed list as OPML (to FILE, or standard output).")
     p.add_argument("file", nargs="?")
-    p = add("import", "Ingest local feed files, HTML pages, WARC files or JSON Lines of articles, with no network.")
+    p = add(
+        "import",
+        "Ingest local feed files, HTML pages, WARC files or JSON Lines of articles, with no network.",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--no-process", action="store_true", help="only store; leave processing to the worker")
-    p = add("refresh", "Fetch sources now (default: those due); with --wait, also run the pipeline until idle.")
+    p = add(
+        "refresh", "Fetch sources now (default: those due); with --wait, also run the pipeline until idle."
+    )
     group = p.add_mutually_exclusive_group()
     group.add_argument("--source", type=int, action="append", metavar="ID", help="this source (repeatable)")
     group.add_argument("--all", action="store_true", help="every active source")

@@ -154,6 +154,9 @@ NEWSDESK_USER_AGENT = os.environ.get(
 )
 NEWSDESK_FETCH_TIMEOUT = float(os.environ.get("NEWSDESK_FETCH_TIMEOUT", "20"))
 NEWSDESK_FETCH_ARTICLE_PAGES = _env_bool("NEWSDESK_FETCH_ARTICLE_PAGES", True)
+# How long a worker holds an article it works on: long enough for robots.txt + page fetch (20 s
+# each) + extraction; short enough that work held by a killed worker is taken up again soon.
+NEWSDESK_ARTICLE_LEASE_S = int(os.environ.get("NEWSDESK_ARTICLE_LEASE_S", "120"))
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
 LOGGING = {

@@ -36,7 +36,9 @@ def collect_status() -> dict[str, Any]:
         "articles": {
             "total": sum(stages.values()),
             "by_stage": stages,
-            "failed_waiting_retry": Article.objects.exclude(stage=Stage.DEDUPLICATED).filter(retry_at__gt=now).count(),
+            "failed_waiting_retry": Article.objects.exclude(stage=Stage.DEDUPLICATED)
+            .filter(retry_at__gt=now)
+            .count(),
             "duplicates": Article.objects.filter(duplicate_of__isnull=False).count(),
         },
         "sources": {
@@ -50,7 +52,9 @@ def collect_status() -> dict[str, Any]:
 
 def format_status(status: dict[str, Any]) -> str:
     a, s = status["articles"], status["sources"]
-    lines = [f"articles: {a['total']} ({a['duplicates']} duplicates, {a['failed_waiting_retry']} waiting to retry)"]
+    lines = [
+        f"articles: {a['total']} ({a['duplicates']} duplicates, {a['failed_waiting_retry']} waiting to retry)"
+    ]
     lines += [f"  {stage:<13} {n}" for stage, n in a["by_stage"].items()]
     lines.append(f"sources: {s['total']} ({s['healthy']} healthy, {s['failing']} failing)")
     for src in s["list"]:

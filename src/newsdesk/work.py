@@ -29,9 +29,11 @@ Progress = Callable[[str, int, int], None]
 
 def due_sources(now=None) -> QuerySet[Source]:
     now = now or timezone.now()
-    return Source.objects.filter(active=True).filter(
-        Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now)
-    ).exclude(kind=Source.Kind.IMPORT)
+    return (
+        Source.objects.filter(active=True)
+        .filter(Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now))
+        .exclude(kind=Source.Kind.IMPORT)
+    )
 
 
 def pending_articles(now=None) -> QuerySet[Article]:
@@ -108,7 +110,9 @@ def refresh_sources(source_ids: list[int], *, threads: int = 8, progress: Progre
     _run_parallel(fetch_one_source, source_ids, threads, tick)
 
 
-def run_until_idle(*, threads: int = 4, progress: Progress | None = None, timeout_s: float | None = None) -> int:
+def run_until_idle(
+    *, threads: int = 4, progress: Progress | None = None, timeout_s: float | None = None
+) -> int:
     """Advance pending articles until none is left that can run now. Returns how many were run."""
     started = time.monotonic()
     total_run = 0

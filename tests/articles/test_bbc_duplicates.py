@@ -29,9 +29,8 @@ def test_bbc_identical_text_groups(shared_data: Path) -> None:
     assert report.new == len(rows) and not report.errors
 
     found: dict[int, set[str]] = defaultdict(set)
-    for guid, pk, primary in Article.objects.filter(duplicate_kind=DuplicateKind.EXACT).values_list(
-        "guid", "pk", "duplicate_of"
-    ):
+    exact = Article.objects.filter(duplicate_kind=DuplicateKind.EXACT)
+    for guid, primary in exact.values_list("guid", "duplicate_of"):
         found[primary].add(guid)
     for primary in list(found):
         found[primary].add(Article.objects.get(pk=primary).guid)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,11 @@ def test_two_feeds_carrying_the_same_links_give_one_article_each(tmp_path: Path)
     # Two feeds of one outlet (e.g. "top stories" and "world") carry the same items under other GUIDs.
     a = _write(tmp_path, "top.xml", title="Top", host="daily.example")
     b = tmp_path / "world.xml"
-    b.write_text(a.read_text().replace("<guid>daily.example-", "<guid>world-").replace("<link>https://daily.example/</link>", "<link>https://world.daily.example/</link>"))
+    b.write_text(
+        a.read_text()
+        .replace("<guid>daily.example-", "<guid>world-")
+        .replace("<link>https://daily.example/</link>", "<link>https://world.daily.example/</link>")
+    )
     _import(a, b)
     assert Article.objects.count() == 2
     assert Sighting.objects.count() == 2
@@ -60,7 +65,13 @@ def test_two_feeds_carrying_the_same_links_give_one_article_each(tmp_path: Path)
 def test_edited_entry_is_detected_and_processed_again(tmp_path: Path) -> None:
     feed = _write(tmp_path, "one.xml", title="Daily", host="daily.example")
     _import(feed)
-    _write(tmp_path, "one.xml", title="Daily", host="daily.example", body_a="Correction: the rocket reached orbit after twelve minutes, not nine.")
+    _write(
+        tmp_path,
+        "one.xml",
+        title="Daily",
+        host="daily.example",
+        body_a="Correction: the rocket reached orbit after twelve minutes, not nine.",
+    )
     report = _import(feed)
     assert report.updated == 1
     article = Article.objects.get(title="Rocket reaches orbit")
@@ -69,7 +80,9 @@ def test_edited_entry_is_detected_and_processed_again(tmp_path: Path) -> None:
 
 
 def test_same_text_from_two_outlets_is_one_story_with_also_published_by(tmp_path: Path, client) -> None:
-    wire = " ".join(["The central bank raised interest rates by a quarter point on Thursday, citing inflation."] * 6)
+    wire = " ".join(
+        ["The central bank raised interest rates by a quarter point on Thursday, citing inflation."] * 6
+    )
     _import(
         _write(tmp_path, "a.xml", title="Outlet A", host="a.example", body_a=wire),
         _write(tmp_path, "b.xml", title="Outlet B", host="b.example", body_a=wire),
@@ -94,11 +107,14 @@ def test_a_broken_file_is_reported_and_the_others_still_import(tmp_path: Path) -
 
 def test_jsonl_articles_import_with_their_text(tmp_path: Path) -> None:
     path = tmp_path / "articles.jsonl"
-    path.write_text(
-        '{"title": "Storm hits coast", "text": "Winds of 120 km/h hit the coast.\\n\\nThousands lost power.", '
-        '"url": "https://news.example/storm", "source": "News Example", "published": "2025-11-20T08:00:00Z"}\n'
-        "not json\n"
-    )
+    item = {
+        "title": "Storm hits coast",
+        "text": "Winds of 120 km/h hit the coast.\n\nThousands lost power.",
+        "url": "https://news.example/storm",
+        "source": "News Example",
+        "published": "2025-11-20T08:00:00Z",
+    }
+    path.write_text(json.dumps(item) + "\nnot json\n")
     report = _import(path)
     assert report.new == 1 and len(report.errors) == 1
     article = Article.objects.get()

@@ -5,16 +5,18 @@ from __future__ import annotations
 import ast
 import collections
 import gzip
+import json
 import re
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdesk.pipeline.feeds import FeedError, ParsedFeed, looks_like_feed, parse_feed
+from newsdesk.pipeline.feeds import FeedError, ParsedFeed, looks_like_feed, parse_feed, plain_text
 from newsdesk.pipeline.opml import OpmlError, parse_opml
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
@@ -27,8 +29,12 @@ def _is_opml(path: Path, root: Path) -> bool:
 
 def _may_be_refused(rel: str) -> bool:
     """Other projects' expected-output JSON files: some look like JSON Feeds, most are refused."""
-    return rel.endswith((".serde.json", "_expected.json")) or rel.startswith("real/rss-parser/output/") or (
-        rel.startswith("conformance/gofeed/") and rel.endswith(".json")
+    return (
+        rel.endswith((".serde.json", "_expected.json"))
+        or rel.startswith("real/rss-parser/output/")
+        or (rel.startswith("conformance/gofeed/") and rel.endswith(".json"))
+        # Microsoft CDF (1997): feedparser reads its items; a CDF channel without items is refused.
+        or rel.startswith("feedparser-tests/wellformed/cdf/")
     )
 
 
@@ -37,7 +43,6 @@ def _must_be_refused(rel: str) -> bool:
     return (
         rel.endswith(".html")
         or rel.startswith("opml/listparser/rdf/")  # FOAF lists, not OPML
-        or rel.startswith("feedparser-tests/wellformed/cdf/")  # Microsoft CDF (1997): not supported
         or rel
         in {
             "conformance/feed-rs/xml/xml_sample_1.xml",  # plain XML, not a feed
@@ -50,6 +55,9 @@ def _must_be_refused(rel: str) -> bool:
             "jsonfeed/gofeed/parser/universal/invalid.json",
             "jsonfeed/gofeed/parser/json/invalid/invalid.json",
             "jsonfeed/netnewswire/allthis-partial.json",  # truncated JSON
+            "jsonfeed/netnewswire/ScriptingNews.json",  # RSS 2.0 converted to JSON, not JSON Feed
+            "jsonfeed/jsonfeed-schema-examples/schemas/schema-v1.json",  # JSON Schemas
+            "jsonfeed/jsonfeed-schema-examples/schemas/schema-v1.1.json",
             "feedparser-tests/illformed/rss_empty_document.xml",
             "real/miniflux/xml/iso88591.xml",  # <note> test documents for the encoding reader
             "real/miniflux/xml/iso88591_utf8_mismatch.xml",
@@ -66,6 +74,7 @@ def test_whole_corpus_parses_or_raises_the_typed_error(shared_data: Path) -> Non
     root = shared_data / "feeds"
     started = time.perf_counter()
     parsed, refused, unexpected = 0, collections.Counter[str](), []
+    real_entries = real_titled = 0
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix not in _DOCS):
         rel = path.relative_to(root).as_posix()
         data = path.read_bytes()
@@ -74,7 +83,10 @@ def test_whole_corpus_parses_or_raises_the_typed_error(shared_data: Path) -> Non
                 parse_opml(data)
             else:
                 result = parse_feed(data, url="https://feeds.example.com/x/feed")
-                assert all(e.guid for e in result.entries), rel
+                _assert_sane(result, rel)
+                if rel.startswith("real/"):
+                    real_entries += len(result.entries)
+                    real_titled += sum(1 for e in result.entries if e.title)
         except (FeedError, OpmlError) as exc:
             refused[re.sub(r" \(.*", "", str(exc))] += 1
             if not (_must_be_refused(rel) or _may_be_refused(rel)):
@@ -87,8 +99,10 @@ def test_whole_corpus_parses_or_raises_the_typed_error(shared_data: Path) -> Non
     print(f"\ncorpus: {parsed} parsed, {sum(refused.values())} typed errors in {elapsed:.1f}s")
     for reason, count in refused.most_common():
         print(f"  {count:4d}  {reason}")
-    assert unexpected == []
+    assert unexpected == [], "\n".join(unexpected)
     assert parsed + sum(refused.values()) > 3500
+    # Real publishers' feeds: almost every entry has a title (podcast/microblog items may not).
+    assert real_entries > 2500 and real_titled / real_entries > 0.97
 
 
 # ---------------------------------------------------------------- feedparser's embedded expectations
@@ -141,15 +155,29 @@ def _translatable(expected: object, key: str) -> bool:
         return False
     if isinstance(expected, tuple):
         return True
+    if key == "author" and "@" in expected:
+        return False  # feedparser appends "(email)"; our author is the name only
     if key == "link":
         return expected.startswith(("http://", "https://"))  # we keep only absolute http(s) links
     # Our titles/descriptions are plain one-line text, not feedparser's (sanitized) HTML.
     return key in ("id",) or ("<" not in expected and "&" not in expected and expected == " ".join(expected.split()))
 
 
+# feedparser expectations we fail on purpose (each must really fail, so the list stays honest).
+FEEDPARSER_DIFFERENCES = {
+    # feedparser resolves a relative <id> as a URI; our guid is the publisher's string, untouched.
+    "wellformed/base/http_entry_id_base_docuri.xml",
+    "wellformed/base/http_entry_id_base_content_location.xml",
+    # A CDF channel without items is refused: there is nothing to read.
+    *(f"wellformed/cdf/channel_{n}.xml" for n in ("abstract_map_description", "abstract_map_tagline")),
+    *(f"wellformed/cdf/channel_{n}.xml" for n in ("href_map_link", "href_map_links", "title")),
+    *(f"wellformed/cdf/channel_{n}.xml" for n in ("lastmod", "lastmod_parsed")),
+}
+
+
 def test_feedparser_wellformed_expectations(shared_data: Path) -> None:
     root = shared_data / "feeds" / "feedparser-tests"
-    checked, files, failures = 0, 0, []
+    checked, files, failures, differing = 0, 0, [], set()
     for path in sorted((root / "wellformed").rglob("*.xml")) + sorted((root / "entities").rglob("*.xml")):
         data = path.read_bytes()
         text = _decode_test_file(data)
@@ -179,10 +207,13 @@ def test_feedparser_wellformed_expectations(shared_data: Path) -> None:
             comparisons.append((term.left, expected))
         if not comparisons:
             continue
+        rel = path.relative_to(root).as_posix()
+        # feedparser's harness serves each file from a local server: that URL is the document's base.
+        url = headers.get("content-location", f"http://127.0.0.1:8097/{rel}")
         try:
-            feed = parse_feed(data, url=headers.get("content-location", ""), content_type=headers.get("content-type"))
+            feed = parse_feed(data, url=url, content_type=headers.get("content-type"))
         except FeedError as exc:
-            failures.append(f"{path.relative_to(root)}: raised {exc}")
+            (differing.add(rel) if rel in FEEDPARSER_DIFFERENCES else failures.append(f"{rel}: raised {exc}"))
             continue
         file_checked = 0
         for left, expected in comparisons:
@@ -197,11 +228,15 @@ def test_feedparser_wellformed_expectations(shared_data: Path) -> None:
                 expected = expected[:6]
             file_checked += 1
             if actual != expected:
-                failures.append(f"{path.relative_to(root)}: {ast.unparse(left)} = {actual!r}, want {expected!r}")
+                if rel in FEEDPARSER_DIFFERENCES:
+                    differing.add(rel)
+                else:
+                    failures.append(f"{rel}: {ast.unparse(left)} = {actual!r}, want {expected!r}")
         checked += file_checked
         files += bool(file_checked)
-    print(f"\nfeedparser wellformed+entities: {checked} assertions over {files} files")
-    assert failures == []
+    print(f"\nfeedparser wellformed+entities: {checked} assertions over {files} files passed")
+    assert failures == [], "\n".join(failures)
+    assert differing == FEEDPARSER_DIFFERENCES
     assert checked > 300
 
 
@@ -224,6 +259,7 @@ def test_news_publishers_give_titles_links_and_dates(shared_data: Path) -> None:
     root = shared_data / "rss-feeds-rssarch"
     files = sorted(root.rglob("*.xml"))
     assert len(files) > 200
+    files = files[::4]  # every 4th day per outlet keeps this test at ~2 s; all five outlets stay in
     outlets: collections.Counter[str] = collections.Counter()
     for path in files:
         feed = parse_feed(path.read_bytes(), url=f"https://rss-arch.example/{path.parent.name}.xml")
@@ -236,38 +272,51 @@ def test_news_publishers_give_titles_links_and_dates(shared_data: Path) -> None:
             assert entry.published is not None and entry.published.tzinfo is not None, (path, entry.guid)
         outlets[path.parent.name] += len(feed.entries)
     assert set(outlets) == {"economist", "ft-home", "nyt_econ", "wsj_econ", "wsj_world"}
-    assert sum(outlets.values()) > 10_000
+    assert sum(outlets.values()) > 2_000
 
 
-def test_real_feeds_are_sane(shared_data: Path) -> None:
-    root = shared_data / "feeds" / "real"
-    titled = total = feeds = 0
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.suffix in _DOCS | {".json", ".html"} or "FirstEntry" in path.name:
-            continue
-        try:
-            feed = parse_feed(path.read_bytes(), url="https://feeds.example.com/path/feed")
-        except FeedError:
-            assert path.name in {"unrecognized.rss", "iso88591.xml", "iso88591_utf8_mismatch.xml"}, path
-            continue
-        feeds += 1
-        _assert_sane(feed, str(path))
-        total += len(feed.entries)
-        titled += sum(1 for e in feed.entries if e.title)
-    assert feeds > 150
-    assert titled / total > 0.97
+def _same_url(a: str, b: str) -> bool:
+    """Equal up to what URL normalisers change (host case, an empty path written as '/')."""
+
+    def norm(url: str) -> tuple[str, ...]:
+        parts = urlsplit(url)
+        return (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, parts.fragment)
+
+    return norm(a) == norm(b)
 
 
-def test_bbc_capture_fields(shared_data: Path) -> None:
-    feed = parse_feed((shared_data / "feeds/real/feed-rs/rss2/rss_2.0_bbc.xml").read_bytes())
-    assert feed.kind == "rss"
-    assert feed.title == "BBC News - World"
-    assert feed.language == "en-gb"
-    assert feed.ttl_minutes == 15
-    first = feed.entries[0]
-    assert first.title and first.url.startswith("https://www.bbc.co.uk/news/")
-    assert first.published is not None and first.published.tzinfo is UTC
-    assert first.image_url.startswith("http")  # media:thumbnail
+def test_feed_rs_expected_outputs(shared_data: Path) -> None:
+    """feed-rs ships its expected parse (`X.serde.json`) beside each RSS/Atom fixture: compare."""
+    root = shared_data / "feeds"
+    tally: collections.Counter[str] = collections.Counter()
+    failures = []
+    for expected_path in sorted(root.rglob("*.serde.json")):
+        stem = expected_path.name.removesuffix(".serde.json")
+        source = next(p for p in expected_path.parent.glob(stem + ".*") if p != expected_path)
+        if source.suffix == ".json":
+            continue  # JSON Feed: tests/pipeline/test_jsonfeed.py
+        want = json.loads(expected_path.read_text("utf-8"))
+        got = parse_feed(source.read_bytes())
+        rel = source.relative_to(root).as_posix()
+        checks = [("feed title", plain_text((want.get("title") or {}).get("content")), got.title)]
+        checks.append(("entry count", len(want["entries"]), len(got.entries)))
+        for w, g in zip(want["entries"], got.entries, strict=False):
+            checks.append(("title", plain_text((w.get("title") or {}).get("content")), g.title))
+            links = [link["href"] for link in w.get("links") or []]
+            if links and links[0].startswith("http"):
+                checks.append(("link", True, _same_url(links[0], g.url)))
+            # feed-rs copies an RSS pubDate into `updated`; we leave RSS's updated empty on purpose.
+            for key in ("published", "updated") if got.kind == "atom" else ("published",):
+                if w.get(key):
+                    when = datetime.fromisoformat(w[key].replace("Z", "+00:00")).replace(microsecond=0)
+                    checks.append((key, when, getattr(g, key)))
+        for name, expected, actual in checks:
+            tally[name] += 1
+            if expected != actual:
+                failures.append(f"{rel}: {name}: got {actual!r}, want {expected!r}")
+    print(f"\nfeed-rs expected outputs: {sum(tally.values())} checks passed: {dict(tally)}")
+    assert failures == [], "\n".join(failures)
+    assert tally["title"] > 80 and tally["published"] > 60
 
 
 def test_relative_links_resolve_against_the_feed_url(shared_data: Path) -> None:
@@ -330,7 +379,7 @@ def test_sy_update_period_gives_a_ttl() -> None:
         (b"/etc/passwd", "not a feed"),  # feedparser would open a file by this name if given bytes
         (b'{"hello": "world"}', "not a JSON Feed"),
         (b"{" * 100_000, "not a feed"),
-        (b"<a>" * 100_000, "not a feed"),
+        (b"<a>" * 100_000, "nested too deeply"),
         (gzip.compress(b"<html><body>no</body></html>"), "HTML page"),
         (b"\x1f\x8b\x08\x00broken", "gzip"),
     ],

@@ -43,7 +43,9 @@ class Article(models.Model):
     # What the feed said (kept for the fallback and for update detection).
     feed_summary = models.TextField(blank=True)
     feed_content = models.TextField(blank=True)
-    entry_hash = models.CharField(max_length=40, blank=True, help_text="Hash of the feed entry, to see updates.")
+    entry_hash = models.CharField(
+        max_length=40, blank=True, help_text="Hash of the feed entry, to see updates."
+    )
 
     # Extraction result.
     text = models.TextField(blank=True)
@@ -51,7 +53,9 @@ class Article(models.Model):
     description = models.TextField(blank=True)
     quality = models.FloatField(default=0.0)
     extraction_method = models.CharField(max_length=20, blank=True)
-    raw_page_key = models.CharField(max_length=80, blank=True, help_text="Compressed raw page in the raw store.")
+    raw_page_key = models.CharField(
+        max_length=80, blank=True, help_text="Compressed raw page in the raw store."
+    )
     page_error = models.TextField(blank=True, help_text="Why the page could not be used, in plain words.")
 
     # Duplicates.
@@ -63,7 +67,10 @@ class Article(models.Model):
     duplicate_kind = models.CharField(max_length=10, choices=DuplicateKind.choices, blank=True)
     duplicate_similarity = models.FloatField(null=True, blank=True)
     dedup_seq = models.BigIntegerField(
-        null=True, blank=True, db_index=True, help_text="Order in which articles passed the (serialised) dedupe step."
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Order in which articles passed the (serialised) dedupe step.",
     )
 
     # Pipeline state.

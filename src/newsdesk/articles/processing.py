@@ -39,14 +39,11 @@ MAX_PAGE_ATTEMPTS = 3
 MIN_WORDS_FOR_TEXT_DUPLICATE = 25
 NEAR_DUPLICATE_THRESHOLD = 0.8
 NEAR_DUPLICATE_WINDOW = timedelta(days=14)
-# Long enough for robots.txt + page fetch (20 s each) + extraction; short enough that work held by
-# a killed worker is picked up again within two minutes.
-ARTICLE_LEASE = timedelta(minutes=2)
 
 
 def advance(article_id: int) -> str:
     """Run every step an article still needs; return its stage afterwards. Safe to call twice."""
-    if not claim(Article, article_id, lease=ARTICLE_LEASE):
+    if not claim(Article, article_id, lease=timedelta(seconds=settings.NEWSDESK_ARTICLE_LEASE_S)):
         return "claimed"
     try:
         article = Article.objects.select_related("source").filter(pk=article_id).first()
@@ -65,9 +62,7 @@ def advance(article_id: int) -> str:
 
 def _fetch_page(article: Article) -> bool:
     source: Source = article.source
-    wants_page = (
-        settings.NEWSDESK_FETCH_ARTICLE_PAGES and article.url and source.kind != Source.Kind.IMPORT
-    )
+    wants_page = settings.NEWSDESK_FETCH_ARTICLE_PAGES and article.url and source.kind != Source.Kind.IMPORT
     if not wants_page:
         _save(article, stage=Stage.FETCHED)
         return True

@@ -47,8 +47,9 @@ def put(body: bytes) -> str:
             raise
     except OSError as exc:
         raise RawStoreError(
-            exc.errno, f"cannot write the raw page store at {_root()}: {exc.strerror}. Free disk space or "
-            "set NEWSDESK_RAW_STORE to a writable folder; articles keep their feed text meanwhile."
+            exc.errno,
+            f"cannot write the raw page store at {_root()}: {exc.strerror}. Free disk space or "
+            "set NEWSDESK_RAW_STORE to a writable folder; articles keep their feed text meanwhile.",
         ) from exc
     return key
 

@@ -24,5 +24,7 @@ def sweep_pending_articles() -> None:
     articles' stages are in the database. A task queued twice is harmless (leases, idempotent steps).
     """
     stale = timezone.now() - timedelta(minutes=2)  # newer ones are still in the queue
-    for article_id in work.pending_articles().filter(updated_at__lt=stale).values_list("pk", flat=True)[:5000]:
+    for article_id in (
+        work.pending_articles().filter(updated_at__lt=stale).values_list("pk", flat=True)[:5000]
+    ):
         advance_article_task(article_id)

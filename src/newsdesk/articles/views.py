@@ -17,11 +17,15 @@ PAGE_SIZE = 50
 
 def visible_articles():
     """Finished articles that are not copies of another (copies show as 'also published by')."""
-    return Article.objects.filter(stage=Stage.DEDUPLICATED, duplicate_of__isnull=True).select_related("source")
+    return Article.objects.filter(stage=Stage.DEDUPLICATED, duplicate_of__isnull=True).select_related(
+        "source"
+    )
 
 
 def front(request: HttpRequest) -> HttpResponse:
-    page = Paginator(visible_articles().order_by("-published_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(visible_articles().order_by("-published_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     days = [
         (day, list(items))
         for day, items in groupby(page.object_list, key=lambda a: timezone.localdate(a.display_time))

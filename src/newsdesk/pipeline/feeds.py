@@ -21,6 +21,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+from feedparser.datetimes import _parse_date
+from lxml import etree
 
 __all__ = ["FeedEntry", "FeedError", "ParsedFeed", "looks_like_feed", "parse_feed"]
 
@@ -64,8 +66,19 @@ _SNIFF_BYTES = 4096
 _JSON_TYPES = ("application/feed+json", "application/json")
 _FEED_MARKERS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf ", b"<channel")
 _HTML_START = re.compile(rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
-_TAG = re.compile(r"<!--.*?-->|<(?:script|style)\b.*?</(?:script|style)\s*>|</?[A-Za-z][^<>]*>", re.I | re.S)
+# Comments (also unclosed ones), script/style with their text, and tags; group 1 = a tag's name.
+_TAG = re.compile(
+    r"<!--.*?-->|<!--[^>]*>?|<![^>]*>|<\?[^>]*>|<(?:script|style)\b.*?(?:</(?:script|style)\s*>|$)"
+    r"|</?([A-Za-z][\w:-]*)[^<>]*>",
+    re.I | re.S,
+)
+# Tags that separate words; other tags (b, i, a, span…) can sit inside a word.
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr "
+    "li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
 _SPACE = re.compile(r"\s+")
+_FOREIGN_WEEKDAY = re.compile(r"^\s*[^\W\d]{2,12}\.?,\s*")
 _SY_PERIOD_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
 _MAX_TTL_MINUTES = 525600
 
@@ -77,10 +90,17 @@ def plain_text(value: object) -> str:
     """HTML or text → one line of plain text: tags dropped, entities decoded, whitespace collapsed."""
     if not isinstance(value, str) or not value:
         return ""
-    text = _TAG.sub(" ", value) if "<" in value else value
+    text = _TAG.sub(_tag_replacement, value) if "<" in value else value
     if "&" in text:
         text = html.unescape(text)
+        if "<" in text:  # markup escaped twice (publishers do): "&lt;b&gt;" is still a tag to a reader
+            text = _TAG.sub(_tag_replacement, text)
     return _SPACE.sub(" ", text).strip()
+
+
+def _tag_replacement(match: re.Match[str]) -> str:
+    name = match.group(1)
+    return " " if name and name.lower() in _BLOCK_TAGS else ""
 
 
 def absolute_url(link: object, base: str = "") -> str:
@@ -95,9 +115,10 @@ def absolute_url(link: object, base: str = "") -> str:
         parts = urlsplit(resolved)
     except ValueError:  # e.g. an invalid IPv6 literal
         return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.netloc:
         return ""
-    return resolved
+    return scheme + resolved[len(scheme) :]  # "HTTP://x" → "http://x"; the rest exactly as written
 
 
 def sane_datetime(value: datetime | None, now: datetime | None = None) -> datetime | None:
@@ -186,12 +207,38 @@ def parse_feed(data: bytes, url: str = "", content_type: str | None = None) -> P
 # ---------------------------------------------------------------- XML feeds via feedparser
 
 
+class _NoTree:
+    """lxml parser target that builds nothing: the pre-check only wants libxml2's limits applied."""
+
+    def close(self) -> None:
+        return None
+
+
+def _check_depth(data: bytes) -> None:
+    """Refuse absurdly deep XML before feedparser's pure-Python parsers spend seconds on it.
+
+    libxml2 (huge_tree off) stops at depth 256 in microseconds; real feeds are a few levels deep.
+    Other XML errors are left to feedparser, which recovers from many of them.
+    """
+    parser = etree.XMLParser(
+        target=_NoTree(), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        if "Excessive depth" in str(exc):
+            raise FeedError("not a feed: the document is nested too deeply to read") from exc
+    except (ValueError, LookupError):  # e.g. an unknown encoding declaration: feedparser decides
+        pass
+
+
 def _parse_xml_feed(data: bytes, url: str, content_type: str | None, warnings: list[str]) -> ParsedFeed:
+    _check_depth(data)
     headers: dict[str, str] = {}
     if content_type:
         headers["content-type"] = content_type
-    if url:
-        headers["content-location"] = url
+    # No content-location: feedparser would then "resolve" relative <id>s into URLs, and a guid must
+    # not change when the feed moves. Links are resolved against ``url`` below instead.
     try:
         # A BytesIO, never bytes or str: feedparser treats a str as a URL to fetch and tries any
         # bytes/str as a local file name first.
@@ -235,7 +282,7 @@ def _parse_xml_feed(data: bytes, url: str, content_type: str | None, warnings: l
         kind=kind,
         title=plain_text(feed.get("title")),
         site_url=site_url,
-        description=plain_text(feed.get("subtitle")),
+        description=plain_text(feed.get("subtitle")) or plain_text(dict.get(feed, "summary")),  # itunes
         language=_text(feed.get("language")).strip()[:35],
         ttl_minutes=_ttl_minutes(feed),
         entries=entries,
@@ -248,9 +295,8 @@ def _entry(e: Mapping[str, Any], base: str, feed_author: str, now: datetime) -> 
     url = absolute_url(e.get("link"), base)
     summary = _html_of(e.get("summary"), e.get("summary_detail"))
     content = _content_html(e.get("content"))
-    published = _struct_to_datetime(e.get("published_parsed"), now)
-    # dict.get, not FeedParserDict.get: the latter quietly answers updated_parsed with published_parsed.
-    updated = _struct_to_datetime(dict.get(e, "updated_parsed"), now)
+    published = _entry_date(e, "published", now)
+    updated = _entry_date(e, "updated", now)
     if published is None:
         # Atom requires only <updated>; it is the best publication time such an entry has.
         published = updated
@@ -338,6 +384,17 @@ def _categories(tags: object) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _entry_date(e: Mapping[str, Any], key: str, now: datetime) -> datetime | None:
+    # dict.get, not FeedParserDict.get: the latter quietly answers updated_parsed with published_parsed.
+    parsed = dict.get(e, f"{key}_parsed")
+    raw = dict.get(e, key)
+    if parsed is None and isinstance(raw, str) and _FOREIGN_WEEKDAY.match(raw):
+        # "mer, 16 nov 2022 00:38:15 +0100": feedparser gives up on a non-English weekday name,
+        # which carries no information anyway.
+        parsed = _parse_date(_FOREIGN_WEEKDAY.sub("", raw, count=1))
+    return _struct_to_datetime(parsed, now)
+
+
 def _struct_to_datetime(value: object, now: datetime) -> datetime | None:
     if not isinstance(value, tuple) or len(value) < 6:
         return None
@@ -419,6 +476,6 @@ def _inflate(data: bytes, limit: int) -> bytes | None:
         out = inflater.decompress(data, limit)
     except zlib.error:
         return None
-    if inflater.unconsumed_tail and limit == MAX_INFLATED_BYTES:
-        return None  # larger than we are willing to hold
-    return out
+    if not out or (inflater.unconsumed_tail and limit == MAX_INFLATED_BYTES):
+        return None  # nothing readable, or larger than we are willing to hold
+    return out  # a truncated stream gives what it has; the feed parser then recovers what it can

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import contextvars
+import functools
 import itertools
 import re
 import ssl
@@ -126,7 +127,8 @@ class Fetcher:
     """A thread-safe polite HTTP client; one per process is enough.
 
     `allow_private_networks` lifts the SSRF guard (tests, or a deliberate intranet deployment:
-    NEWSDESK_ALLOW_PRIVATE_NETWORKS=1). robots.txt is consulted only for `is_article_page` fetches.
+    NEWSDESK_ALLOW_PRIVATE_NETWORKS=1); `trusted_networks` (CIDR strings) opens only those private
+    addresses. robots.txt is consulted only for `is_article_page` fetches.
     """
 
     def __init__(
@@ -138,6 +140,7 @@ class Fetcher:
         max_redirects: int = 5,
         per_host_concurrency: int = 2,
         allow_private_networks: bool = False,
+        trusted_networks: Iterable[str] = (),
         respect_robots: bool = True,
     ) -> None:
         if timeout_s <= 0 or max_bytes <= 0 or max_redirects < 0 or per_host_concurrency < 1:
@@ -148,12 +151,14 @@ class Fetcher:
         self._max_bytes = max_bytes
         self._max_redirects = max_redirects
         self._per_host = per_host_concurrency
-        self._allow_private = allow_private_networks
+        self._policy = netguard.AddressPolicy.build(
+            allow_private=allow_private_networks, trusted_networks=trusted_networks
+        )
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._not_before: dict[str, float] = {}  # host → time.monotonic() before which we do not ask
         self._client = httpx.Client(
-            transport=_GuardedTransport(allow_private=allow_private_networks),
+            transport=_GuardedTransport(self._policy),
             headers={"User-Agent": user_agent, "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate, br"},
             timeout=httpx.Timeout(timeout_s),
             follow_redirects=False,
@@ -284,6 +289,7 @@ class Fetcher:
         content_type_header = response.headers.get("content-type", "")
         content_type = _media_type(content_type_header)
         not_modified = response.status_code == 304
+        sent = response.request.headers
         return FetchResult(
             url=str(url),
             status=response.status_code,
@@ -291,14 +297,18 @@ class Fetcher:
             body=body,
             text_encoding=None if not_modified else detect_encoding(body, content_type_header),
             content_type=content_type,
-            etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"),
+            # A 304 without validators still means the caller's validators hold: hand them back.
+            etag=response.headers.get("etag") or (sent.get("if-none-match") if not_modified else None),
+            last_modified=response.headers.get("last-modified")
+            or (sent.get("if-modified-since") if not_modified else None),
             headers=MappingProxyType({k: ", ".join(response.headers.get_list(k)) for k in response.headers}),
             elapsed_s=time.monotonic() - started,
         )
 
-    def _read_body(self, response: httpx.Response, url: httpx.URL, cap: int) -> bytes:
-        """The decompressed body, stopping as soon as it would pass `cap`."""
+    def _read_body(
+        self, response: httpx.Response, url: httpx.URL, cap: int, *, truncate: bool = False
+    ) -> bytes:
+        """The decompressed body, stopping as soon as it would pass `cap` (then an error, or cut)."""
         encodings = [e.strip().lower() for e in response.headers.get("content-encoding", "").split(",")]
         encodings = [e for e in encodings if e and e != "identity"]
         try:
@@ -323,6 +333,8 @@ class Fetcher:
                 url=str(url),
                 status=response.status_code,
             ) from exc
+        if len(body) > cap and truncate:
+            return bytes(body[:cap])
         if len(body) > cap:
             if encodings and len(body) > 20 * max(raw_total, 1):
                 raise FetchError(
@@ -347,9 +359,9 @@ class Fetcher:
         sniff = b""
         if status in (403, 429, 503):
             try:
-                sniff = self._read_body(response, url, _SNIFF_BYTES)
+                sniff = self._read_body(response, url, _SNIFF_BYTES, truncate=True)
             except (FetchError, httpx.HTTPError):
-                sniff = b""  # a huge, slow or broken error page is no bot check we can recognise
+                sniff = b""  # a slow or broken error page is no bot check we can recognise
         retry_after = None
         header = response.headers.get("retry-after")
         if header is not None:
@@ -444,7 +456,7 @@ class Fetcher:
                 "invalid_url", "addresses with a user name or password are not fetched", url=text
             )
         try:
-            netguard.check_host(parsed.host, allow_private=self._allow_private)
+            netguard.check_host(parsed.host, self._policy)
         except netguard.GuardError as exc:
             raise FetchError(exc.kind, exc.message, url=text) from exc
         return parsed
@@ -463,20 +475,27 @@ class Fetcher:
 class _GuardedTransport(httpx.HTTPTransport):
     """httpx's transport with a connection pool whose sockets come only from the SSRF guard."""
 
-    def __init__(self, *, allow_private: bool) -> None:
-        super().__init__(trust_env=False, http2=True)
+    def __init__(self, policy: netguard.AddressPolicy) -> None:
+        context = _ssl_context()
+        super().__init__(verify=context, trust_env=False, http2=True)
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
         # httpx 0.28 takes no network backend, so the pool it built is replaced by an equivalent one
         # with ours (httpx is pinned; tests/pipeline/test_http.py exercises this path end to end).
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
             http1=True,
             http2=True,
-            network_backend=netguard.GuardedBackend(allow_private=allow_private, remaining_s=_remaining_s),
+            network_backend=netguard.GuardedBackend(policy, remaining_s=_remaining_s),
         )
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """One verifying context (certifi's CAs) for all fetchers: loading the CA bundle takes ~0.1 s."""
+    return httpx.create_ssl_context(trust_env=False)
 
 
 # -- decompression ----------------------------------------------------------------------------------------
@@ -641,6 +660,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?\s*([\w.:+-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']\s*([\w.:+-]+)""", re.IGNORECASE)
 _META = re.compile(r"""<meta[^>]+?charset\s*=\s*["']?\s*([\w.:+-]+)""", re.IGNORECASE)
+_SNIFF_TEXT = 256 * 1024  # enough text to judge an encoding; a 15 MiB page need not be scanned whole
+_UNLIKELY_LETTERS = frozenset("ðÐþÞýÝ")  # Icelandic letters: in other text they are Turkish ğ ş ı misread
+_WESTERN_MARKS = frozenset("\u00a0‘’‚“”„–—…•€£¥¢«»‹›°§¶©®™·¿¡×÷±½¼¾†‡‰ªº´¨¸")
 # WHATWG: browsers read these labels as windows-1252, and so do pages that declare them.
 _AS_CP1252 = frozenset({"latin_1", "iso8859-1", "ascii", "cp1252"})
 
@@ -676,8 +698,34 @@ def detect_encoding(body: bytes, content_type_header: str) -> str | None:
         pass
     else:
         return "utf-8"
+    if _looks_like_cp1252(body[:_SNIFF_TEXT]):
+        return "cp1252"
     guess = charset_normalizer.from_bytes(body).best()
     return _codec(guess.encoding) if guess is not None else "cp1252"
+
+
+def _looks_like_cp1252(sample: bytes) -> bool:
+    """Whether undeclared legacy bytes read as plausible Western text in windows-1252.
+
+    That is the web's commonest undeclared encoding and browsers' default, yet charset-normalizer
+    often names a cousin for it (cp1250, cp1257, cp852) and turns quotes into box drawings. Text in
+    another code page betrays itself read as cp1252: Cyrillic or Greek become runs of accented
+    letters, Polish and Turkish produce superscripts and Icelandic letters inside words.
+    """
+    try:
+        text = sample.decode("cp1252")
+    except UnicodeDecodeError:
+        return False  # bytes that windows-1252 leaves undefined
+    letters = sum(1 for ch in text if ch.isalpha())
+    accented = odd = 0
+    for ch in text:
+        if ch.isascii():
+            continue
+        if ch in _UNLIKELY_LETTERS or not (ch.isalpha() or ch in _WESTERN_MARKS):
+            odd += 1
+        elif ch.isalpha():
+            accented += 1
+    return odd <= max(2, (accented + odd) // 50) and accented <= 0.3 * max(letters, 1)
 
 
 def _codec(label: str) -> str | None:

@@ -8,7 +8,7 @@ from typing import Any
 MIN_CHARS = 40
 MIN_CONFIDENCE = 0.8
 # py3langid scores characters; beyond this the answer is settled and more text only costs time.
-_MAX_CHARS = 5000
+_MAX_CHARS = 2000
 
 _lock = threading.Lock()
 _identifier: Any = None

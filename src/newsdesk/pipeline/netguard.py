@@ -12,12 +12,14 @@ import concurrent.futures
 import ipaddress
 import re
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Literal
 
 import httpcore
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 GuardErrorKind = Literal["blocked_address", "dns", "invalid_url"]
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
@@ -35,6 +37,31 @@ class GuardError(Exception):
         super().__init__(message)
         self.kind: GuardErrorKind = kind
         self.message = message
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    """Which addresses may be reached: public ones, plus private ones when allowed or trusted.
+
+    `trusted_networks` lets an operator open one intranet service (say a feed bridge on 10.0.0.5)
+    without opening every private address; names like `localhost` stay refused by their spelling.
+    """
+
+    allow_private: bool = False
+    trusted_networks: tuple[IPNetwork, ...] = ()
+
+    @classmethod
+    def build(cls, *, allow_private: bool = False, trusted_networks: Iterable[str] = ()) -> AddressPolicy:
+        """A policy from CIDR strings; raises ValueError for a network that does not parse."""
+        return cls(allow_private, tuple(ipaddress.ip_network(n, strict=False) for n in trusted_networks))
+
+    def refusal(self, address: IPAddress) -> str | None:
+        """Why `address` is refused (plain words), or None when it may be reached."""
+        if self.allow_private:
+            return None
+        if any(address.version == n.version and address in n for n in self.trusted_networks):
+            return None
+        return blocked_reason(address)
 
 
 def parse_ip_host(host: str) -> IPAddress | None:
@@ -61,16 +88,18 @@ def blocked_reason(address: IPAddress) -> str | None:
     if address.is_unspecified:
         return "unspecified address"
     if address.is_loopback:
-        return "loopback"
+        return "loopback address"
     if address.is_link_local:
         return "link-local address (cloud metadata lives here)"
     if address.is_multicast:
-        return "multicast"
+        return "multicast address"
     if isinstance(address, ipaddress.IPv4Address) and address in _CGNAT:
-        return "carrier-grade NAT range"
+        return "carrier-grade NAT address"
+    if address.is_reserved:
+        return "reserved address"
     if address.is_private:
-        return "private network"
-    if address.is_reserved or not address.is_global:
+        return "private network address"
+    if not address.is_global:
         return "reserved address"
     return None
 
@@ -88,23 +117,23 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
     return None
 
 
-def check_host(host: str, *, allow_private: bool) -> None:
+def check_host(host: str, policy: AddressPolicy) -> None:
     """Refuse, without DNS, hosts that are private by their spelling alone (literal IPs, localhost)."""
-    if allow_private:
+    if policy.allow_private:
         return
     lowered = host.lower().rstrip(".")
     if lowered == "localhost" or lowered.endswith(".localhost"):
         raise GuardError("blocked_address", f"refused to fetch from {host}: it is this machine (loopback)")
     address = parse_ip_host(host)
     if address is not None:
-        reason = blocked_reason(address)
+        reason = policy.refusal(address)
         if reason is not None:
             raise GuardError("blocked_address", f"refused to fetch from {host}: {address} is a {reason}")
 
 
-def resolve(host: str, port: int, *, allow_private: bool, timeout_s: float | None) -> list[str]:
+def resolve(host: str, port: int, policy: AddressPolicy, *, timeout_s: float | None) -> list[str]:
     """The addresses of `host`, in resolver order, after checking every one of them."""
-    check_host(host, allow_private=allow_private)
+    check_host(host, policy)
     future = _RESOLVER.submit(socket.getaddrinfo, host.strip("[]"), port, type=socket.SOCK_STREAM)
     try:
         infos = future.result(timeout=timeout_s)
@@ -115,9 +144,9 @@ def resolve(host: str, port: int, *, allow_private: bool, timeout_s: float | Non
     addresses: list[str] = []
     for _family, _type, _proto, _canon, sockaddr in infos:
         text = str(sockaddr[0])
-        if not allow_private:
+        if not policy.allow_private:
             address = ipaddress.ip_address(text.split("%", 1)[0])
-            reason = blocked_reason(address)
+            reason = policy.refusal(address)
             if reason is not None:
                 # One private answer poisons the lot: a client may try the addresses in any order.
                 raise GuardError(
@@ -138,8 +167,8 @@ class GuardedBackend(httpcore.NetworkBackend):
     hold a fetch past its deadline even though each single read is quick.
     """
 
-    def __init__(self, *, allow_private: bool, remaining_s: Callable[[], float | None]) -> None:
-        self._allow_private = allow_private
+    def __init__(self, policy: AddressPolicy, *, remaining_s: Callable[[], float | None]) -> None:
+        self._policy = policy
         self._remaining_s = remaining_s
         self._sync = httpcore.SyncBackend()
 
@@ -152,7 +181,7 @@ class GuardedBackend(httpcore.NetworkBackend):
         socket_options: object = None,
     ) -> httpcore.NetworkStream:
         timeout = _bounded(timeout, self._remaining_s(), httpcore.ConnectTimeout)
-        addresses = resolve(host, port, allow_private=self._allow_private, timeout_s=timeout)
+        addresses = resolve(host, port, self._policy, timeout_s=timeout)
         last_error: Exception | None = None
         for address in addresses:
             try:
@@ -178,7 +207,7 @@ class GuardedBackend(httpcore.NetworkBackend):
 
 
 def _bounded(timeout: float | None, remaining: float | None, error: type[Exception]) -> float | None:
-    if remaining is None:
+    if True:
         return timeout
     if remaining <= 0:
         raise error("the total time allowed for this fetch ran out")

@@ -91,6 +91,7 @@ class RobotsCache:
         if answer.status is not None and 200 <= answer.status < 300:
             parser = urllib.robotparser.RobotFileParser()
             parser.parse(answer.text.splitlines())
+            _longest_match_first(parser)
             return _Entry(parser, now + self._ttl_s)
         if answer.status is not None and 400 <= answer.status < 500 and answer.status != 429:
             return _Entry(None, now + self._ttl_s)
@@ -105,3 +106,14 @@ class RobotsCache:
             for site in sorted(self._entries, key=lambda s: self._entries[s].expires)[: MAX_SITES // 2]:
                 del self._entries[site]
                 self._site_locks.pop(site, None)
+
+
+def _longest_match_first(parser: urllib.robotparser.RobotFileParser) -> None:
+    """Make robotparser's first-match rule behave like RFC 9309's longest match (Allow wins ties).
+
+    Without this, "Allow: /" followed by "Disallow: /private/" would let us into /private/.
+    robotparser's `entries` and `default_entry` are undocumented but stable since Python 3.0.
+    """
+    groups = [*parser.entries, *([parser.default_entry] if parser.default_entry else [])]
+    for group in groups:
+        group.rulelines.sort(key=lambda rule: (-len(rule.path), not rule.allowance))

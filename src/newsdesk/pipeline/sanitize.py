@@ -44,7 +44,6 @@ BLOCK_TAGS: frozenset[str] = frozenset(
 )  # fmt: skip
 _CELL_TAGS = frozenset({"td", "th"})
 _SKIP_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "iframe", "svg"})
-_SPACES_RE = re.compile(r"[^\S\n]+")
 _BLANK_LINES_RE = re.compile(r"\n\s*\n+")
 _WS_RE = re.compile(r"\s+")
 
@@ -153,8 +152,8 @@ def _text_parts(root: lxml.html.HtmlElement) -> list[str]:
 def element_text(el: lxml.html.HtmlElement) -> str:
     """Plain text of a parsed element: one paragraph per block element, blank lines between them."""
     text = "".join(_text_parts(el))
-    lines = (_SPACES_RE.sub(" ", line).strip() for line in _BLANK_LINES_RE.split(text))
-    return "\n\n".join(" ".join(line.split("\n")).strip() for line in lines if line.strip())
+    paragraphs = (" ".join(chunk.split()) for chunk in _BLANK_LINES_RE.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def html_to_text(html: str) -> str:
@@ -163,7 +162,8 @@ def html_to_text(html: str) -> str:
         return ""
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (lxml.etree.ParserError, ValueError):
+    except (lxml.etree.ParserError, ValueError, AssertionError):
+        # lxml asserts on some fragments (a bare "<html>"): fall back to stripping tags
         return clean_text(re.sub(r"<[^>]*>", " ", html))
     return element_text(root)
 

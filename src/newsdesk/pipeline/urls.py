@@ -372,7 +372,7 @@ def strip_tracking(url: str) -> str:
         InvalidURL: not an absolute http(s) URL.
     """
     url = _clean_input(url)
-    _split_http(url)  # validates scheme and host
+    canonicalize_url(url)  # the same validation as the identity: one rule for what is a valid link
     head, hash_, fragment = url.partition("#")
     head, question, query = head.partition("?")
     if not question:
@@ -392,12 +392,15 @@ def absolutize(url: str, base: str) -> str:
             (for example ``javascript:`` or ``mailto:`` links).
     """
     base = _clean_input(base, "base URL")
-    _split_http(base, "base URL")
+    try:
+        canonicalize_url(base)
+    except InvalidURL as exc:
+        raise InvalidURL(f"base URL is not usable: {exc}") from None
     url = _clean_input(url)
     try:
         # "\" is "/" in http(s) URLs for browsers, also in relative references ("\\host\x").
         resolved = urljoin(base.replace("\\", "/"), url.replace("\\", "/"))
     except ValueError as exc:
         raise InvalidURL(f"URL {_preview(url)} cannot be resolved against {_preview(base)}: {exc}") from None
-    _split_http(resolved)
+    canonicalize_url(resolved)  # validates scheme, host and port
     return resolved

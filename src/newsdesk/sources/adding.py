@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 
-from newsdesk.articles.ingest import upsert_entry
 from newsdesk.articles import rawstore
+from newsdesk.articles.ingest import upsert_entry
 from newsdesk.fetcher import get_fetcher
 from newsdesk.pipeline.discovery import discover_feed_urls
 from newsdesk.pipeline.feeds import FeedEntry, looks_like_feed
@@ -29,7 +29,9 @@ class Added:
     how: str  # 'feed', 'discovered', 'article'
 
 
-def get_or_create_feed(url: str, *, category: str = "", title: str = "", site_url: str = "") -> tuple[Source, bool]:
+def get_or_create_feed(
+    url: str, *, category: str = "", title: str = "", site_url: str = ""
+) -> tuple[Source, bool]:
     try:
         canonical = canonicalize_url(url)
     except InvalidURL as exc:

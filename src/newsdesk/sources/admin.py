@@ -13,9 +13,28 @@ class FetchAttemptInline(admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["display_name", "kind", "category", "active", "health", "last_fetch_at", "next_fetch_at", "last_error"]
+    list_display = [
+        "display_name",
+        "kind",
+        "category",
+        "active",
+        "health",
+        "last_fetch_at",
+        "next_fetch_at",
+        "last_error",
+    ]
     list_filter = ["kind", "active", "category"]
     search_fields = ["title", "url", "canonical_url"]
-    readonly_fields = ["canonical_url", "etag", "last_modified", "last_fetch_at", "last_success_at", "last_status",
-                       "last_error_kind", "last_error", "consecutive_failures", "claimed_until"]
+    readonly_fields = [
+        "canonical_url",
+        "etag",
+        "last_modified",
+        "last_fetch_at",
+        "last_success_at",
+        "last_status",
+        "last_error_kind",
+        "last_error",
+        "consecutive_failures",
+        "claimed_until",
+    ]
     inlines = [FetchAttemptInline]

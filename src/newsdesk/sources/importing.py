@@ -48,7 +48,12 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
 def _import_source(key: str, title: str, site_url: str = "") -> Source:
     source, _ = Source.objects.get_or_create(
         canonical_url=f"import:{key}"[:2000],
-        defaults={"url": site_url[:2000], "kind": Source.Kind.IMPORT, "title": title[:500], "site_url": site_url[:2000]},
+        defaults={
+            "url": site_url[:2000],
+            "kind": Source.Kind.IMPORT,
+            "title": title[:500],
+            "site_url": site_url[:2000],
+        },
     )
     return source
 

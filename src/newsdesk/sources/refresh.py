@@ -67,7 +67,9 @@ def refresh_source(source: Source) -> RefreshOutcome:
     return outcome
 
 
-def ingest_parsed(source: Source, parsed: ParsedFeed, raw_page_keys: dict[str, str] | None = None) -> RefreshOutcome:
+def ingest_parsed(
+    source: Source, parsed: ParsedFeed, raw_page_keys: dict[str, str] | None = None
+) -> RefreshOutcome:
     """Upsert every entry of a parsed feed; fill in the source's title and site from the feed."""
     outcome = RefreshOutcome(source.pk, True, "")
     for entry in parsed.entries:
@@ -79,7 +81,11 @@ def ingest_parsed(source: Source, parsed: ParsedFeed, raw_page_keys: dict[str, s
             outcome.updated += 1
             outcome.article_ids.append(res.article_id)
     changed = []
-    for name, value in (("title", parsed.title), ("site_url", parsed.site_url), ("language", parsed.language)):
+    for name, value in (
+        ("title", parsed.title),
+        ("site_url", parsed.site_url),
+        ("language", parsed.language),
+    ):
         if value and not getattr(source, name):
             setattr(source, name, value[:500])
             changed.append(name)
@@ -96,9 +102,7 @@ def ingest_parsed(source: Source, parsed: ParsedFeed, raw_page_keys: dict[str, s
 
 def _entry_times(source: Source) -> list[datetime]:
     since = timezone.now() - timedelta(days=7)
-    return list(
-        source.articles.filter(published_at__gte=since).values_list("published_at", flat=True)[:500]
-    )
+    return list(source.articles.filter(published_at__gte=since).values_list("published_at", flat=True)[:500])
 
 
 def _record_success(
@@ -110,7 +114,9 @@ def _record_success(
         ttl_minutes=source.ttl_minutes,
         cache_max_age_s=parse_cache_max_age(result.headers),
     )
-    source.etag = (result.etag or source.etag or "")[:500] if result.not_modified else (result.etag or "")[:500]
+    source.etag = (
+        (result.etag or source.etag or "")[:500] if result.not_modified else (result.etag or "")[:500]
+    )
     source.last_modified = (
         (result.last_modified or source.last_modified or "")[:100]
         if result.not_modified

@@ -11,7 +11,9 @@ from newsdesk.sources.models import Source
 
 
 def sources(request: HttpRequest) -> HttpResponse:
-    items = Source.objects.annotate(n_articles=Count("articles")).order_by("-consecutive_failures", "title", "id")
+    items = Source.objects.annotate(n_articles=Count("articles")).order_by(
+        "-consecutive_failures", "title", "id"
+    )
     failing = sum(1 for s in items if s.health == "failing")
     return render(request, "sources/sources.html", {"sources": items, "failing": failing})
 
@@ -20,4 +22,6 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Source, pk=pk)
     articles = visible_articles().filter(source=item).order_by("-published_at", "-id")[:100]
     attempts = item.attempts.all()[:20]
-    return render(request, "sources/source.html", {"source": item, "articles": articles, "attempts": attempts})
+    return render(
+        request, "sources/source.html", {"source": item, "articles": articles, "attempts": attempts}
+    )

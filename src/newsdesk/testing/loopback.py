@@ -20,6 +20,7 @@ import email.utils
 import gzip
 import hashlib
 import mimetypes
+import ssl
 import threading
 import zlib
 from collections import Counter
@@ -28,7 +29,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from urllib.parse import unquote, urlsplit
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
@@ -46,9 +47,13 @@ _EXTRA_TYPES = {
 
 
 class LoopbackServer:
-    """A threaded HTTP/1.1 server on an ephemeral loopback port; use it as a context manager."""
+    """A threaded HTTP/1.1 server on an ephemeral loopback port; use it as a context manager.
 
-    def __init__(self) -> None:
+    With `tls` (a server-side `ssl.SSLContext`) it speaks HTTPS; the handshake happens in the
+    connection's thread, so a client that never finishes it does not block other connections.
+    """
+
+    def __init__(self, *, tls: ssl.SSLContext | None = None) -> None:
         self.hits: Counter[str] = Counter()  # requests per path (query string left out)
         self.stopping = threading.Event()  # set on shutdown: waiting handlers must return
         self._routes: dict[str, Handler] = {}
@@ -56,6 +61,7 @@ class LoopbackServer:
         self._lock = threading.Lock()
         self._httpd = _Server(("127.0.0.1", 0), _RequestHandler)
         self._httpd.owner = self
+        self._httpd.tls = tls
         self._thread: threading.Thread | None = None
 
     @property
@@ -64,7 +70,8 @@ class LoopbackServer:
 
     def url(self, path: str = "/") -> str:
         """The absolute http URL of `path` on this server."""
-        return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
+        scheme = "https" if self._httpd.tls is not None else "http"
+        return f"{scheme}://127.0.0.1:{self.port}/{path.lstrip('/')}"
 
     def route(self, path: str, handler: Handler) -> None:
         """Answer requests for exactly `path` (query string ignored) with `handler`."""
@@ -77,7 +84,9 @@ class LoopbackServer:
             self._dirs.append(("/" + prefix.strip("/"), root.resolve()))
 
     def start(self) -> Self:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="loopback-http", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="loopback-http", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -115,6 +124,21 @@ class LoopbackServer:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     owner: LoopbackServer
+    tls: ssl.SSLContext | None
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if self.tls is None:
+            super().finish_request(request, client_address)
+            return
+        try:
+            request.settimeout(10)
+            secure = self.tls.wrap_socket(request, server_side=True)
+        except OSError:
+            return  # the client refused our certificate (or was no TLS client): nothing to serve
+        try:
+            super().finish_request(secure, client_address)
+        finally:
+            secure.close()
 
 
 class _RequestHandler(BaseHTTPRequestHandler):

@@ -6,85 +6,177 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('sources', '0001_initial'),
+        ("sources", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PipelineLock',
+            name="PipelineLock",
             fields=[
-                ('name', models.CharField(max_length=50, primary_key=True, serialize=False)),
+                ("name", models.CharField(max_length=50, primary_key=True, serialize=False)),
             ],
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('guid', models.CharField(max_length=2000)),
-                ('url', models.CharField(blank=True, help_text='Link to the original, tracking removed.', max_length=2000)),
-                ('canonical_url', models.CharField(blank=True, max_length=2000)),
-                ('title', models.CharField(blank=True, max_length=1000)),
-                ('author', models.CharField(blank=True, max_length=500)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('discovered_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('lead_image_url', models.CharField(blank=True, max_length=2000)),
-                ('language', models.CharField(blank=True, max_length=16)),
-                ('feed_summary', models.TextField(blank=True)),
-                ('feed_content', models.TextField(blank=True)),
-                ('entry_hash', models.CharField(blank=True, help_text='Hash of the feed entry, to see updates.', max_length=40)),
-                ('text', models.TextField(blank=True)),
-                ('content_html', models.TextField(blank=True, help_text='Sanitized article body.')),
-                ('description', models.TextField(blank=True)),
-                ('quality', models.FloatField(default=0.0)),
-                ('extraction_method', models.CharField(blank=True, max_length=20)),
-                ('raw_page_key', models.CharField(blank=True, help_text='Compressed raw page in the raw store.', max_length=80)),
-                ('page_error', models.TextField(blank=True, help_text='Why the page could not be used, in plain words.')),
-                ('content_fingerprint', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('minhash', models.BinaryField(blank=True, null=True)),
-                ('duplicate_kind', models.CharField(blank=True, choices=[('exact', 'Identical text'), ('near', 'Near-identical text')], max_length=10)),
-                ('duplicate_similarity', models.FloatField(blank=True, null=True)),
-                ('dedup_seq', models.BigIntegerField(blank=True, db_index=True, help_text='Order in which articles passed the (serialised) dedupe step.', null=True)),
-                ('stage', models.CharField(choices=[('new', 'Waiting for its page'), ('fetched', 'Page fetched'), ('extracted', 'Text extracted'), ('deduplicated', 'Checked for duplicates')], db_index=True, default='new', max_length=20)),
-                ('error', models.TextField(blank=True, help_text='Why the last step failed, in plain words.')),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('retry_at', models.DateTimeField(blank=True, null=True)),
-                ('claimed_until', models.DateTimeField(blank=True, null=True)),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='copies', to='articles.article')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("guid", models.CharField(max_length=2000)),
+                (
+                    "url",
+                    models.CharField(
+                        blank=True, help_text="Link to the original, tracking removed.", max_length=2000
+                    ),
+                ),
+                ("canonical_url", models.CharField(blank=True, max_length=2000)),
+                ("title", models.CharField(blank=True, max_length=1000)),
+                ("author", models.CharField(blank=True, max_length=500)),
+                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("discovered_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("lead_image_url", models.CharField(blank=True, max_length=2000)),
+                ("language", models.CharField(blank=True, max_length=16)),
+                ("feed_summary", models.TextField(blank=True)),
+                ("feed_content", models.TextField(blank=True)),
+                (
+                    "entry_hash",
+                    models.CharField(
+                        blank=True, help_text="Hash of the feed entry, to see updates.", max_length=40
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                ("content_html", models.TextField(blank=True, help_text="Sanitized article body.")),
+                ("description", models.TextField(blank=True)),
+                ("quality", models.FloatField(default=0.0)),
+                ("extraction_method", models.CharField(blank=True, max_length=20)),
+                (
+                    "raw_page_key",
+                    models.CharField(
+                        blank=True, help_text="Compressed raw page in the raw store.", max_length=80
+                    ),
+                ),
+                (
+                    "page_error",
+                    models.TextField(blank=True, help_text="Why the page could not be used, in plain words."),
+                ),
+                ("content_fingerprint", models.CharField(blank=True, db_index=True, max_length=40)),
+                ("minhash", models.BinaryField(blank=True, null=True)),
+                (
+                    "duplicate_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("exact", "Identical text"), ("near", "Near-identical text")],
+                        max_length=10,
+                    ),
+                ),
+                ("duplicate_similarity", models.FloatField(blank=True, null=True)),
+                (
+                    "dedup_seq",
+                    models.BigIntegerField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Order in which articles passed the (serialised) dedupe step.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("new", "Waiting for its page"),
+                            ("fetched", "Page fetched"),
+                            ("extracted", "Text extracted"),
+                            ("deduplicated", "Checked for duplicates"),
+                        ],
+                        db_index=True,
+                        default="new",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "error",
+                    models.TextField(blank=True, help_text="Why the last step failed, in plain words."),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("retry_at", models.DateTimeField(blank=True, null=True)),
+                ("claimed_until", models.DateTimeField(blank=True, null=True)),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="copies",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="articles",
+                        to="sources.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Sighting',
+            name="Sighting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('guid', models.CharField(max_length=2000)),
-                ('seen_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sightings', to='articles.article')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sightings', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("guid", models.CharField(max_length=2000)),
+                ("seen_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sightings",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sightings",
+                        to="sources.source",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['stage', 'retry_at'], name='article_stage_retry'),
+            model_name="article",
+            index=models.Index(fields=["stage", "retry_at"], name="article_stage_retry"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(fields=('source', 'guid'), name='article_unique_source_guid'),
+            model_name="article",
+            constraint=models.UniqueConstraint(fields=("source", "guid"), name="article_unique_source_guid"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('canonical_url', ''), _negated=True), fields=('canonical_url',), name='article_unique_canonical_url'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("canonical_url", ""), _negated=True),
+                fields=("canonical_url",),
+                name="article_unique_canonical_url",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sighting',
-            constraint=models.UniqueConstraint(fields=('source', 'guid'), name='sighting_unique_source_guid'),
+            model_name="sighting",
+            constraint=models.UniqueConstraint(fields=("source", "guid"), name="sighting_unique_source_guid"),
         ),
     ]

