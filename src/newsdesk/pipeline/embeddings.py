@@ -151,7 +151,7 @@ class HashingEmbedder:
         for f in feats:
             counts[f] = counts.get(f, 0) + 1
         for f, c in counts.items():
-            h = xxhash.xxh64_intdigest(f, seed=self._seed)
+            h = xxhash.xxh64_intdigest(f.encode("utf-8"), seed=self._seed)
             sign = 1.0 if (h >> 63) else -1.0
             # Bigrams weigh less: they sharpen matches but should not dominate single-word overlap.
             w = (1.0 + np.log(c)) * (0.5 if " " in f else 1.0)

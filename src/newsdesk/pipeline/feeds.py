@@ -8,6 +8,7 @@ RSS/RDF/Atom go through feedparser; JSON Feed through :mod:`newsdesk.pipeline.js
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import hashlib
 import html
 import io
@@ -73,9 +74,10 @@ _TAG = re.compile(
     re.I | re.S,
 )
 # Tags that separate words; other tags (b, i, a, span…) can sit inside a word.
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr "
-    "li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+_BLOCK_TAG = re.compile(
+    r"address|article|aside|blockquote|br|d[dlt]|div|fig(?:caption|ure)|footer|h[1-6r]|header|li|main|nav"
+    r"|ol|p|pre|section|t(?:able|body|[dhr]|foot|head)|ul",
+    re.I,
 )
 _SPACE = re.compile(r"\s+")
 _FOREIGN_WEEKDAY = re.compile(r"^\s*[^\W\d]{2,12}\.?,\s*")
@@ -100,7 +102,7 @@ def plain_text(value: object) -> str:
 
 def _tag_replacement(match: re.Match[str]) -> str:
     name = match.group(1)
-    return " " if name and name.lower() in _BLOCK_TAGS else ""
+    return " " if name and _BLOCK_TAG.fullmatch(name) else ""
 
 
 def absolute_url(link: object, base: str = "") -> str:
@@ -194,13 +196,12 @@ def parse_feed(data: bytes, url: str = "", content_type: str | None = None) -> P
 
         parsed = parse_json_feed(data, url)
         if warnings:
-            parsed = ParsedFeed(**{**parsed.__dict__, "warnings": (*warnings, *parsed.warnings)})
+            parsed = dataclasses.replace(parsed, warnings=(*warnings, *parsed.warnings))
         return parsed
-    if b"\x00" in data[:_SNIFF_BYTES] and not _has_wide_bom(data):
-        # UTF-16 without a BOM is legal but so rare that NULs almost always mean binary garbage;
-        # feedparser still gets a chance when the document declares itself.
-        if b"<\x00" not in data[:_SNIFF_BYTES] and b"\x00<" not in data[:_SNIFF_BYTES]:
-            raise FeedError("not a feed: the data is binary, not text")
+    head = data[:_SNIFF_BYTES]
+    # NULs mean binary garbage unless this is UTF-16/32 (with a BOM, or a "<" beside a NUL).
+    if b"\x00" in head and not _has_wide_bom(data) and b"<\x00" not in head and b"\x00<" not in head:
+        raise FeedError("not a feed: the data is binary, not text")
     return _parse_xml_feed(data, url, content_type, warnings)
 
 

@@ -123,6 +123,11 @@ class FetchResult:
         return self.body.decode(encoding, errors="replace")
 
 
+# Failures that say the whole host is out of reach for now, and how long we believe them.
+_REMEMBERED_KINDS = frozenset({"dns", "connect"})
+UNREACHABLE_MEMORY_S = 30.0
+
+
 class Fetcher:
     """A thread-safe polite HTTP client; one per process is enough.
 
@@ -157,6 +162,9 @@ class Fetcher:
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._not_before: dict[str, float] = {}  # host → time.monotonic() before which we do not ask
+        # host → (until, error): a host whose name did not resolve or that refused connections is
+        # not asked again for a short while, so 500 articles of one dead site cost one failure.
+        self._unreachable: dict[str, tuple[float, FetchError]] = {}
         self._client = httpx.Client(
             transport=_GuardedTransport(self._policy),
             headers={"User-Agent": user_agent, "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate, br"},
@@ -224,6 +232,7 @@ class Fetcher:
         """One request: a result, or the URL a redirect points to."""
         key = _host_key(url)
         self._fail_if_waiting(key, url)
+        self._fail_if_unreachable(key, url)
         slot = self._slot(key)
         deadline = started + self._timeout_s
         if not slot.acquire(timeout=max(0.0, deadline - time.monotonic())):
@@ -235,10 +244,15 @@ class Fetcher:
                 return self._handle(response, url, cap, started)
             finally:
                 response.close()
-        except netguard.GuardError as exc:
-            raise FetchError(exc.kind, exc.message, url=str(url)) from exc
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, url) from exc
+        except (netguard.GuardError, httpx.HTTPError) as exc:
+            if isinstance(exc, netguard.GuardError):
+                error = FetchError(exc.kind, exc.message, url=str(url))
+            else:
+                error = self._transport_error(exc, url)
+            if error.kind in _REMEMBERED_KINDS:
+                with self._lock:
+                    self._unreachable[key] = (time.monotonic() + UNREACHABLE_MEMORY_S, error)
+            raise error from exc
         finally:
             _deadline.reset(token)
             slot.release()
@@ -434,6 +448,17 @@ class Fetcher:
             url=str(url),
             retry_after_s=left,
         )
+
+    def _fail_if_unreachable(self, key: str, url: httpx.URL) -> None:
+        with self._lock:
+            remembered = self._unreachable.get(key)
+            if remembered is None:
+                return
+            until, error = remembered
+            if until <= time.monotonic():
+                del self._unreachable[key]
+                return
+        raise FetchError(error.kind, error.message, url=str(url), status=error.status)
 
     def _checked_url(self, url: str | httpx.URL) -> httpx.URL:
         """Parse and vet a URL: http(s) only, no user:password@ part, no host that is private by name."""

@@ -207,7 +207,7 @@ class GuardedBackend(httpcore.NetworkBackend):
 
 
 def _bounded(timeout: float | None, remaining: float | None, error: type[Exception]) -> float | None:
-    if True:
+    if remaining is None:
         return timeout
     if remaining <= 0:
         raise error("the total time allowed for this fetch ran out")

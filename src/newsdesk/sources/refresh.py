@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from newsdesk.articles.ingest import Outcome, upsert_entry
+from newsdesk.articles.ingest import Outcome, upsert_entries
 from newsdesk.fetcher import get_fetcher
 from newsdesk.pipeline.feeds import FeedError, ParsedFeed, parse_feed
 from newsdesk.pipeline.http import FetchError, FetchResult
@@ -72,8 +72,7 @@ def ingest_parsed(
 ) -> RefreshOutcome:
     """Upsert every entry of a parsed feed; fill in the source's title and site from the feed."""
     outcome = RefreshOutcome(source.pk, True, "")
-    for entry in parsed.entries:
-        res = upsert_entry(source, entry, raw_page_key=(raw_page_keys or {}).get(entry.guid, ""))
+    for res in upsert_entries(source, list(parsed.entries), raw_page_keys):
         if res.outcome is Outcome.NEW:
             outcome.new += 1
             outcome.article_ids.append(res.article_id)

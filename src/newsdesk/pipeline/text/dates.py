@@ -52,7 +52,15 @@ _MONTHS = {
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
     "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }  # fmt: skip
-_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+_WEEKDAYS = {
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
+}
 _TZ_OFFSETS = {
     "gmt": 0, "utc": 0, "z": 0, "bst": 1, "cet": 1, "cest": 2, "eet": 2, "eest": 3, "msk": 3,
     "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7, "jst": 9,
@@ -61,7 +69,17 @@ _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
-_QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "final": 4}
+_QUARTERS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "final": 4,
+}
 
 # Months and weekdays only in Title case or capitals: "may" and "march" are common verbs.
 _MONTH = (
@@ -86,7 +104,8 @@ _PATTERN = re.compile(
         [
             # 2025-12-09, 2025-12-09T10:47, 2025-12-09 10:47:00Z
             r"(?P<iso>\b(?P<iso_y>\d{4})-(?P<iso_m>[01]\d)-(?P<iso_d>[0-3]\d)"
-            r"(?:[T ](?P<iso_h>[0-2]\d):(?P<iso_mi>[0-5]\d)(?::\d\d(?:\.\d+)?)?(?P<iso_tz>Z|[+-]\d\d:?\d\d)?)?)(?!\d)",
+            r"(?:[T ](?P<iso_h>[0-2]\d):(?P<iso_mi>[0-5]\d)(?::\d\d(?:\.\d+)?)?"
+            r"(?P<iso_tz>Z|[+-]\d\d:?\d\d)?)?)(?!\d)",
             # (Tuesday,) 9 December (2025)
             rf"(?P<dmy>(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<dmy_d>{_DAYNUM})(?:\s+of)?\s+(?P<dmy_m>{_MONTH})"
             rf"(?:\s*,?\s*(?P<dmy_y>{_YEAR}))?)",
@@ -132,7 +151,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?]\s|\n")
 
 
 def _weekday_value(weekday: int, dct: date, direction: int) -> date:
-    """The given weekday closest to ``dct`` in ``direction``: -1 on or before, +1 strictly after, 0 this week."""
+    """The weekday nearest ``dct`` in ``direction``: -1 on or before, +1 strictly after, 0 same week."""
     if direction < 0:
         return dct - timedelta(days=(dct.weekday() - weekday) % 7)
     if direction > 0:
@@ -241,7 +260,11 @@ class _Resolver:
                 d = _weekday_value(weekday, dct, 0)
             else:
                 # News mostly reports the past week; the future only when the sentence says so.
-                d = dct if weekday == dct.weekday() else _weekday_value(weekday, dct, 1 if _tense(sentence) > 0 else -1)
+                d = (
+                    dct
+                    if weekday == dct.weekday()
+                    else _weekday_value(weekday, dct, 1 if _tense(sentence) > 0 else -1)
+                )
             return d.isoformat(), "day"
         if kind == "rel":
             word = g("rel").lower()
@@ -291,7 +314,16 @@ class _Resolver:
         if name.rstrip(".").lower() in ("may", "mar", "march") and not rel:
             # "May" and "March" alone are names or verbs far more often than months; need a cue.
             before = m.string[max(0, m.start() - 12) : m.start()].lower().split()
-            if not before or before[-1] not in ("in", "since", "until", "by", "of", "during", "from", "early"):
+            if not before or before[-1] not in (
+                "in",
+                "since",
+                "until",
+                "by",
+                "of",
+                "during",
+                "from",
+                "early",
+            ):
                 return None
         month = _month_number(name)
         dct = self.dct
@@ -441,7 +473,11 @@ def period_start(value: str) -> tuple[int, int, int, int, int]:
     if part is None:
         return (year, 0, 0, 0, 0)
     if week:
-        d = date.fromisocalendar(year, max(1, min(53, int(part))), 1) if int(part) <= 52 else date(year, 12, 28)
+        d = (
+            date.fromisocalendar(year, max(1, min(53, int(part))), 1)
+            if int(part) <= 52
+            else date(year, 12, 28)
+        )
         return (d.year, d.month, d.day, 0, 0)
     if quarter:
         return (year, (int(part) - 1) * 3 + 1, 0, 0, 0)

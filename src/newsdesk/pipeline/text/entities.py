@@ -70,6 +70,18 @@ _ALIASES = {
     "russian federal space agency": "ROSCOSMOS",
     "roscosmos state corporation": "ROSCOSMOS",
 }
+# Names the small NER model often gets the type of wrong (Roscosmos as a person): the type they really have.
+_KNOWN_KINDS: dict[str, EntityKind] = {
+    "roscosmos": "organisation",
+    "nasa": "organisation",
+    "spacex": "organisation",
+    "esa": "organisation",
+    "jaxa": "organisation",
+    "nato": "organisation",
+    "baikonur": "place",
+    "baikonur cosmodrome": "place",
+    "kremlin": "organisation",
+}
 _ACRONYM_STOPWORDS = {"of", "and", "the", "for", "de", "in", "on", "&", "du", "des", "la", "le", "to"}
 _HONORIFICS = re.compile(
     r"^(?:mr|mrs|ms|miss|dr|prof|professor|sir|dame|lord|lady|rev|president|prime minister|pm|"
@@ -153,7 +165,11 @@ def mentions_from_doc(doc: Any, sentence_starts: Sequence[int] | None = None) ->
 
 
 def find_mentions(
-    text: str, *, nlp: Any = None, model: str = DEFAULT_SPACY_MODEL, sentence_starts: Sequence[int] | None = None
+    text: str,
+    *,
+    nlp: Any = None,
+    model: str = DEFAULT_SPACY_MODEL,
+    sentence_starts: Sequence[int] | None = None,
 ) -> list[Mention]:
     """Run NER over ``text`` (with ``nlp`` or the model named) and return its entity mentions."""
     if not isinstance(text, str):
@@ -176,7 +192,7 @@ def normalise_name(text: str) -> str:
 
 
 def slugify(name: str) -> str:
-    """A URL-safe, stable slug: ASCII when the name folds to it ("Zürich" → "zurich"), else lower-case words."""
+    """A URL-safe, stable slug: ASCII when the name folds to it ("Zürich" → "zurich"), else lower case."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
     if not slug:
@@ -277,7 +293,9 @@ def _link(groups: list[_Group]) -> list[Entity]:
         candidates = []
         for p in people:
             full = main_name(p).split()
-            if len(words) < len(full) and (full[-len(words) :] == words or (g.kind == "person" and full[: len(words)] == words)):
+            if len(words) < len(full) and (
+                full[-len(words) :] == words or (g.kind == "person" and full[: len(words)] == words)
+            ):
                 candidates.append(p)
         if candidates:
             best = max(candidates, key=lambda p: p.count)
@@ -288,11 +306,8 @@ def _link(groups: list[_Group]) -> list[Entity]:
     out = []
     for g in merged:
         kind = g.kind
-        if kind == "person":
-            name = main_name(g)
-        else:
-            # The form used most often, the shorter on a tie ("NASA" over its expansion).
-            name = max(g.names, key=lambda n: (g.names[n], -len(n)))
+        # A person by full name; others by the form used most often, the shorter on a tie ("NASA").
+        name = main_name(g) if kind == "person" else max(g.names, key=lambda n: (g.names[n], -len(n)))
         acronym = next((a for n in g.names if (a := _acronym_of(n))), None)
         if acronym is None and kind != "person":
             longest = max(g.names, key=len)
@@ -314,7 +329,10 @@ def link_mentions(mentions: Iterable[Mention]) -> list[Entity]:
         if not name or not any(c.isalpha() for c in name):
             continue
         sentences = {m.sentence_index} if m.sentence_index is not None else set()
-        groups.append(_Group(Counter({name: 1}), Counter({m.kind: 1}), sentences, set()))
+        kind = _KNOWN_KINDS.get(name.lower(), m.kind)
+        if kind == "person" and _is_acronym(name):
+            kind = "organisation"  # people are not written in capitals-only acronyms
+        groups.append(_Group(Counter({name: 1}), Counter({kind: 1}), sentences, set()))
     return _link(groups)
 
 
@@ -332,6 +350,4 @@ def link_entities(per_article: Sequence[Sequence[Entity]]) -> list[Entity]:
             names[e.name] = max(1, e.count)
             groups.append(_Group(names, Counter({e.kind: e.count or 1}), set(), {i}))
     linked = _link(groups)
-    return [
-        Entity(e.name, e.kind, e.slug, e.count, e.aliases, (), e.articles) for e in linked
-    ]
+    return [Entity(e.name, e.kind, e.slug, e.count, e.aliases, (), e.articles) for e in linked]

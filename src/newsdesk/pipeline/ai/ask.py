@@ -1,0 +1,360 @@
+"""Answering a reader's question from cited sentences, or refusing when the sources do not say.
+
+Ranking is a hybrid of a BM25-style lexical score and embedding similarity. The question's type adds a
+hard check: "when" needs a date or time in the sentence, "how many/much" a number (money for costs),
+"who" a person or organisation, "where" a place. When no sentence passes the check, or the best one
+covers too little of what the question asks about, the answer is a refusal: "not in the sources".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from newsdesk.pipeline.ai.facts import MONEY, NUMBER, PERCENT
+from newsdesk.pipeline.embeddings import Embedder
+from newsdesk.pipeline.text.dates import find_time_expressions, period_start
+
+__all__ = ["Answer", "Passage", "answer", "question_type", "suggested_questions"]
+
+NOT_IN_SOURCES = "not in the sources"
+W_LEXICAL = 0.55
+W_EMBEDDING = 0.45
+MIN_COVERAGE = 0.5  # share of the question's (idf-weighted) content words the best sentence must contain
+MIN_SCORE = 0.35
+MIN_SIMILARITY = 0.55
+_BM25_K1, _BM25_B = 1.2, 0.75
+
+_STOP = set(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "at",
+        "by",
+        "for",
+        "with",
+        "about",
+        "against",
+        "between",
+        "into",
+        "through",
+        "during",
+        "before",
+        "after",
+        "above",
+        "below",
+        "to",
+        "from",
+        "up",
+        "down",
+        "in",
+        "out",
+        "on",
+        "off",
+        "over",
+        "under",
+        "again",
+        "further",
+        "then",
+        "once",
+        "here",
+        "there",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "no",
+        "nor",
+        "not",
+        "only",
+        "own",
+        "same",
+        "so",
+        "than",
+        "too",
+        "very",
+        "can",
+        "will",
+        "just",
+        "don",
+        "should",
+        "now",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "having",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "would",
+        "could",
+        "might",
+        "must",
+        "shall",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "this",
+        "that",
+        "these",
+        "those",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "am",
+        "according",
+        "story",
+        "article",
+        "text",
+        "say",
+        "said",
+        "says",
+        "tell",
+        "told",
+        "many",
+        "much",
+        "long",
+        "happen",
+        "happened",
+        "happens",
+        "occur",
+        "occurred",
+        "role",
+        "mean",
+        "means",
+        "involved",
+    ]
+)
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def _stem(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    w = w[:-2] if w.endswith("'s") else w
+    for suffix in ("ingly", "ing", "edly", "ed", "ies", "es", "s", "ly"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            # "running" → "runn" → "run": undo the doubled consonant of the inflection
+            return w[:-1] if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls" else w
+    return w
+
+
+def _terms(text: str) -> list[str]:
+    return [_stem(w) for w in _TOKEN.findall(text) if w.lower() not in _STOP]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A candidate answer sentence with its citation and what it mentions (detected when left None)."""
+
+    text: str
+    sentence_index: int
+    article_id: str | None = None
+    source: str | None = None
+    entity_kinds: frozenset[str] | None = None
+    has_time: bool | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer: the cited sentences that support it, or ``answerable=False`` with the reason."""
+
+    answerable: bool
+    sentences: list[Passage] = field(default_factory=list)
+    confidence: float = 0.0
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for s in d["sentences"]:
+            s["entity_kinds"] = sorted(s["entity_kinds"]) if s["entity_kinds"] is not None else None
+        return d
+
+
+def question_type(question: str) -> str | None:
+    """'time', 'money', 'number', 'agent', 'place' or None (any sentence may answer)."""
+    q = question.lower().strip()
+    if re.match(
+        r"(?:when|what time|what date|what day|which (?:day|year|month|date)|in what year|by when)\b", q
+    ):
+        return "time"
+    if re.match(r"how much\b", q) and re.search(
+        r"\b(?:cost|price|pay|paid|spend|spent|worth|money|fund|budget|fine)", q
+    ):
+        return "money"
+    if re.match(
+        r"(?:how (?:many|much|old|far|big|large|long|high)|what (?:percentage|share|number|proportion))\b", q
+    ):
+        return "number"
+    if re.match(r"(?:who|whom|whose|which (?:company|organi[sz]ation|person|agency|country))\b", q):
+        return "agent"
+    if re.match(r"where\b", q):
+        return "place"
+    return None
+
+
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+
+
+def _fits(kind: str | None, p: Passage, published: datetime | None) -> bool:
+    if kind is None:
+        return True
+    text = p.text
+    if kind == "time":
+        if p.has_time is not None:
+            return p.has_time
+        return bool(find_time_expressions(text, published or datetime(2000, 1, 1)))
+    if kind == "money":
+        return bool(MONEY.search(text))
+    if kind == "number":
+        return bool(NUMBER.search(text) or PERCENT.search(text) or MONEY.search(text))
+    if p.entity_kinds is not None:
+        if kind == "agent":
+            return bool(p.entity_kinds & {"person", "organisation"})
+        return "place" in p.entity_kinds
+    return bool(_CAPITALISED.search(text))  # no NER at hand: a proper name somewhere after the first word
+
+
+def answer(
+    question: str,
+    passages: Sequence[Passage | str],
+    *,
+    embedder: Embedder | None = None,
+    embeddings: np.ndarray | None = None,
+    published: datetime | None = None,
+    max_sentences: int = 2,
+) -> Answer:
+    """Answer ``question`` from ``passages`` (strings are cited by position), or refuse.
+
+    ``embeddings`` may hold the passages' unit vectors already computed by ``embedder``; without an
+    embedder the ranking is lexical only. Raises TypeError for a question that is not a string.
+    """
+    if not isinstance(question, str):
+        raise TypeError(f"question must be str, not {type(question).__name__}")
+    items = [p if isinstance(p, Passage) else Passage(str(p), i) for i, p in enumerate(passages)]
+    q_terms = list(dict.fromkeys(_terms(question)))
+    if not question.strip() or not items:
+        return Answer(False, [], 0.0, NOT_IN_SOURCES)
+    if not q_terms:
+        return Answer(False, [], 0.0, "the question names nothing to look for")
+
+    docs = [_terms(p.text) for p in items]
+    n = len(docs)
+    df = Counter(t for d in docs for t in set(d))
+    idf = {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in q_terms}
+    total_idf = sum(idf.values()) or 1.0
+    avg_len = sum(len(d) for d in docs) / n or 1.0
+    lexical = np.zeros(n, dtype=np.float32)
+    coverage = np.zeros(n, dtype=np.float32)
+    for i, d in enumerate(docs):
+        tf = Counter(d)
+        norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * len(d) / avg_len)
+        lexical[i] = sum(idf[t] * tf[t] * (_BM25_K1 + 1) / (tf[t] + norm) for t in q_terms if t in tf)
+        coverage[i] = sum(idf[t] for t in q_terms if t in tf) / total_idf
+    lexical = lexical / (lexical.max() or 1.0)
+
+    sim = np.zeros(n, dtype=np.float32)
+    if embedder is not None:
+        if embeddings is None:
+            embeddings = embedder.embed([p.text for p in items])
+        q = embedder.embed([question])[0]
+        sim = np.clip(np.asarray(embeddings, dtype=np.float32) @ q, 0.0, 1.0)
+        scores = W_LEXICAL * (0.5 * lexical + 0.5 * coverage) + W_EMBEDDING * sim
+    else:
+        scores = 0.5 * lexical + 0.5 * coverage
+
+    kind = question_type(question)
+    fits = np.array([_fits(kind, p, published) for p in items])
+    if not fits.any():
+        what = {"time": "a date or time", "money": "an amount of money", "number": "a number",
+                "agent": "a person or organisation", "place": "a place"}[kind or "place"]  # fmt: skip
+        return Answer(False, [], 0.0, f"{NOT_IN_SOURCES}: no sentence gives {what}")
+    ranked = [i for i in np.argsort(-scores, kind="stable") if fits[i]]
+    best = ranked[0]
+    # Enough of the question's words, or a weaker lexical match the embedding vouches for (paraphrase).
+    supported = coverage[best] >= MIN_COVERAGE or (coverage[best] >= 0.25 and sim[best] >= MIN_SIMILARITY)
+    if not supported or scores[best] < MIN_SCORE:
+        return Answer(False, [], float(scores[best]), f"{NOT_IN_SOURCES}: no sentence is about what is asked")
+    chosen = [best] + [
+        i
+        for i in ranked[1:max_sentences]
+        if scores[i] >= 0.9 * scores[best] and coverage[i] >= coverage[best]
+    ]
+    confidence = float(min(1.0, scores[best] * (0.5 + 0.5 * coverage[best])))
+    return Answer(True, [items[i] for i in sorted(chosen)], round(confidence, 3), "")
+
+
+def suggested_questions(panel: Any, *, limit: int = 4) -> list[str]:
+    """Questions the article can answer, from its timeline, entities and facts (an ArticlePanel)."""
+    out: list[str] = []
+    published = getattr(panel, "published", None)
+    ref = period_start(published.date().isoformat()) if isinstance(published, datetime) else None
+    for e in getattr(panel, "timeline", [])[:6]:
+        if e.granularity in ("day", "month", "year") and (
+            e.expression[:1].isupper() or e.expression[:1].isdigit()
+        ):
+            future = ref is not None and period_start(e.value) > ref
+            verb = "will happen" if future else "happened"
+            prep = "in" if e.granularity == "year" else "on"
+            out.append(f"What {verb} {prep} {e.expression}?")
+            break
+    people = getattr(panel, "people", [])
+    if people:
+        out.append(f"Who is {people[0].name}?")
+    places = getattr(panel, "places", [])
+    if places:
+        out.append(f"What happened in {places[0].name}?")
+    facts = getattr(panel, "key_facts", [])
+    if any("money" in f.kinds for f in facts):
+        out.append("How much money is involved?")
+    orgs = getattr(panel, "organisations", [])
+    if orgs and len(out) < limit:
+        out.append(f"What is the role of {orgs[0].name}?")
+    return out[:limit]

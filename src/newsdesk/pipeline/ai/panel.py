@@ -1,0 +1,221 @@
+"""The AI panel of one article: summary, key facts, entities, timeline, reading time, hashtags.
+
+``explain_article`` computes everything in one call; ``explain_articles`` does the same for a batch,
+running spaCy with ``nlp.pipe`` and the embedder once over all sentences (much faster per article).
+Every output cites the index of the sentence it comes from (``panel.sentences[i]``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from newsdesk.pipeline.ai.ask import Answer, Passage, answer, suggested_questions
+from newsdesk.pipeline.ai.facts import Fact, key_facts
+from newsdesk.pipeline.ai.summary import CitedSentence, summarize
+from newsdesk.pipeline.ai.timeline import TimelineEvent, build_timeline
+from newsdesk.pipeline.embeddings import Embedder, get_default_embedder
+from newsdesk.pipeline.text.dates import TimeExpression, find_time_expressions
+from newsdesk.pipeline.text.entities import (
+    DEFAULT_SPACY_MODEL,
+    Entity,
+    Mention,
+    link_mentions,
+    load_nlp,
+    mentions_from_doc,
+)
+from newsdesk.pipeline.text.keyphrases import Keyphrase, extract_keyphrases, hashtags
+from newsdesk.pipeline.text.sentences import Sentence, split_sentences
+
+__all__ = ["WORDS_PER_MINUTE", "ArticlePanel", "explain_article", "explain_articles"]
+
+WORDS_PER_MINUTE = 230
+MAX_TEXT_CHARS = 200_000  # a hostile "article" of many megabytes is cut, not processed for minutes
+
+
+def _language(text: str) -> str:
+    try:
+        from newsdesk.pipeline.language import detect_language
+    except ImportError:  # pragma: no cover - the module is optional for this layer
+        return ""
+    return detect_language(text)
+
+
+@dataclass
+class ArticlePanel:
+    """Everything the article page's AI panel shows; ``to_dict()`` is JSON-serialisable."""
+
+    title: str
+    published: datetime
+    language: str
+    sentences: list[Sentence]
+    summary: list[CitedSentence]
+    key_facts: list[Fact]
+    people: list[Entity]
+    organisations: list[Entity]
+    places: list[Entity]
+    other_entities: list[Entity]
+    timeline: list[TimelineEvent]
+    time_expressions: list[TimeExpression]
+    word_count: int
+    reading_time_minutes: int
+    keyphrases: list[Keyphrase]
+    hashtags: list[str]
+    suggested_questions: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list, repr=False)
+    embeddings: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def entities(self) -> list[Entity]:
+        return [*self.people, *self.organisations, *self.places, *self.other_entities]
+
+    def passages(self) -> list[Passage]:
+        """The article's sentences as citable passages for `ask`, with what each mentions."""
+        kinds: dict[int, set[str]] = {}
+        for m in self.mentions:
+            if m.sentence_index is not None:
+                kinds.setdefault(m.sentence_index, set()).add(m.kind)
+        timed = {t.sentence_index for t in self.time_expressions}
+        return [
+            Passage(
+                s.text, s.index, entity_kinds=frozenset(kinds.get(s.index, ())), has_time=s.index in timed
+            )
+            for s in self.sentences
+        ]
+
+    def ask(self, question: str, *, embedder: Embedder | None = None) -> Answer:
+        """Answer a reader's question from this article's sentences (see `newsdesk.pipeline.ai.ask`)."""
+        embs = self.embeddings if embedder is not None else None
+        return answer(question, self.passages(), embedder=embedder, embeddings=embs, published=self.published)
+
+    def to_dict(self) -> dict[str, Any]:
+        def items(xs: Sequence[Any]) -> list[Any]:
+            return [x.to_dict() for x in xs]
+
+        return {
+            "title": self.title,
+            "published": self.published.isoformat(),
+            "language": self.language,
+            "sentences": items(self.sentences),
+            "summary": items(self.summary),
+            "key_facts": items(self.key_facts),
+            "people": items(self.people),
+            "organisations": items(self.organisations),
+            "places": items(self.places),
+            "other_entities": items(self.other_entities),
+            "timeline": items(self.timeline),
+            "time_expressions": items(self.time_expressions),
+            "word_count": self.word_count,
+            "reading_time_minutes": self.reading_time_minutes,
+            "keyphrases": items(self.keyphrases),
+            "hashtags": list(self.hashtags),
+            "suggested_questions": list(self.suggested_questions),
+        }
+
+
+def _check(title: Any, text: Any, published: Any) -> tuple[str, str]:
+    if not isinstance(title, str) or not isinstance(text, str):
+        raise TypeError("title and text must be str")
+    if not isinstance(published, datetime):
+        raise TypeError(f"published must be a datetime, not {type(published).__name__}")
+    return title.strip(), text[:MAX_TEXT_CHARS]
+
+
+def _build(
+    title: str,
+    text: str,
+    published: datetime,
+    doc: Any,
+    sentences: list[Sentence],
+    emb: np.ndarray,
+    title_emb: np.ndarray | None,
+) -> ArticlePanel:
+    starts = [s.start for s in sentences]
+    mentions = mentions_from_doc(doc, starts)
+    entities = link_mentions(mentions)
+    times = find_time_expressions(text, published, sentence_starts=starts) if sentences else []
+    texts = [s.text for s in sentences]
+    summary = summarize(title, texts, emb, title_embedding=title_emb) if sentences else []
+    words = len(text.split())
+    phrases = extract_keyphrases(f"{title}. {text}" if title else text)
+
+    def of(kind: str) -> list[Entity]:
+        return [e for e in entities if e.kind == kind]
+
+    named = [e.name for e in entities if e.kind != "other" and e.count >= 2][:3]
+    panel = ArticlePanel(
+        title=title,
+        published=published,
+        language=_language(f"{title}. {text}"),
+        sentences=sentences,
+        summary=summary,
+        key_facts=key_facts(sentences, times, mentions),
+        people=of("person"),
+        organisations=of("organisation"),
+        places=of("place"),
+        other_entities=of("other"),
+        timeline=build_timeline(sentences, times),
+        time_expressions=times,
+        word_count=words,
+        reading_time_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)) if words else 0,
+        keyphrases=phrases,
+        hashtags=hashtags([p for p in phrases if len(p.text.split()) <= 2], entities=named),
+        mentions=mentions,
+        embeddings=emb,
+    )
+    panel.suggested_questions = suggested_questions(panel)
+    return panel
+
+
+def explain_articles(
+    articles: Sequence[tuple[str, str, datetime]],
+    *,
+    embedder: Embedder | None = None,
+    nlp: Any = None,
+    spacy_model: str = DEFAULT_SPACY_MODEL,
+    batch_size: int = 16,
+) -> list[ArticlePanel]:
+    """Panels for many ``(title, text, published)`` articles; spaCy and the embedder run batched."""
+    checked = [(*_check(t, x, p), p) for t, x, p in articles]
+    embedder = embedder if embedder is not None else get_default_embedder()
+    nlp = nlp if nlp is not None else load_nlp(spacy_model)
+    out: list[ArticlePanel] = []
+    for b in range(0, len(checked), batch_size):
+        batch = checked[b : b + batch_size]
+        docs = list(nlp.pipe([text for _, text, _ in batch], batch_size=batch_size))
+        split = [split_sentences(text) for _, text, _ in batch]
+        flat = [
+            t for (title, _, _), ss in zip(batch, split, strict=True) for t in [title, *(s.text for s in ss)]
+        ]
+        vectors = embedder.embed(flat, batch_size=64) if flat else np.zeros((0, 1), dtype=np.float32)
+        at = 0
+        for (title, text, published), doc, ss in zip(batch, docs, split, strict=True):
+            title_emb = vectors[at]
+            emb = vectors[at + 1 : at + 1 + len(ss)]
+            at += 1 + len(ss)
+            out.append(_build(title, text, published, doc, ss, emb, title_emb if title else None))
+    return out
+
+
+def explain_article(
+    title: str,
+    text: str,
+    published: datetime,
+    *,
+    embedder: Embedder | None = None,
+    nlp: Any = None,
+    spacy_model: str = DEFAULT_SPACY_MODEL,
+) -> ArticlePanel:
+    """The AI panel of one article; ``published`` anchors relative dates ("Tuesday", "next week").
+
+    ``embedder`` defaults to the process-wide MiniLM embedder, ``nlp`` to ``load_nlp(spacy_model)``.
+    Raises TypeError for arguments of the wrong type; an empty text gives an empty panel.
+    """
+    return explain_articles([(title, text, published)], embedder=embedder, nlp=nlp, spacy_model=spacy_model)[
+        0
+    ]

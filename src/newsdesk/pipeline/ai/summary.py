@@ -1,0 +1,105 @@
+"""Extractive summaries that cite their sentences.
+
+Each sentence is scored by centrality (cosine to the article's mean sentence embedding), position (news
+puts the essentials first) and closeness to the title; sentences are then picked greedily with a
+redundancy penalty (maximal marginal relevance) and returned in article order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CitedSentence", "lead", "mmr_select", "summarize", "summary_length"]
+
+W_CENTRALITY = 1.0
+W_POSITION = 0.6
+W_TITLE = 0.4
+REDUNDANCY = 0.6  # weight of the similarity to what is already picked
+MIN_WORDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class CitedSentence:
+    """A sentence quoted from a source, with where it came from."""
+
+    text: str
+    sentence_index: int
+    article_id: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def summary_length(n_sentences: int, *, minimum: int = 3, maximum: int = 5) -> int:
+    """How many sentences to keep: a fifth of the article, within [minimum, maximum]."""
+    return max(0, min(n_sentences, max(minimum, min(maximum, math.ceil(n_sentences * 0.2)))))
+
+
+def lead(sentences: Sequence[str], n: int = 3) -> list[CitedSentence]:
+    """The Lead-n baseline: the first ``n`` sentences."""
+    return [CitedSentence(s, i) for i, s in enumerate(sentences[:n])]
+
+
+def mmr_select(
+    scores: np.ndarray, embeddings: np.ndarray, k: int, *, redundancy: float = REDUNDANCY
+) -> list[int]:
+    """Greedy maximal-marginal-relevance choice of ``k`` rows (indices in the order picked)."""
+    chosen: list[int] = []
+    candidates = list(range(len(scores)))
+    while candidates and len(chosen) < k:
+        if chosen:
+            sim = embeddings[candidates] @ embeddings[chosen].T
+            penalty = sim.max(axis=1)
+        else:
+            penalty = np.zeros(len(candidates))
+        values = scores[candidates] - redundancy * penalty
+        best = candidates[int(np.argmax(values))]
+        chosen.append(best)
+        candidates.remove(best)
+    return chosen
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower().strip(".,;:!?\"'“”‘’()") for w in text.split() if len(w) > 3}
+
+
+def summarize(
+    title: str,
+    sentences: Sequence[str],
+    embeddings: np.ndarray,
+    *,
+    title_embedding: np.ndarray | None = None,
+    max_sentences: int | None = None,
+) -> list[CitedSentence]:
+    """A 3–5 sentence extractive summary of an article, in article order, each citing its index.
+
+    ``embeddings`` holds one unit-length row per sentence (from the same embedder as ``title_embedding``).
+    """
+    n = len(sentences)
+    if n == 0:
+        return []
+    emb = np.asarray(embeddings, dtype=np.float32)
+    if emb.shape[0] != n:
+        raise ValueError(f"{n} sentences but {emb.shape[0]} embeddings")
+    k = max_sentences if max_sentences is not None else summary_length(n)
+    centroid = emb.mean(axis=0)
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    centrality = emb @ (centroid / norm)
+    position = 1.0 / np.sqrt(1.0 + np.arange(n, dtype=np.float32))
+    if title_embedding is not None:
+        title_sim = emb @ np.asarray(title_embedding, dtype=np.float32).reshape(-1)
+    else:
+        tw = _words(title)
+        title_sim = np.array([len(tw & _words(s)) / (len(tw) or 1) for s in sentences], dtype=np.float32)
+    scores = W_CENTRALITY * centrality + W_POSITION * position + W_TITLE * title_sim
+    # Fragments (bylines, captions, "Read more") carry little; keep them out unless nothing else is left.
+    short = np.array([len(s.split()) < MIN_WORDS for s in sentences])
+    scores = np.where(short, scores - 10.0, scores)
+    picked = sorted(mmr_select(scores, emb, k))
+    return [CitedSentence(sentences[i], i) for i in picked]

@@ -1,0 +1,69 @@
+"""Timelines: dated events (the sentence around a resolved date), sorted by the date they name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from newsdesk.pipeline.text.dates import TimeExpression, period_start
+from newsdesk.pipeline.text.sentences import Sentence
+
+__all__ = ["TimelineEvent", "build_timeline", "merge_timelines"]
+
+_RANK = {"decade": 0, "year": 1, "quarter": 2, "month": 3, "week": 4, "day": 5, "time": 6}
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One dated event: the resolved ``value``, the words that named it, and the sentence it cites."""
+
+    value: str
+    granularity: str
+    expression: str
+    sentence: str
+    sentence_index: int
+    article_id: str | None = None
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _key(e: TimelineEvent) -> tuple[Any, ...]:
+    return (period_start(e.value), _RANK.get(e.granularity, 9), e.article_id or "", e.sentence_index)
+
+
+def build_timeline(
+    sentences: Sequence[Sentence],
+    times: Sequence[TimeExpression],
+    *,
+    article_id: str | None = None,
+    source: str | None = None,
+) -> list[TimelineEvent]:
+    """One event per (sentence, date) sorted by date; of a day and a clock time on it, the time is kept."""
+    by_index = {s.index: s for s in sentences}
+    events: dict[tuple[int, str], TimelineEvent] = {}
+    for t in times:
+        s = by_index.get(t.sentence_index) if t.sentence_index is not None else None
+        if s is None:
+            continue
+        day = t.value[:10]
+        key = (s.index, day if t.granularity in ("day", "time") else t.value)
+        old = events.get(key)
+        if old is None or _RANK[t.granularity] > _RANK.get(old.granularity, 0):
+            events[key] = TimelineEvent(t.value, t.granularity, t.text, s.text, s.index, article_id, source)
+    return sorted(events.values(), key=_key)
+
+
+def merge_timelines(timelines: Sequence[Sequence[TimelineEvent]]) -> list[TimelineEvent]:
+    """Several articles' timelines as one, sorted; each outlet's telling of a date is kept."""
+    seen: set[tuple[str, str | None, int]] = set()
+    out = []
+    for tl in timelines:
+        for e in tl:
+            k = (e.value, e.article_id, e.sentence_index)
+            if k not in seen:
+                seen.add(k)
+                out.append(e)
+    return sorted(out, key=_key)

