@@ -4,7 +4,8 @@
 
 DIR is any directory in the scrapinghub article-extraction-benchmark layout: ``html/<id>.html`` or
 ``html/<id>.html.gz`` and ``ground-truth.json`` mapping id → {"articleBody": ...}. Scores follow that
-benchmark's ``evaluate.py`` (see ``benchmarks/scoring.py``). Prints one JSON object.
+benchmark's ``evaluate.py`` (see ``benchmarks/scoring.py``). Prints one JSON object; for newsdesk it
+includes ``second_opinion_share``, the share of pages on which readability was asked as well.
 """
 
 from __future__ import annotations
@@ -72,6 +73,18 @@ def readability_extractor() -> Extractor:
     return lambda html, url: html_to_text(Document(html).summary(html_partial=True))
 
 
+class SecondOpinionCounter(logging.Handler):
+    """Counts the extractor's "second opinion on <url>: <reason>" debug records."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith("second opinion"):
+            self.count += 1
+
+
 def run(name: str, extract: Extractor, pages: list[tuple[str, str, str, str]]) -> dict[str, Any]:
     counts: list[Counts] = []
     failures = 0
@@ -103,7 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (args.data / "ground-truth.json").is_file():
         parser.error(f"no ground-truth.json in {args.data}")
-    logging.disable(logging.WARNING)  # trafilatura logs every discarded page
+    logging.getLogger().setLevel(logging.CRITICAL)  # trafilatura logs every discarded page
+    second_opinions = SecondOpinionCounter()
+    extract_log = logging.getLogger("newsdesk.pipeline.extract")
+    extract_log.setLevel(logging.DEBUG)
+    extract_log.propagate = False
+    extract_log.addHandler(second_opinions)
     pages = load_pages(args.data, args.limit)
     if not pages:
         parser.error(f"no pages with ground truth under {args.data / 'html'}")
@@ -116,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     for extract in extractors.values():
         with contextlib.suppress(Exception):
             extract(pages[0][2], pages[0][1])
+    second_opinions.count = 0  # not the warm-up
     results = {name: run(name, extract, pages) for name, extract in extractors.items()}
     ours = results["newsdesk"]
+    ours["second_opinion_share"] = round(second_opinions.count / len(pages), 3)
     for peer in ("trafilatura", "readability"):
         theirs = results[peer]
         results["newsdesk"][f"f1_ratio_vs_{peer}"] = (

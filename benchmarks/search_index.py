@@ -38,7 +38,9 @@ def make_data(kind: str, n: int, dim: int, rng: np.random.Generator) -> np.ndarr
     return out
 
 
-def run(kind: str, n: int, dim: int, n_queries: int, k: int, seed: int) -> dict[str, float]:
+def run(
+    kind: str, n: int, dim: int, n_queries: int, k: int, seed: int, ef_values: list[int]
+) -> dict[str, object]:
     rng = np.random.default_rng(seed)
     data = make_data(kind, n, dim, rng)
     # Queries: perturbed stored vectors, like "articles related to this one".
@@ -50,31 +52,45 @@ def run(kind: str, n: int, dim: int, n_queries: int, k: int, seed: int) -> dict[
         stop = min(n, start + 50_000)
         index.add(np.arange(start, stop, dtype=np.int64), data[start:stop])
     build_s = time.perf_counter() - t0
-    lat = []
-    found = []
-    for q in queries:
-        t = time.perf_counter()
-        hits = index.search(q, k)
-        lat.append(time.perf_counter() - t)
-        found.append([i for i, _ in hits])
+    per_ef: dict[int, tuple[np.ndarray, list[list[int]]]] = {}
+    for ef in ef_values:
+        index.ef_search = ef
+        lat = []
+        found = []
+        for q in queries:
+            t = time.perf_counter()
+            hits = index.search(q, k)
+            lat.append(time.perf_counter() - t)
+            found.append([i for i, _ in hits])
+        per_ef[ef] = (np.array(lat) * 1000, found)
     flat = faiss.IndexFlatIP(dim)
     flat.add(data)
     t = time.perf_counter()
     _, exact = flat.search(queries, k)
     exact_ms = (time.perf_counter() - t) / n_queries * 1000
-    recall = float(np.mean([len(set(f) & set(e.tolist())) / k for f, e in zip(found, exact, strict=True)]))
     # Exact per-query latency one at a time, as the app would issue it.
     t = time.perf_counter()
     for q in queries[:50]:
         flat.search(q[None, :], k)
     exact_single_ms = (time.perf_counter() - t) / 50 * 1000
-    lat_ms = np.array(lat) * 1000
+    sweep = []
+    for ef, (lat_ms, found) in per_ef.items():
+        recall = float(
+            np.mean([len(set(f) & set(e.tolist())) / k for f, e in zip(found, exact, strict=True)])
+        )
+        sweep.append(
+            {
+                "ef_search": ef,
+                "query_ms_p50": round(float(np.percentile(lat_ms, 50)), 3),
+                "query_ms_p95": round(float(np.percentile(lat_ms, 95)), 3),
+                f"recall_at_{k}": round(recall, 4),
+            }
+        )
     return {
         "n": n,
         "build_s": round(build_s, 2),
-        "query_ms_p50": round(float(np.percentile(lat_ms, 50)), 3),
-        "query_ms_p95": round(float(np.percentile(lat_ms, 95)), 3),
-        f"recall_at_{k}": round(recall, 4),
+        **sweep[0],
+        "ef_search_sweep": sweep[1:],
         "exact_query_ms_single": round(exact_single_ms, 3),
         "exact_query_ms_batched": round(exact_ms, 3),
         "index_is_exact": index.is_exact,
@@ -89,18 +105,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--kinds", default="random,clustered")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--ef-search", default="64,128,256", help="first is the default; others a sweep")
     args = parser.parse_args(argv)
+    efs = [int(x) for x in args.ef_search.split(",")]
     results = []
     for n in (int(s) for s in args.sizes.split(",")):
         for kind in args.kinds.split(","):
-            results.append({"data": kind, **run(kind, n, args.dim, args.queries, args.k, args.seed)})
+            results.append({"data": kind, **run(kind, n, args.dim, args.queries, args.k, args.seed, efs)})
     out = {
         "benchmark": "search_index",
         "dim": args.dim,
         "k": args.k,
         "faiss": faiss.__version__,
         "faiss_threads": faiss.omp_get_max_threads(),
-        "hnsw": {"M": 32, "efConstruction": 80, "efSearch": 64},
+        "hnsw": {"M": 32, "efConstruction": 80, "efSearch_values": efs},
         "results": results,
     }
     print(json.dumps(out))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -101,6 +103,59 @@ def test_real_pages_from_shared_data(shared_data: Path, name: str, author: str, 
     assert article.title[:30] == meta["title"][:30]
     assert author in article.author
     assert article.published is not None and article.published.date().isoformat() == day
+
+
+# The second opinion (readability) runs only when trafilatura's body looks doubtful; the extractor logs
+# each time it asks, with the reason, at DEBUG on its own logger.
+EXTRACT_LOG = "newsdesk.pipeline.extract"
+
+
+def _second_opinions(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("second opinion")]
+
+
+def test_clean_page_gets_no_second_opinion(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger=EXTRACT_LOG):
+        article = extract_article((PAGES / "synthetic_article.html").read_bytes(), SYNTHETIC_URL)
+    assert _second_opinions(caplog) == []
+    assert article.method == "trafilatura"
+    assert article.text.startswith("The harbour bridge reopened") and "Related stories" not in article.text
+
+
+def test_page_trafilatura_cuts_short_gets_the_second_opinion(
+    shared_data: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A long wired.com story of which trafilatura keeps only the first 40%; the page's own paragraphs
+    # hold far more text, so readability is asked, and its fuller body wins.
+    base = shared_data / "extraction" / "scrapinghub"
+    item = "2f42ef1d3ea0c96e56355d3db93d0e06b47e760b74f6f4261278b8cd1c246dd6"
+    truth = json.loads((base / "ground-truth.json").read_text(encoding="utf-8"))[item]
+    page = gzip.decompress((base / "html" / f"{item}.html.gz").read_bytes())
+    with caplog.at_level(logging.DEBUG, logger=EXTRACT_LOG):
+        article = extract_article(page, truth["url"])
+    assert [m.split(": ")[-1] for m in _second_opinions(caplog)] == ["the page states much more text"]
+    assert article.method == "readability"
+    assert _recall(truth["articleBody"], article.text) > 0.95
+
+
+def test_page_stating_a_longer_body_gets_the_second_opinion(caplog: pytest.LogCaptureFixture) -> None:
+    # JSON-LD articleBody three times the visible story: the visible one may be cut short.
+    page = (PAGES / "synthetic_article.html").read_text(encoding="utf-8")
+    stated = json.dumps({"@type": "NewsArticle", "articleBody": "The harbour bridge reopened. " * 120})
+    page = page.replace("</head>", f'<script type="application/ld+json">{stated}</script></head>')
+    with caplog.at_level(logging.DEBUG, logger=EXTRACT_LOG):
+        article = extract_article(page, SYNTHETIC_URL)
+    assert len(_second_opinions(caplog)) == 1
+    assert article.text.startswith("The harbour bridge reopened to traffic on Tuesday morning")
+
+
+def test_newsletter_box_after_the_story_gets_the_second_opinion(caplog: pytest.LogCaptureFixture) -> None:
+    page = (PAGES / "synthetic_article.html").read_text(encoding="utf-8")
+    box = "<p>Sign up for our morning newsletter: https://gazette.example.com/newsletters</p>"
+    page = page.replace("</article>", f"{box}</article>", 1)
+    with caplog.at_level(logging.DEBUG, logger=EXTRACT_LOG):
+        extract_article(page, SYNTHETIC_URL)
+    assert [m.split(": ")[-1] for m in _second_opinions(caplog)] == ["template-like last block"]
 
 
 STUB_PAGE = """<html><head><title>Subscribe to read</title></head><body><nav><a href="/">Home</a></nav>

@@ -282,3 +282,19 @@ def test_bad_input_raises_story_error() -> None:
         cluster_offline([one, one])
     with pytest.raises(StoryError):
         StoryClusterer(window=timedelta(0))
+
+
+def test_term_statistics_survive_a_restart(articles: list[ArticleFeatures]) -> None:
+    before = StoryClusterer()
+    for a in articles:
+        before.observe(a)
+    after = StoryClusterer()
+    after.restore_statistics(*before.term_statistics())
+    assert after.documents_seen == len(articles)
+    assert after.sparse_similarity(articles[0], articles[1]) == before.sparse_similarity(
+        articles[0], articles[1]
+    )
+    # Shared event words outweigh the rest: same-event pairs share more weighted wording.
+    assert before.sparse_similarity(articles[0], articles[1]) > before.sparse_similarity(
+        articles[0], articles[3]
+    )

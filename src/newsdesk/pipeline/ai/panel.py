@@ -30,12 +30,13 @@ from newsdesk.pipeline.text.entities import (
     mentions_from_doc,
 )
 from newsdesk.pipeline.text.keyphrases import Keyphrase, extract_keyphrases, hashtags
-from newsdesk.pipeline.text.sentences import Sentence, split_sentences
+from newsdesk.pipeline.text.sentences import Sentence, sentences_from_doc, split_sentences
 
 __all__ = ["WORDS_PER_MINUTE", "ArticlePanel", "explain_article", "explain_articles"]
 
 WORDS_PER_MINUTE = 230
-MAX_TEXT_CHARS = 200_000  # a hostile "article" of many megabytes is cut, not processed for minutes
+MAX_TEXT_CHARS = 200_000
+KEYPHRASE_CHARS = 1000  # a hostile "article" of many megabytes is cut, not processed for minutes
 
 
 def _language(text: str) -> str:
@@ -142,7 +143,9 @@ def _build(
     texts = [s.text for s in sentences]
     summary = summarize(title, texts, emb, title_embedding=title_emb) if sentences else []
     words = len(text.split())
-    phrases = extract_keyphrases(f"{title}. {text}" if title else text)
+    # The title and lead carry an article's topics; YAKE over the whole text costs ~3x more for little.
+    lead = text[:KEYPHRASE_CHARS]
+    phrases = extract_keyphrases(f"{title}. {lead}" if title else lead, max_words=2)
 
     def of(kind: str) -> list[Entity]:
         return [e for e in entities if e.kind == kind]
@@ -164,7 +167,7 @@ def _build(
         word_count=words,
         reading_time_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)) if words else 0,
         keyphrases=phrases,
-        hashtags=hashtags([p for p in phrases if len(p.text.split()) <= 2], entities=named),
+        hashtags=hashtags(phrases, entities=named),
         mentions=mentions,
         embeddings=emb,
     )
@@ -188,7 +191,10 @@ def explain_articles(
     for b in range(0, len(checked), batch_size):
         batch = checked[b : b + batch_size]
         docs = list(nlp.pipe([text for _, text, _ in batch], batch_size=batch_size))
-        split = [split_sentences(text) for _, text, _ in batch]
+        split = [
+            sentences_from_doc(doc) or split_sentences(text)
+            for (_, text, _), doc in zip(batch, docs, strict=True)
+        ]
         flat = [
             t for (title, _, _), ss in zip(batch, split, strict=True) for t in [title, *(s.text for s in ss)]
         ]

@@ -10,6 +10,7 @@ from typing import Any
 
 __all__ = ["Keyphrase", "extract_keyphrases", "hashtags"]
 
+_INNER_STOPWORD = re.compile(r"\s(?:to|of|in|on|at|for|and|the|a|an|by|with|from)\s", re.IGNORECASE)
 _MAX_CHARS = 20_000  # YAKE is quadratic-ish in candidates; the opening of an article carries its topics
 
 
@@ -62,9 +63,11 @@ def hashtags(
     seen: set[str] = set()
     for item in [*entities, *keyphrases]:
         phrase = item.text if isinstance(item, Keyphrase) else str(item)
+        if _INNER_STOPWORD.search(phrase):
+            continue  # "flew to Washington" reads badly as #FlewToWashington
         tag = _tag(phrase)
-        key = tag.lower()
-        if len(tag) < 3 or tag[1:].isdigit() or key in seen or any(key in s or s in key for s in seen):
+        key = tag[1:].lower()
+        if len(tag) < 3 or key.isdigit() or key in seen or any(key in s or s in key for s in seen):
             continue
         seen.add(key)
         out.append(tag)

@@ -7,7 +7,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Sentence", "split_sentences"]
+__all__ = ["Sentence", "sentences_from_doc", "split_sentences"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,4 +56,23 @@ def split_sentences(text: str) -> list[Sentence]:
                 continue
             cursor = at + len(piece)
             out.append(Sentence(len(out), piece, at, cursor))
+    return out
+
+
+def sentences_from_doc(doc: Any) -> list[Sentence] | None:
+    """The sentences a spaCy ``Doc`` already carries (its ``senter``), split at line breaks too; None when
+    the doc has no sentence boundaries (then use `split_sentences`). Nearly free next to NER, where
+    pysbd costs ~13 ms an article."""
+    if not doc.has_annotation("SENT_START"):
+        return None
+    text: str = doc.text
+    out: list[Sentence] = []
+    for sent in doc.sents:
+        for line in _PARAGRAPH.finditer(text, sent.start_char, sent.end_char):
+            piece = line.group()
+            stripped = piece.strip()
+            if not stripped:
+                continue
+            at = line.start() + (len(piece) - len(piece.lstrip()))
+            out.append(Sentence(len(out), stripped, at, at + len(stripped)))
     return out

@@ -1,0 +1,369 @@
+"""AI desk quality and speed, printed as one JSON object per run.
+
+    python -m benchmarks.ai --task summaries|ner|timex|qa|throughput [--data DIR] [--embedder minilm|hashing]
+                            [--limit N]
+
+``DIR`` is the ai-eval folder (default ``../shared/data/ai-eval`` beside the repository); each task reads
+its own sub-folder in the format described by that folder's README.
+
+* ``summaries``: sentences split as the article panel does (spaCy's senter); ROUGE-1/2/L F1 (our own
+  implementation, rouge-score's default tokenisation: lower case,
+  runs of [a-z0-9], no stemming; ROUGE-L on the whole summary) of our extractive summary and of Lead-3,
+  against the reference summaries of bbc-news-summary, in the same run.
+* ``ner``: entity-level exact-span precision / recall / F1 on CoNLL-2003, spaCy labels mapped to
+  PER / ORG / LOC / MISC (PERSON→PER, ORG→ORG, GPE/LOC/FAC→LOC, NORP/EVENT/PRODUCT/WORK_OF_ART/LAW/
+  LANGUAGE→MISC), run over whole documents on the gold tokens.
+* ``timex``: on TempEval-3 and MEANTIME, of the gold DATE/TIME expressions with a concrete value (not
+  PRESENT_REF etc.): the share we find (any overlap), and of those the share resolved to the gold value.
+  Gold values are compared as far as they are specified: a part of day ("2010-07-16TMO") is dropped
+  (we resolve to the day) and an underspecified gold ("1989-WXX", "199X") matches our value on its
+  specified prefix. Durations and sets are out of scope and not counted.
+* ``qa``: on QuAIL news, for answerable questions the share where we answer and the cited sentences
+  support the correct option best among the options; for "not enough information" questions the share we
+  refuse.
+* ``throughput``: articles per second through the whole panel (sentences, NER, dates, keyphrases,
+  embeddings, summary, facts, timeline), batched, on this machine's cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ai-eval"
+_ROUGE_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def _jsonl(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise SystemExit(f"data file not found: {path}")
+    out = []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                out.append(json.loads(line))
+                if limit and len(out) >= limit:
+                    break
+    return out
+
+
+def _embedder(name: str) -> Any:
+    from newsdesk.pipeline.embeddings import HashingEmbedder, get_default_embedder
+
+    return HashingEmbedder() if name == "hashing" else get_default_embedder()
+
+
+# --- ROUGE ---------------------------------------------------------------------------------------------
+
+
+def rouge_tokens(text: str) -> list[str]:
+    return _ROUGE_TOKEN.findall(text.lower())
+
+
+def _f1(overlap: float, n_ref: int, n_hyp: int) -> float:
+    if overlap == 0 or n_ref == 0 or n_hyp == 0:
+        return 0.0
+    p, r = overlap / n_hyp, overlap / n_ref
+    return 2 * p * r / (p + r)
+
+
+def rouge_n(ref: Sequence[str], hyp: Sequence[str], n: int) -> float:
+    def grams(t: Sequence[str]) -> Counter[tuple[str, ...]]:
+        return Counter(tuple(t[i : i + n]) for i in range(len(t) - n + 1))
+
+    r, h = grams(ref), grams(hyp)
+    return _f1(sum((r & h).values()), sum(r.values()), sum(h.values()))
+
+
+def rouge_l(ref: Sequence[str], hyp: Sequence[str]) -> float:
+    if not ref or not hyp:
+        return 0.0
+    prev = [0] * (len(hyp) + 1)
+    for a in ref:
+        cur = [0]
+        for j, b in enumerate(hyp):
+            cur.append(prev[j] + 1 if a == b else max(prev[j + 1], cur[j]))
+        prev = cur
+    return _f1(prev[-1], len(ref), len(hyp))
+
+
+def task_summaries(data: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from newsdesk.pipeline.ai.summary import lead, summarize
+    from newsdesk.pipeline.text.entities import load_nlp
+    from newsdesk.pipeline.text.sentences import sentences_from_doc, split_sentences
+
+    embedder = _embedder(args.embedder)
+    nlp = load_nlp(args.spacy_model)
+    records = _jsonl(data / "bbc-news-summary" / "summaries.jsonl", args.limit)
+    totals = {k: np.zeros(3) for k in ("ours", "lead3")}
+    words = Counter[str]()
+    t0 = time.perf_counter()
+    # The same sentence splitter as the article panel (spaCy's senter), for Lead-3 as well.
+    docs = nlp.pipe((r["text"] for r in records), batch_size=16)
+    for rec, doc in zip(records, docs, strict=True):
+        sentences = [s.text for s in (sentences_from_doc(doc) or split_sentences(rec["text"]))]
+        if not sentences:
+            continue
+        vectors = embedder.embed([rec["title"], *sentences])
+        ours = summarize(rec["title"], sentences, vectors[1:], title_embedding=vectors[0])
+        ref = rouge_tokens(rec["summary"])
+        for name, picked in (("ours", ours), ("lead3", lead(sentences, 3))):
+            hyp = rouge_tokens(" ".join(s.text for s in picked))
+            words[name] += len(hyp)
+            totals[name] += [rouge_n(ref, hyp, 1), rouge_n(ref, hyp, 2), rouge_l(ref, hyp)]
+    n = len(records)
+    out: dict[str, Any] = {
+        "articles": n,
+        "embedder": embedder.name,
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+    for name, v in totals.items():
+        out[name] = {
+            "rouge1_f1": round(v[0] / n, 4),
+            "rouge2_f1": round(v[1] / n, 4),
+            "rougeL_f1": round(v[2] / n, 4),
+            "mean_words": round(words[name] / n, 1),
+        }
+    out["rouge1_gain_over_lead3"] = round(out["ours"]["rouge1_f1"] - out["lead3"]["rouge1_f1"], 4)
+    return out
+
+
+# --- NER -----------------------------------------------------------------------------------------------
+
+_CONLL = {
+    "PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC", "EVENT": "MISC",
+    "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC",
+}  # fmt: skip
+
+
+def _bio_spans(tags: Sequence[str]) -> set[tuple[int, int, str]]:
+    spans, start, label = set(), None, None
+    for i, tag in enumerate([*tags, "O"]):
+        if tag == "O" or tag.startswith("B-") or (tag.startswith("I-") and tag[2:] != label):
+            if start is not None:
+                spans.add((start, i, label))
+            start, label = (i, tag[2:]) if tag != "O" else (None, None)
+    return spans  # type: ignore[return-value]
+
+
+def task_ner(data: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from spacy.tokens import Doc
+
+    from newsdesk.pipeline.text.entities import load_nlp
+
+    nlp = load_nlp(args.spacy_model)
+    docs: dict[str, list[dict[str, Any]]] = {}
+    for rec in _jsonl(data / "conll2003-en" / "ner.jsonl"):
+        docs.setdefault(rec["doc"], []).append(rec)
+    doc_ids = list(docs)[: args.limit] if args.limit else list(docs)
+    tp, fp, fn = Counter[str](), Counter[str](), Counter[str]()
+    t0 = time.perf_counter()
+    n_tokens = 0
+    inputs, golds = [], []
+    for d in doc_ids:
+        words, tags = [], []
+        for rec in docs[d]:
+            words += rec["tokens"]
+            tags += rec["tags"]
+        n_tokens += len(words)
+        inputs.append(Doc(nlp.vocab, words=words))
+        golds.append(_bio_spans(tags))
+    for doc, gold in zip(nlp.pipe(inputs, batch_size=16), golds, strict=True):
+        pred = {(e.start, e.end, _CONLL[e.label_]) for e in doc.ents if e.label_ in _CONLL}
+        for s in pred & gold:
+            tp[s[2]] += 1
+        for s in pred - gold:
+            fp[s[2]] += 1
+        for s in gold - pred:
+            fn[s[2]] += 1
+
+    def prf(t: int, p: int, n: int) -> dict[str, float]:
+        precision = t / (t + p) if t + p else 0.0
+        recall = t / (t + n) if t + n else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+    labels = ["PER", "ORG", "LOC", "MISC"]
+    return {
+        "documents": len(doc_ids),
+        "gold_entities": sum(tp[lab] + fn[lab] for lab in labels),
+        "model": args.spacy_model,
+        "micro": prf(sum(tp.values()), sum(fp.values()), sum(fn.values())),
+        "per_type": {lab: prf(tp[lab], fp[lab], fn[lab]) for lab in labels},
+        "tokens_per_s": round(n_tokens / (time.perf_counter() - t0)),
+    }
+
+
+# --- dates ---------------------------------------------------------------------------------------------
+
+
+def _timex_match(pred: str, gold: str) -> bool:
+    gold = re.sub(r"T(?:MO|AF|EV|NI|DT)$", "", gold)
+    pred = pred.removesuffix("Z")
+    gold = gold.removesuffix("Z")
+
+    def weeks(v: str) -> str:
+        return re.sub(r"-W0?(\d+)", lambda m: f"-W{int(m.group(1))}", v)
+
+    pred, gold = weeks(pred), weeks(gold)
+    if "X" in gold:
+        prefix = gold.split("X", 1)[0].rstrip("-W")
+        return pred.startswith(prefix) and len(prefix) >= 3
+    return pred == gold
+
+
+def task_timex(data: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from newsdesk.pipeline.text.dates import find_time_expressions
+
+    out: dict[str, Any] = {}
+    for name in ("tempeval3-timex", "meantime-timex"):
+        gold_n = found = correct = predicted = 0
+        t0 = time.perf_counter()
+        records = _jsonl(data / name / "timex.jsonl", args.limit)
+        for rec in records:
+            pred = find_time_expressions(rec["text"], rec["dct"])
+            predicted += len(pred)
+            for t in rec["timexes"]:
+                if t["type"] not in ("DATE", "TIME") or not re.match(r"\d{3}", t["value"]):
+                    continue
+                gold_n += 1
+                hits = [p for p in pred if p.start < t["end"] and t["start"] < p.end]
+                if hits:
+                    found += 1
+                    correct += _timex_match(hits[0].value, t["value"])
+        out[name] = {
+            "documents": len(records),
+            "gold_date_time": gold_n,
+            "found": round(found / gold_n, 4) if gold_n else None,
+            "value_accuracy_of_found": round(correct / found, 4) if found else None,
+            "value_accuracy_of_all": round(correct / gold_n, 4) if gold_n else None,
+            "predicted": predicted,
+            "docs_per_s": round(len(records) / (time.perf_counter() - t0), 1),
+        }
+    return out
+
+
+# --- QA ------------------------------------------------------------------------------------------------
+
+
+def task_qa(data: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from newsdesk.pipeline.ai.ask import _terms, answer
+    from newsdesk.pipeline.text.sentences import split_sentences
+
+    embedder = _embedder(args.embedder)
+    records = _jsonl(data / "quail-news" / "qa.jsonl", args.limit)
+    cache: dict[str, tuple[list[str], np.ndarray]] = {}
+    answerable = supported = answered = unanswerable = refused = 0
+    for rec in records:
+        if rec["doc"] not in cache:
+            sents = [s.text for s in split_sentences(rec["context"])]
+            cache[rec["doc"]] = (sents, embedder.embed(sents))
+        sents, vecs = cache[rec["doc"]]
+        a = answer(rec["question"], sents, embedder=embedder, embeddings=vecs)
+        if not rec["answerable"]:
+            unanswerable += 1
+            refused += not a.answerable
+            continue
+        answerable += 1
+        if not a.answerable:
+            continue
+        answered += 1
+        cited = " ".join(p.text for p in a.sentences)
+        cited_terms = set(_terms(cited))
+        cited_vec = embedder.embed([cited])[0]
+        options = [c for c in rec["choices"] if "not enough information" not in c.lower()]
+        option_vecs = embedder.embed(options)
+
+        support = []
+        for i, option in enumerate(options):
+            terms = set(_terms(option))
+            lexical = len(terms & cited_terms) / len(terms) if terms else 0.0
+            support.append(lexical + float(option_vecs[i] @ cited_vec))
+        best = int(np.argmax(support))
+        supported += options[best] in rec["answers"]
+    return {
+        "questions": len(records),
+        "embedder": embedder.name,
+        "answerable": answerable,
+        "answered_share": round(answered / answerable, 4) if answerable else None,
+        "cited_supports_correct_option": round(supported / answerable, 4) if answerable else None,
+        "unanswerable": unanswerable,
+        "refused_share": round(refused / unanswerable, 4) if unanswerable else None,
+    }
+
+
+# --- throughput ----------------------------------------------------------------------------------------
+
+
+def task_throughput(data: Path, args: argparse.Namespace) -> dict[str, Any]:
+    import torch
+
+    from newsdesk.pipeline.ai.panel import explain_articles
+    from newsdesk.pipeline.text.entities import load_nlp
+
+    torch.set_num_threads(args.threads)
+    embedder = _embedder(args.embedder)
+    nlp = load_nlp(args.spacy_model)
+    records = _jsonl(data / "bbc-news-summary" / "summaries.jsonl", args.limit or 200)
+    published = datetime(2025, 4, 8, 9, tzinfo=UTC)
+    items = [(r["title"], r["text"], published) for r in records]
+    explain_articles(items[:4], embedder=embedder, nlp=nlp)  # warm-up: lazy loads are not throughput
+    load_before = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    panels = explain_articles(items, embedder=embedder, nlp=nlp, batch_size=16)
+    seconds = time.perf_counter() - t0
+    return {
+        "articles": len(panels),
+        "embedder": embedder.name,
+        "torch_threads": args.threads,
+        "cpu_count": os.cpu_count(),
+        "load_average_1min_before": round(load_before, 2),
+        "mean_words": round(sum(p.word_count for p in panels) / len(panels), 1),
+        "mean_sentences": round(sum(len(p.sentences) for p in panels) / len(panels), 1),
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(len(panels) / seconds, 2),
+    }
+
+
+TASKS = {
+    "summaries": task_summaries,
+    "ner": task_ner,
+    "timex": task_timex,
+    "qa": task_qa,
+    "throughput": task_throughput,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from newsdesk.pipeline.text.entities import DEFAULT_SPACY_MODEL
+
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--task", required=True, choices=sorted(TASKS))
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the ai-eval folder")
+    p.add_argument("--embedder", choices=["minilm", "hashing"], default="minilm")
+    p.add_argument("--spacy-model", default=DEFAULT_SPACY_MODEL)
+    p.add_argument("--limit", type=int, default=None, help="first N records (documents for ner)")
+    p.add_argument("--threads", type=int, default=2, help="torch threads for throughput")
+    args = p.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"data folder not found: {args.data}", file=sys.stderr)
+        return 2
+    result = {"task": args.task, **TASKS[args.task](args.data, args)}
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
