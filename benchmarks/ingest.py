@@ -59,7 +59,7 @@ def run(data: Path, threads: int) -> dict[str, Any]:
     django.setup()
     from django.core.management import call_command
 
-    from newsdesk.articles.models import Article, Stage
+    from newsdesk.articles.models import FINAL_STAGE, Article
     from newsdesk.sources.adding import get_or_create_feed
     from newsdesk.testing.loopback import LoopbackServer, static
     from newsdesk.work import refresh_sources, wait_until_idle
@@ -94,7 +94,7 @@ def run(data: Path, threads: int) -> dict[str, Any]:
         pages_phase = phase([server.url("/pages.xml")])
         # Phase 2: real feed snapshots whose links point off this machine: the feed text is used.
         feeds_phase = phase([server.url(f"/rssarch/{s.relative_to(rssarch).as_posix()}") for s in snapshots])
-    done = Article.objects.filter(stage=Stage.DEDUPLICATED)
+    done = Article.objects.filter(stage=FINAL_STAGE)
     trafilatura = _trafilatura_alone(pages)
     return {
         "benchmark": "ingest",

@@ -73,7 +73,7 @@ def test_kill_during_refresh_wait_loses_and_duplicates_nothing(tmp_path: Path) -
         add = _cli(tmp_path, "add", server.url("/feed.xml"))
         assert add.wait(60) == 0, add.stdout.read().decode() if add.stdout else ""
         db = tmp_path / "newsdesk.sqlite3"
-        done_sql = "SELECT count(*) FROM articles_article WHERE stage = 'deduplicated'"
+        done_sql = "SELECT count(*) FROM articles_article WHERE stage = 'clustered'"
 
         for cycle in range(2):
             run = _cli(tmp_path, "refresh", "--all", "--wait")

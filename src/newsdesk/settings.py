@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "newsdesk.sources",
     "newsdesk.articles",
+    "newsdesk.stories",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,9 @@ NEWSDESK_FETCH_ARTICLE_PAGES = _env_bool("NEWSDESK_FETCH_ARTICLE_PAGES", True)
 # How long a worker holds an article it works on: long enough for robots.txt + page fetch (20 s
 # each) + extraction; short enough that work held by a killed worker is taken up again soon.
 NEWSDESK_ARTICLE_LEASE_S = int(os.environ.get("NEWSDESK_ARTICLE_LEASE_S", "120"))
+# Embeddings: "minilm" (all-MiniLM-L6-v2, offline from its PyPI package) or "hashing" (a fast,
+# model-free fallback for machines that cannot run the model; much weaker similarity).
+NEWSDESK_EMBEDDER = os.environ.get("NEWSDESK_EMBEDDER", "minilm")
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
 LOGGING = {

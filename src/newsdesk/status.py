@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
-from newsdesk.articles.models import Article, Stage
+from newsdesk.articles.models import FINAL_STAGE, Article, Stage
 from newsdesk.sources.models import Source
 
 
@@ -36,7 +36,7 @@ def collect_status() -> dict[str, Any]:
         "articles": {
             "total": sum(stages.values()),
             "by_stage": stages,
-            "failed_waiting_retry": Article.objects.exclude(stage=Stage.DEDUPLICATED)
+            "failed_waiting_retry": Article.objects.exclude(stage=FINAL_STAGE)
             .filter(retry_at__gt=now)
             .count(),
             "duplicates": Article.objects.filter(duplicate_of__isnull=False).count(),

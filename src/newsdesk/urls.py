@@ -4,9 +4,14 @@ from django.urls import path
 from newsdesk import views
 from newsdesk.articles import views as articles
 from newsdesk.sources import views as sources
+from newsdesk.stories import views as stories
 
 urlpatterns = [
-    path("", articles.front, name="front"),
+    path("", stories.front, name="front"),
+    path("latest/", articles.latest, name="latest"),
+    path("story/<int:pk>/", stories.story, name="story"),
+    path("search/", articles.search_page, name="search"),
+    path("search.json", articles.search_json, name="search-json"),
     path("article/<int:pk>/", articles.article, name="article"),
     path("sources/", sources.sources, name="sources"),
     path("source/<int:pk>/", sources.source, name="source"),

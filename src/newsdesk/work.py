@@ -17,8 +17,8 @@ from django.db import close_old_connections
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.articles.processing import advance
+from newsdesk.articles.models import FINAL_STAGE, Article, Stage
+from newsdesk.articles.processing import advance, embed_articles
 from newsdesk.coordination import claim, release
 from newsdesk.sources.models import Source
 from newsdesk.sources.refresh import RefreshOutcome, refresh_source
@@ -63,10 +63,10 @@ def fetch_one_source(source_id: int) -> RefreshOutcome | None:
         release(Source, source_id)
 
 
-def advance_one(article_id: int) -> str:
+def advance_one(article_id: int, until: str | None = None) -> str:
     """Advance one article; a crash in one article is recorded on it and never stops the others."""
     try:
-        return advance(article_id)
+        return advance(article_id, until=until)
     except Exception:  # one broken article must never stop the others
         log.exception("article %s failed in the pipeline", article_id)
         Article.objects.filter(pk=article_id).update(
@@ -110,26 +110,65 @@ def refresh_sources(source_ids: list[int], *, threads: int = 8, progress: Progre
     _run_parallel(fetch_one_source, source_ids, threads, tick)
 
 
+EMBED_BATCH = 64
+
+
+def embed_pending(progress: Progress | None = None) -> int:
+    """Embed, in batches, every due article waiting for its vector (the step that gains most from it)."""
+    done = 0
+    while True:
+        waiting = pending_articles().filter(stage=Stage.DEDUPLICATED).order_by("id")
+        ids = list(waiting.values_list("pk", flat=True)[:EMBED_BATCH])
+        claimed = [pk for pk in ids if claim(Article, pk)]
+        if not claimed:  # nothing left, or all held by another worker
+            return done
+        try:
+            batch = list(Article.objects.filter(pk__in=claimed, stage=Stage.DEDUPLICATED))
+            embed_articles(batch)
+            done += len(batch)
+        finally:
+            for pk in claimed:
+                release(Article, pk)
+        if progress:
+            progress("embedding", done, done + waiting.count())
+
+
 def run_until_idle(
     *, threads: int = 4, progress: Progress | None = None, timeout_s: float | None = None
 ) -> int:
     """Advance pending articles until none is left that can run now. Returns how many were run."""
     started = time.monotonic()
     total_run = 0
+    before_embedding = [Stage.NEW, Stage.FETCHED, Stage.EXTRACTED]
     while True:
-        ids = list(pending_articles().order_by("id").values_list("pk", flat=True)[:500])
-        if not ids:
-            break
-        remaining = pending_articles().count()
+        # 1. fetch, extract, deduplicate in parallel threads (network-bound, independent)
+        ids = list(
+            pending_articles()
+            .filter(stage__in=before_embedding)
+            .order_by("id")
+            .values_list("pk", flat=True)[:500]
+        )
+        total = pending_articles().count()
         base = total_run
 
-        def tick(base: int = base, remaining: int = remaining) -> None:
+        def tick(base: int = base, total: int = total) -> None:
             nonlocal total_run
             total_run += 1
             if progress:
-                progress("processing articles", total_run, base + remaining)
+                progress("processing articles", total_run, base + total)
 
-        _run_parallel(advance_one, ids, threads, tick)
+        _run_parallel(lambda pk: advance_one(pk, until=Stage.DEDUPLICATED), ids, threads, tick)
+        # 2. embed in batches; 3. assign stories one by one (serialised anyway)
+        embed_pending(progress)
+        rest = list(
+            pending_articles()
+            .exclude(stage__in=before_embedding)
+            .order_by("id")
+            .values_list("pk", flat=True)[:500]
+        )
+        _run_parallel(advance_one, rest, 1, lambda: None)
+        if not ids and not rest:
+            break
         if timeout_s is not None and time.monotonic() - started > timeout_s:
             break
     return total_run

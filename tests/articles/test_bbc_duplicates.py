@@ -15,6 +15,17 @@ from newsdesk.work import run_until_idle
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
+@pytest.fixture(autouse=True)
+def _fast_embedder(settings):
+    # This test is about duplicates; 2,225 articles through MiniLM would only add minutes.
+    from newsdesk.articles import vectors
+
+    settings.NEWSDESK_EMBEDDER = "hashing"
+    vectors.reset()
+    yield
+    vectors.reset()
+
+
 def test_bbc_identical_text_groups(shared_data: Path) -> None:
     path = shared_data / "bbc-news" / "bbc_news.jsonl"
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]

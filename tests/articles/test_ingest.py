@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.articles.models import Article, Sighting, Stage
+from newsdesk.articles.models import FINAL_STAGE, Article, Sighting
 from newsdesk.sources.importing import ImportReport, import_path
 from newsdesk.work import run_until_idle
 
@@ -43,7 +43,7 @@ def test_importing_the_same_feed_twice_creates_no_duplicates(tmp_path: Path) -> 
     second = _import(feed)
     assert (first.new, second.new, second.unchanged) == (2, 0, 2)
     assert Article.objects.count() == 2
-    assert set(Article.objects.values_list("stage", flat=True)) == {Stage.DEDUPLICATED}
+    assert set(Article.objects.values_list("stage", flat=True)) == {FINAL_STAGE}
 
 
 def test_two_feeds_carrying_the_same_links_give_one_article_each(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_edited_entry_is_detected_and_processed_again(tmp_path: Path) -> None:
     assert report.updated == 1
     article = Article.objects.get(title="Rocket reaches orbit")
     assert "twelve minutes" in article.text
-    assert article.stage == Stage.DEDUPLICATED
+    assert article.stage == FINAL_STAGE
 
 
 def test_same_text_from_two_outlets_is_one_story_with_also_published_by(tmp_path: Path, client) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.articles.models import Article, Stage
+from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.fetcher import reset_fetcher
 from newsdesk.sources.adding import add_url
 from newsdesk.sources.models import Source
@@ -79,7 +79,7 @@ def test_add_refresh_and_read(server: LoopbackServer, client) -> None:
 
     # Every article reached the final stage; nothing is left half-done.
     assert Article.objects.count() > 20
-    assert not Article.objects.exclude(stage=Stage.DEDUPLICATED).exists()
+    assert not Article.objects.exclude(stage=FINAL_STAGE).exists()
 
     # Pages fetched over HTTP were extracted from the page, not the teaser.
     outlet = Article.objects.filter(source=added[2].source)

@@ -15,9 +15,11 @@ class Stage(models.TextChoices):
     FETCHED = "fetched", "Page fetched"
     EXTRACTED = "extracted", "Text extracted"
     DEDUPLICATED = "deduplicated", "Checked for duplicates"
+    EMBEDDED = "embedded", "Embedded"
+    CLUSTERED = "clustered", "Assigned to a story"
 
 
-FINAL_STAGE = Stage.DEDUPLICATED
+FINAL_STAGE = Stage.CLUSTERED
 STAGE_ORDER = [s.value for s in Stage]
 
 
@@ -73,6 +75,15 @@ class Article(models.Model):
         help_text="Order in which articles passed the (serialised) dedupe step.",
     )
 
+    # Stories.
+    embedding = models.BinaryField(null=True, blank=True, help_text="Unit vector of title + lead, float32.")
+    embedded_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    story = models.ForeignKey(
+        "stories.Story", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    story_score = models.FloatField(null=True, blank=True)
+    story_reason = models.CharField(max_length=500, blank=True)
+
     # Pipeline state.
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NEW, db_index=True)
     error = models.TextField(blank=True, help_text="Why the last step failed, in plain words.")
@@ -103,6 +114,10 @@ class Article(models.Model):
     @property
     def is_done(self) -> bool:
         return self.stage == FINAL_STAGE
+
+    @property
+    def is_duplicate(self) -> bool:
+        return self.duplicate_of_id is not None
 
 
 class Sighting(models.Model):

@@ -1,4 +1,4 @@
-"""Move one article through the pipeline stages: fetch page → extract → deduplicate.
+"""Move one article through the pipeline: fetch page → extract → deduplicate → embed → story.
 
 Every step reads what it needs from the database and writes its result with the next stage in
 one save, so a step interrupted anywhere is simply run again, and running it twice changes nothing.
@@ -14,7 +14,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from newsdesk.articles import rawstore
-from newsdesk.articles.models import Article, DuplicateKind, Stage
+from newsdesk.articles.models import FINAL_STAGE, Article, DuplicateKind, Stage
+from newsdesk.articles.vectors import get_embedder
 from newsdesk.coordination import claim, release, serialised
 from newsdesk.fetcher import get_fetcher
 from newsdesk.pipeline.duplicates import (
@@ -23,6 +24,7 @@ from newsdesk.pipeline.duplicates import (
     content_fingerprint,
     jaccard_estimate,
 )
+from newsdesk.pipeline.embeddings import article_embedding_text, to_blob
 from newsdesk.pipeline.extract import ExtractionError, extract_article
 from newsdesk.pipeline.http import FetchError
 from newsdesk.pipeline.language import detect_language
@@ -41,8 +43,11 @@ NEAR_DUPLICATE_THRESHOLD = 0.8
 NEAR_DUPLICATE_WINDOW = timedelta(days=14)
 
 
-def advance(article_id: int) -> str:
-    """Run every step an article still needs; return its stage afterwards. Safe to call twice."""
+def advance(article_id: int, *, until: str | None = None) -> str:
+    """Run every step an article still needs (or those before stage `until`); return its stage.
+
+    Safe to call twice, and from several workers at once: the article's lease admits one.
+    """
     if not claim(Article, article_id, lease=timedelta(seconds=settings.NEWSDESK_ARTICLE_LEASE_S)):
         return "claimed"
     try:
@@ -51,7 +56,7 @@ def advance(article_id: int) -> str:
             return "gone"
         if article.retry_at and article.retry_at > timezone.now():
             return article.stage
-        while article.stage != Stage.DEDUPLICATED:
+        while article.stage not in (FINAL_STAGE, until):
             step = STEPS[article.stage]
             if not step(article):
                 break
@@ -224,10 +229,34 @@ def _save(article: Article, **fields: object) -> None:
     article.save()
 
 
+def embed_articles(articles: list[Article]) -> None:
+    """Embed title + lead of several articles in one batch (much faster than one by one)."""
+    if not articles:
+        return
+    vectors = get_embedder().embed([article_embedding_text(a.title, a.text) for a in articles])
+    now = timezone.now()
+    for article, vector in zip(articles, vectors, strict=True):
+        _save(article, stage=Stage.EMBEDDED, embedding=to_blob(vector), embedded_at=now)
+
+
+def _embed(article: Article) -> bool:
+    embed_articles([article])
+    return True
+
+
+def _cluster(article: Article) -> bool:
+    from newsdesk.stories.assign import assign
+
+    assign(article)
+    return True
+
+
 STEPS = {
     Stage.NEW: _fetch_page,
     Stage.FETCHED: _extract,
     Stage.EXTRACTED: _deduplicate,
+    Stage.DEDUPLICATED: _embed,
+    Stage.EMBEDDED: _cluster,
 }
 
 

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from itertools import groupby
 
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
-from newsdesk.articles.models import Article, Stage
+from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.related import more_from_story, related_for
+from newsdesk.articles.search import Filters, search
+from newsdesk.sources.models import Source
 
 PAGE_SIZE = 50
 
 
 def visible_articles():
     """Finished articles that are not copies of another (copies show as 'also published by')."""
-    return Article.objects.filter(stage=Stage.DEDUPLICATED, duplicate_of__isnull=True).select_related(
-        "source"
-    )
+    return Article.objects.filter(stage=FINAL_STAGE, duplicate_of__isnull=True).select_related("source")
 
 
-def front(request: HttpRequest) -> HttpResponse:
+def latest(request: HttpRequest) -> HttpResponse:
     page = Paginator(visible_articles().order_by("-published_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -30,7 +33,7 @@ def front(request: HttpRequest) -> HttpResponse:
         (day, list(items))
         for day, items in groupby(page.object_list, key=lambda a: timezone.localdate(a.display_time))
     ]
-    return render(request, "articles/front.html", {"page": page, "days": days})
+    return render(request, "articles/latest.html", {"page": page, "days": days})
 
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:
@@ -47,5 +50,73 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "articles/article.html",
-        {"article": item, "copies": copies, "also_in_feeds": also_in_feeds},
+        {
+            "article": item,
+            "copies": copies,
+            "also_in_feeds": also_in_feeds,
+            "related": related_for(item),
+            "more_from_story": more_from_story(item),
+        },
+    )
+
+
+def _filters(request: HttpRequest) -> Filters:
+    def day(name: str) -> datetime | None:
+        value = parse_date(request.GET.get(name, "") or "")
+        return datetime.combine(value, time.min, tzinfo=UTC) if value else None
+
+    until = day("until")
+    sources = tuple(int(s) for s in request.GET.getlist("source") if s.isdigit())
+    return Filters(
+        source_ids=sources,
+        since=day("since"),
+        until=until + timedelta(days=1) if until else None,
+        language=(request.GET.get("lang") or "")[:8],
+    )
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = (request.GET.get("q") or "").strip()[:300]
+    hits = search(query, _filters(request)) if query else []
+    as_stories = request.GET.get("as") == "stories"
+    groups: list[tuple[object, list]] = []
+    if as_stories:
+        seen: dict[object, list] = {}
+        for hit in hits:
+            seen.setdefault(hit.article.story or hit.article, []).append(hit)
+        groups = list(seen.items())
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "query": query,
+            "hits": hits,
+            "as_stories": as_stories,
+            "groups": groups,
+            "sources": Source.objects.order_by("title"),
+        },
+    )
+
+
+def search_json(request: HttpRequest) -> JsonResponse:
+    query = (request.GET.get("q") or "").strip()[:300]
+    hits = search(query, _filters(request)) if query else []
+    return JsonResponse(
+        {
+            "query": query,
+            "results": [
+                {
+                    "id": h.article.pk,
+                    "title": h.article.title,
+                    "url": h.article.url,
+                    "source": h.article.source.display_name,
+                    "published": h.article.display_time.isoformat(),
+                    "story_id": h.article.story_id,
+                    "score": round(h.score, 5),
+                    "matched_by": h.matched_by,
+                    "snippet_html": h.snippet_html,
+                }
+                for h in hits
+            ],
+        }
     )

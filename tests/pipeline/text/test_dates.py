@@ -78,3 +78,12 @@ def test_period_start_orders_mixed_granularities() -> None:
         "2025-12-09",
         "2027",
     ]
+
+
+def test_hostile_text_without_sentence_breaks_stays_linear() -> None:
+    import time
+
+    t0 = time.perf_counter()
+    found = find_time_expressions("January " * 5000 + "10:47 " * 5000, PUBLISHED)
+    assert len(found) == 10000
+    assert time.perf_counter() - t0 < 10  # was quadratic: minutes before the context window was bounded

@@ -74,3 +74,25 @@ def test_spacy_finds_people_organisations_places(nlp: Any) -> None:
 def test_unknown_model_name_is_a_clear_error() -> None:
     with pytest.raises(NLPUnavailableError):
         load_nlp("no_such_spacy_model_xyz")
+
+
+def test_spacy_sentences_keep_offsets_and_line_breaks(nlp: Any) -> None:
+    from newsdesk.pipeline.text.sentences import sentences_from_doc
+
+    text = "Headline without a stop\nThe crew landed on Monday. They were fine."
+    sentences = sentences_from_doc(nlp(text))
+    assert sentences is not None
+    assert [s.text for s in sentences] == [
+        "Headline without a stop",
+        "The crew landed on Monday.",
+        "They were fine.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+def test_long_runs_of_capitalised_words_are_fast(nlp: Any) -> None:
+    import time
+
+    t0 = time.perf_counter()
+    find_mentions("January " * 3000, nlp=nlp)
+    assert time.perf_counter() - t0 < 10  # the facility rule was quadratic over such runs

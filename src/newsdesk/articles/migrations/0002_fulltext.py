@@ -13,7 +13,9 @@ SQLITE_FORWARD = [
         INSERT INTO article_fts(article_fts, rowid, title, text)
         VALUES ('delete', old.id, old.title, old.text);
     END""",
-    """CREATE TRIGGER article_fts_update AFTER UPDATE OF title, text ON articles_article BEGIN
+    # Django saves every column; only re-index when the searchable text really changed.
+    """CREATE TRIGGER article_fts_update AFTER UPDATE OF title, text ON articles_article
+    WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
         INSERT INTO article_fts(article_fts, rowid, title, text)
         VALUES ('delete', old.id, old.title, old.text);
         INSERT INTO article_fts(rowid, title, text) VALUES (new.id, new.title, new.text);

@@ -70,6 +70,7 @@ class ArticlePanel:
     suggested_questions: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list, repr=False)
     embeddings: np.ndarray | None = field(default=None, repr=False)
+    embedder_name: str = ""
 
     @property
     def entities(self) -> list[Entity]:
@@ -91,7 +92,9 @@ class ArticlePanel:
 
     def ask(self, question: str, *, embedder: Embedder | None = None) -> Answer:
         """Answer a reader's question from this article's sentences (see `newsdesk.pipeline.ai.ask`)."""
-        embs = self.embeddings if embedder is not None else None
+        # The stored sentence vectors are reusable only with the embedder that made them.
+        same = embedder is not None and getattr(embedder, "name", None) == self.embedder_name
+        embs = self.embeddings if same else None
         return answer(question, self.passages(), embedder=embedder, embeddings=embs, published=self.published)
 
     def to_dict(self) -> dict[str, Any]:
@@ -135,6 +138,7 @@ def _build(
     sentences: list[Sentence],
     emb: np.ndarray,
     title_emb: np.ndarray | None,
+    embedder_name: str,
 ) -> ArticlePanel:
     starts = [s.start for s in sentences]
     mentions = mentions_from_doc(doc, starts)
@@ -170,6 +174,7 @@ def _build(
         hashtags=hashtags(phrases, entities=named),
         mentions=mentions,
         embeddings=emb,
+        embedder_name=embedder_name,
     )
     panel.suggested_questions = suggested_questions(panel)
     return panel
@@ -204,7 +209,8 @@ def explain_articles(
             title_emb = vectors[at]
             emb = vectors[at + 1 : at + 1 + len(ss)]
             at += 1 + len(ss)
-            out.append(_build(title, text, published, doc, ss, emb, title_emb if title else None))
+            name = str(getattr(embedder, "name", ""))
+            out.append(_build(title, text, published, doc, ss, emb, title_emb if title else None, name))
     return out
 
 

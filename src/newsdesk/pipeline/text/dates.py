@@ -374,12 +374,18 @@ class _Resolver:
         return self._time(day, local[0], local[1], g("c_tz"))
 
 
+# The context an expression's tense is read from, at most this far either side: hostile text without
+# sentence breaks must not make every match scan the whole text (quadratic time).
+_CONTEXT_CHARS = 300
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = 0
-    for b in _SENTENCE_BREAK.finditer(text, max(0, start - 400), start):
+    left = max(0, start - _CONTEXT_CHARS)
+    for b in _SENTENCE_BREAK.finditer(text, left, start):
         left = b.end()
-    nxt = _SENTENCE_BREAK.search(text, end)
-    return left, (nxt.start() + 1 if nxt else len(text))
+    limit = min(len(text), end + _CONTEXT_CHARS)
+    nxt = _SENTENCE_BREAK.search(text, end, limit)
+    return left, (nxt.start() + 1 if nxt else limit)
 
 
 def _as_date(published: datetime | date | str) -> date:
@@ -423,7 +429,8 @@ def find_time_expressions(
     def bounds(i: int, j: int) -> tuple[int, int, int | None]:
         if starts:
             k = max(0, bisect.bisect_right(starts, i) - 1)
-            return starts[k], (starts[k + 1] if k + 1 < len(starts) else len(text)), k
+            end = starts[k + 1] if k + 1 < len(starts) else len(text)
+            return max(starts[k], i - _CONTEXT_CHARS), min(end, j + _CONTEXT_CHARS), k
         a, b = _sentence_bounds(text, i, j)
         return a, b, None
 
@@ -448,7 +455,8 @@ def _day_of_sentence(resolved: list[Any], i: int, a: int, b: int) -> date | None
     """The day named in the same sentence as a clock time (nearest first), so "at 9pm on Friday" works."""
     best: tuple[int, date] | None = None
     pos = resolved[i][0].start()
-    for m, _k, value, _bounds in resolved:
+    # Neighbours only: the sentence window is bounded, and so is the number of matches looked at.
+    for m, _k, value, _bounds in resolved[max(0, i - 8) : i + 9]:
         if value is None or value[1] != "day" or not (a <= m.start() < b):
             continue
         dist = abs(m.start() - pos)

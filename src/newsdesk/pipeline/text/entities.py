@@ -168,7 +168,8 @@ def _add_facility_rules(nlp: Any) -> None:
     patterns = []
     for noun in _FACILITY_NOUNS:
         words = [{"LOWER": w} for w in noun.split()]
-        patterns.append({"label": "FAC", "pattern": [{"IS_TITLE": True, "OP": "+"}, *words]})
+        # A bounded run of names: "+" over a long run of capitalised words is quadratic in the matcher.
+        patterns.append({"label": "FAC", "pattern": [{"IS_TITLE": True, "OP": "{1,4}"}, *words]})
     ruler.add_patterns(patterns)
 
 

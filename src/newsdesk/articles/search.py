@@ -1,0 +1,74 @@
+"""Search: full text (in the database) and vectors (ANN cache) fused by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q
+
+from newsdesk.articles import fulltext
+from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.vectors import article_index, get_embedder
+
+RRF_K = 60  # the usual constant: rank 1 ≈ 1/61; it keeps one list from drowning the other
+POOL = 200
+MIN_SIMILARITY = 0.3  # below this a "meaning" match is noise, not a result
+
+
+@dataclass(frozen=True)
+class Filters:
+    source_ids: tuple[int, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    language: str = ""
+
+
+@dataclass
+class Hit:
+    article: Article
+    score: float
+    snippet_html: str = ""
+    matched_by: list[str] = field(default_factory=list)
+
+
+def _filtered(ids: list[int], filters: Filters) -> dict[int, Article]:
+    qs = Article.objects.filter(pk__in=ids, stage=FINAL_STAGE, duplicate_of__isnull=True).select_related(
+        "source", "story"
+    )
+    if filters.source_ids:
+        qs = qs.filter(source_id__in=filters.source_ids)
+    if filters.since:
+        qs = qs.filter(
+            Q(published_at__gte=filters.since)
+            | Q(published_at__isnull=True, discovered_at__gte=filters.since)
+        )
+    if filters.until:
+        qs = qs.filter(
+            Q(published_at__lte=filters.until)
+            | Q(published_at__isnull=True, discovered_at__lte=filters.until)
+        )
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    return {a.pk: a for a in qs}
+
+
+def search(query: str, filters: Filters | None = None, *, limit: int = 20) -> list[Hit]:
+    filters = filters or Filters()
+    if not fulltext.terms(query):
+        return []
+    lexical = fulltext.search(query, limit=POOL) or fulltext.search(query, limit=POOL, match_all=False)
+    vector = get_embedder().embed([query])[0]
+    semantic = [(pk, sim) for pk, sim in article_index().search(vector, POOL) if sim >= MIN_SIMILARITY]
+    fused: dict[int, float] = {}
+    how: dict[int, list[str]] = {}
+    for rank, (pk, _score, _snip) in enumerate(lexical, start=1):
+        fused[pk] = fused.get(pk, 0.0) + 1.0 / (RRF_K + rank)
+        how.setdefault(pk, []).append("words")
+    for rank, (pk, _score) in enumerate(semantic, start=1):
+        fused[pk] = fused.get(pk, 0.0) + 1.0 / (RRF_K + rank)
+        how.setdefault(pk, []).append("meaning")
+    snippets = {pk: snip for pk, _s, snip in lexical}
+    articles = _filtered(list(fused), filters)
+    ranked = sorted((pk for pk in fused if pk in articles), key=lambda pk: -fused[pk])
+    return [Hit(articles[pk], fused[pk], snippets.get(pk, ""), how[pk]) for pk in ranked[:limit]]

@@ -1,0 +1,70 @@
+"""Article vectors: the embedder configured in settings, and the per-process ANN index cache.
+
+The database holds every vector (`Article.embedding`); each process that needs neighbours keeps a
+faiss index built from it on first use and topped up from `embedded_at` on every later use, so web
+and worker processes on different machines stay in step (DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+import numpy as np
+from django.conf import settings
+from django.utils import timezone
+
+from newsdesk.articles.models import Article
+from newsdesk.pipeline.embeddings import (
+    MINILM_DIM,
+    Embedder,
+    HashingEmbedder,
+    from_blob,
+    get_default_embedder,
+)
+from newsdesk.pipeline.vectorindex import VectorIndex
+
+_lock = threading.Lock()
+_embedder: Embedder | None = None
+_index: VectorIndex | None = None
+_synced_at: datetime | None = None
+# Rows embedded by another process shortly before our last sync may commit after it.
+SYNC_OVERLAP = timedelta(minutes=2)
+
+
+def get_embedder() -> Embedder:
+    global _embedder
+    with _lock:
+        if _embedder is None:
+            _embedder = (
+                HashingEmbedder() if settings.NEWSDESK_EMBEDDER == "hashing" else get_default_embedder()
+            )
+        return _embedder
+
+
+def article_index() -> VectorIndex:
+    """The ANN index over all embedded articles, topped up with what was embedded since last time."""
+    global _index, _synced_at
+    with _lock:
+        now = timezone.now()
+        if _index is None:
+            _index = VectorIndex(MINILM_DIM)
+            rows = Article.objects.filter(embedding__isnull=False).values_list("pk", "embedding")
+            _index.rebuild((pk, from_blob(blob)) for pk, blob in rows.iterator(chunk_size=2000))
+        else:
+            assert _synced_at is not None
+            rows = Article.objects.filter(embedded_at__gte=_synced_at - SYNC_OVERLAP).values_list(
+                "pk", "embedding"
+            )
+            fresh = [(pk, from_blob(blob)) for pk, blob in rows if blob is not None]
+            if fresh:
+                _index.add([pk for pk, _ in fresh], np.stack([v for _, v in fresh]))
+        _synced_at = now
+        return _index
+
+
+def reset() -> None:
+    """Forget the cached index (it is rebuilt from the database on next use): `newsdesk reindex`, tests."""
+    global _index, _synced_at, _embedder
+    with _lock:
+        _index, _synced_at, _embedder = None, None, None

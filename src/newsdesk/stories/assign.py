@@ -1,0 +1,187 @@
+"""Put an embedded article into a story (online clustering), serialised across workers.
+
+Candidates come from the ANN index (the article's nearest neighbours); the framework-free
+`pipeline.stories.StoryClusterer` decides, on embedding similarity, TF-IDF wording overlap and the
+time gap. The decision runs under the named lock `stories`, so two workers never start the same
+story twice. The clusterer's term statistics (idf) are a per-process cache seeded from recent
+articles: a restarted worker scores the way the old one did, up to the articles it has not seen.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from datetime import timedelta
+
+import numpy as np
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from newsdesk.articles.models import Article, Stage
+from newsdesk.articles.vectors import article_index
+from newsdesk.coordination import serialised
+from newsdesk.pipeline.embeddings import from_blob
+from newsdesk.pipeline.stories import ArticleFeatures, StoryClusterer, StoryState
+from newsdesk.stories.models import Story
+
+NEIGHBOURS = 30
+MAX_CANDIDATE_STORIES = 8
+MAX_MEMBERS_COMPARED = 30
+SEED_ARTICLES = 2000
+TEXT_CHARS = 4000  # wording overlap reads the lead, not a 10,000-word essay
+
+_lock = threading.Lock()
+_clusterer: StoryClusterer | None = None
+
+
+def features(article: Article) -> ArticleFeatures:
+    return ArticleFeatures(
+        id=str(article.pk),
+        title=article.title,
+        text=article.text[:TEXT_CHARS],
+        source=str(article.source_id),
+        published=article.display_time,
+        vector=from_blob(article.embedding),
+        near_duplicate_of=str(article.duplicate_of_id) if article.duplicate_of_id else None,
+    )
+
+
+def _member_fields() -> list[str]:
+    return [
+        "pk",
+        "title",
+        "text",
+        "source_id",
+        "published_at",
+        "discovered_at",
+        "embedding",
+        "duplicate_of_id",
+    ]
+
+
+def clusterer() -> StoryClusterer:
+    """The per-process clusterer, its idf seeded from the most recent clustered articles."""
+    global _clusterer
+    with _lock:
+        if _clusterer is None:
+            c = StoryClusterer()
+            recent = Article.objects.filter(stage=Stage.CLUSTERED, embedding__isnull=False).order_by("-pk")
+            for article in recent.only(*_member_fields())[:SEED_ARTICLES]:
+                c.observe(features(article))
+            _clusterer = c
+        return _clusterer
+
+
+def reset() -> None:
+    global _clusterer
+    with _lock:
+        _clusterer = None
+
+
+def _candidate_stories(article: Article, c: StoryClusterer) -> list[StoryState]:
+    vector = from_blob(article.embedding)
+    hits = article_index().search(vector, NEIGHBOURS)
+    neighbour_ids = [pk for pk, _ in hits if pk != article.pk]
+    earliest = article.display_time - c.window
+    story_ids: list[int] = []
+    rows = Article.objects.filter(pk__in=neighbour_ids, story__isnull=False).values_list(
+        "pk", "story_id", "published_at", "discovered_at"
+    )
+    order = {pk: i for i, pk in enumerate(neighbour_ids)}
+    for _pk, story_id, published, discovered in sorted(rows, key=lambda r: order[r[0]]):
+        if (published or discovered) >= earliest and story_id not in story_ids:
+            story_ids.append(story_id)
+    if article.duplicate_of_id:
+        own = Article.objects.filter(pk=article.duplicate_of_id).values_list("story_id", flat=True).first()
+        if own and own not in story_ids:
+            story_ids.insert(0, own)
+    states = []
+    for story_id in story_ids[:MAX_CANDIDATE_STORIES]:
+        members = (
+            Article.objects.filter(story_id=story_id, embedding__isnull=False)
+            .exclude(pk=article.pk)
+            .order_by("-pk")
+            .only(*_member_fields())[:MAX_MEMBERS_COMPARED]
+        )
+        feats = [features(m) for m in members]
+        if feats:
+            states.append(StoryState.from_members(str(story_id), feats))
+    return states
+
+
+def assign(article: Article) -> None:
+    """Decide the article's story and store it with the next stage. Idempotent."""
+    with serialised("stories"):
+        c = clusterer()
+        feat = features(article)
+        decision = c.assign(feat, _candidate_stories(article, c))
+        story = Story.objects.filter(pk=int(decision.story_id)).first() if decision.story_id else None
+        if story is None:
+            story = Story.objects.create(headline=article.title[:1000], first_seen=article.display_time)
+        c.observe(feat)
+        previous = article.story_id
+        article.story = story
+        article.story_score = round(decision.score, 4)
+        article.story_reason = " · ".join(decision.reasons)[:500]
+        article.stage = Stage.CLUSTERED
+        article.updated_at = timezone.now()
+        article.save()
+        refresh_story(story)
+        if previous and previous != story.pk:
+            old = Story.objects.filter(pk=previous).first()
+            if old is not None:
+                refresh_story(old)
+
+
+def refresh_story(story: Story) -> None:
+    """Recompute a story's counts, times, headline and importance from its members."""
+    members = Article.objects.filter(story=story)
+    stats = members.aggregate(
+        n=Count("pk"),
+        sources=Count("source", distinct=True),
+        first=Min("published_at"),
+        last=Max("published_at"),
+        first_found=Min("discovered_at"),
+        last_found=Max("discovered_at"),
+    )
+    if not stats["n"]:
+        story.delete()
+        return
+    story.article_count = stats["n"]
+    story.source_count = stats["sources"]
+    story.first_seen = stats["first"] or stats["first_found"]
+    story.last_updated = stats["last"] or stats["last_found"]
+    story.headline = _headline(members) or story.headline
+    story.importance = coverage_score(story.source_count, story.article_count)
+    story.save()
+
+
+def _headline(members) -> str:
+    """The title of the member closest to the story's centre: the most typical telling of it."""
+    rows = list(members.filter(duplicate_of__isnull=True).values_list("title", "embedding")[:100])
+    rows = [(t, from_blob(e)) for t, e in rows if e is not None and t]
+    if not rows:
+        return ""
+    mat = np.stack([v for _, v in rows])
+    centre = mat.mean(axis=0)
+    return rows[int(np.argmax(mat @ centre))][0][:1000]
+
+
+def coverage_score(sources: int, articles: int) -> float:
+    """How widely a story is covered: distinct outlets count most, extra articles a little."""
+    return sources + 0.5 * math.log1p(max(0, articles - sources))
+
+
+def ranked(stories, now=None, half_life_hours: float = 18.0) -> list[Story]:
+    """Stories by importance now: coverage, decayed by the age of their newest article."""
+    now = now or timezone.now()
+
+    def score(s: Story) -> float:
+        age_h = max(0.0, (now - s.last_updated).total_seconds() / 3600)
+        return s.importance * 0.5 ** (age_h / half_life_hours)
+
+    return sorted(stories, key=score, reverse=True)
+
+
+def recent_window() -> timedelta:
+    return timedelta(days=2)
