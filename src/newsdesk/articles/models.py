@@ -138,3 +138,16 @@ class PipelineLock(models.Model):
     """A named row locked to serialise one pipeline step across processes and machines."""
 
     name = models.CharField(max_length=50, primary_key=True)
+
+
+class Insight(models.Model):
+    """The AI panel of an article (summary, key facts, entities, timeline), computed once and stored.
+
+    `text_fingerprint` is the article's content fingerprint when the panel was made: a re-extracted or
+    edited article gets a new panel.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="insight")
+    data = models.JSONField()
+    text_fingerprint = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)

@@ -28,3 +28,11 @@ def sweep_pending_articles() -> None:
         work.pending_articles().filter(updated_at__lt=stale).values_list("pk", flat=True)[:5000]
     ):
         advance_article_task(article_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def enrich_articles() -> None:
+    """Every minute: AI panels for new articles, newest first, so pages render them at once."""
+    from newsdesk.articles.insights import enrich_pending
+
+    enrich_pending()

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from newsdesk.articles.insights import ask, panel_for
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.articles.related import more_from_story, related_for
 from newsdesk.articles.search import Filters, search
@@ -47,6 +48,8 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("published_at", "id")
     )
     also_in_feeds = item.sightings.select_related("source").exclude(source=item.source)
+    panel = panel_for(item)
+    question = (request.GET.get("ask") or "").strip()[:500]
     return render(
         request,
         "articles/article.html",
@@ -56,6 +59,9 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
             "also_in_feeds": also_in_feeds,
             "related": related_for(item),
             "more_from_story": more_from_story(item),
+            "panel": panel,
+            "question": question,
+            "answer": ask(item, question) if question and panel else None,
         },
     )
 

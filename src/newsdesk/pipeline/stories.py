@@ -407,6 +407,35 @@ def sparse_terms(title: str, text: str) -> dict[str, float]:
     return {t: 1.0 + math.log(c) for t, c in counts.items()}
 
 
+# A sentence ends at . ! ? (or a closing quote after one) followed by space and a capital, digit or quote.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?”\"])\s+(?=[“\"A-Z0-9])")
+SECTION_WORDS = 60
+
+
+def text_sections(text: str, min_words: int = SECTION_WORDS) -> list[str]:
+    """The body cut into runs of whole sentences of at least `min_words` words (paragraph-sized): the unit
+    in which a roundup reports each of its items. A short tail joins the section before it; a text too
+    short for two sections gives none (the whole article is its only section)."""
+    out: list[str] = []
+    current: list[str] = []
+    words = 0
+    for paragraph in (text or "").split("\n"):
+        for sentence in _SENTENCE_BREAK.split(paragraph):
+            if not sentence.strip():
+                continue
+            current.append(sentence.strip())
+            words += len(sentence.split())
+            if words >= min_words:
+                out.append(" ".join(current))
+                current, words = [], 0
+    if current:
+        if out and words < min_words / 2:
+            out[-1] += " " + " ".join(current)
+        else:
+            out.append(" ".join(current))
+    return out if len(out) >= 2 else []
+
+
 def _entity_keys(entities: Iterable[str]) -> frozenset[str]:
     """Match keys: each entity, and each significant word of a multi-word entity ("Eco Wave Power" →
     "eco wave power", "eco", "wave", "power"), so partial mentions ("Eco Wave") still meet."""
@@ -447,6 +476,8 @@ class ArticleFeatures:
     keys: frozenset[str] = field(init=False, repr=False)
     terms: frozenset[str] = field(init=False, repr=False)
     term_counts: dict[str, float] = field(init=False, repr=False)
+    section_counts: tuple[dict[str, float], ...] = field(init=False, repr=False)
+    names: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.published = _aware(self.published)
@@ -463,8 +494,12 @@ class ArticleFeatures:
         else:
             self.entities = frozenset(self.entities)
         self.keys = _entity_keys(self.entities)
+        self.names = frozenset(
+            e.lower() for e in entity_proxies(self.title, self.text, max_words=10**6) if " " in e
+        )
         self.terms = title_terms(self.title)
         self.term_counts = sparse_terms(self.title, self.text)
+        self.section_counts = tuple(sparse_terms("", sec) for sec in text_sections(self.text))
 
 
 @dataclass(eq=False)
@@ -614,6 +649,10 @@ class StoryClusterer:
         merge_margin: float = 0.15,
         merge_neighbours: int = 10,
         split_margin: float = 0.3,
+        passages: bool = True,
+        name_bonus: float = 0.1,
+        name_gap: timedelta = timedelta(days=2),
+        name_df: float = 0.05,
         id_factory: Callable[[ArticleFeatures], str] | None = None,
     ) -> None:
         if window <= timedelta(0):
@@ -625,10 +664,14 @@ class StoryClusterer:
         self.merge_margin = merge_margin
         self.merge_neighbours = merge_neighbours
         self.split_margin = split_margin
+        self.passages = passages
+        self.name_bonus = name_bonus
+        self.name_gap = name_gap
+        self.name_df = name_df
         self._id_factory = id_factory or (lambda a: f"story-{a.id}")
         self._df: Counter[str] = Counter()
         self._n_docs = 0
-        self._cache: dict[str, tuple[ArticleFeatures, dict[str, float]]] = {}
+        self._cache: dict[str, tuple[ArticleFeatures, dict[str, float], list[dict[str, float]]]] = {}
         self._cache_docs = -1
 
     # statistics -------------------------------------------------------------------------------------------
@@ -657,25 +700,44 @@ class StoryClusterer:
         """Smoothed idf over the articles seen so far (as scikit-learn's: ln((1+n)/(1+df)) + 1)."""
         return math.log((1 + self._n_docs) / (1 + self._df.get(term, 0))) + 1.0
 
-    def _weights(self, article: ArticleFeatures) -> dict[str, float]:
-        """The article's unit-length TF-IDF vector under the current idf (cached until idf changes)."""
+    def _unit(self, counts: dict[str, float]) -> dict[str, float]:
+        vec = {t: tf * self.idf(t) for t, tf in counts.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        return {t: v / norm for t, v in vec.items()} if norm else {}
+
+    def _vectors(self, article: ArticleFeatures) -> tuple[dict[str, float], list[dict[str, float]]]:
+        """The article's unit-length TF-IDF vector and those of its sections under the current idf
+        (cached until idf changes)."""
         if self._cache_docs != self._n_docs:
             self._cache.clear()
             self._cache_docs = self._n_docs
         w = self._cache.get(article.id)
         if w is None or w[0] is not article:
-            vec = {t: tf * self.idf(t) for t, tf in article.term_counts.items()}
-            norm = math.sqrt(sum(v * v for v in vec.values()))
-            w = (article, {t: v / norm for t, v in vec.items()} if norm else {})
+            w = (article, self._unit(article.term_counts), [self._unit(c) for c in article.section_counts])
             self._cache[article.id] = w
-        return w[1]
+        return w[1], w[2]
+
+    def _weights(self, article: ArticleFeatures) -> dict[str, float]:
+        return self._vectors(article)[0]
 
     def sparse_similarity(self, a: ArticleFeatures, b: ArticleFeatures) -> float:
         """TF-IDF cosine of two articles' title + full text, with the stream's current idf."""
-        wa, wb = self._weights(a), self._weights(b)
-        if len(wb) < len(wa):
-            wa, wb = wb, wa
-        return sum(v * wb[t] for t, v in wa.items() if t in wb)
+        return _dot(self._weights(a), self._weights(b))
+
+    def passage_similarity(self, a: ArticleFeatures, b: ArticleFeatures) -> float:
+        """The best TF-IDF cosine of one article (whole) with the other, whole or any one section.
+
+        A roundup ("Sunrise brief", "The Hydrogen Stream") reports several events a paragraph each; its
+        whole-text vector is a blend that matches none of them, but the section about an event matches
+        that event's reports as well as they match each other."""
+        wa, sa = self._vectors(a)
+        wb, sb = self._vectors(b)
+        best = _dot(wa, wb)
+        for sec in sa:
+            best = max(best, _dot(sec, wb))
+        for sec in sb:
+            best = max(best, _dot(wa, sec))
+        return best
 
     # scoring ----------------------------------------------------------------------------------------------
 
@@ -695,7 +757,11 @@ class StoryClusterer:
         nearest = int(np.argmax(sims))
         dense = 0.5 * float(story.centroid @ article.vector) + 0.5 * float(sims[nearest])
         sparse_sims = [self.sparse_similarity(article, m) for m in story.members]
-        sparse = 0.5 * (sum(sparse_sims) / len(sparse_sims)) + 0.5 * max(sparse_sims)
+        if self.passages:
+            nearest_sparse = max(self.passage_similarity(article, m) for m in story.members)
+        else:
+            nearest_sparse = max(sparse_sims)
+        sparse = 0.5 * (sum(sparse_sims) / len(sparse_sims)) + 0.5 * nearest_sparse
         gap = min(abs(m.published - article.published) for m in story.members)
         time_pen = self.time_weight * min(1.0, gap / self.window)
         total = dense + self.sparse_weight * sparse - time_pen
@@ -724,7 +790,9 @@ class StoryClusterer:
         if best is None:
             return Decision(None, 0.0, ("no recent story to compare with",))
         total, story_id, reasons = best
-        if total >= self.threshold:
+        if total >= self.threshold or (
+            self.name_bonus and total >= self.threshold - self.name_bonus and self._rare_name_nearby(article, next(c for c in candidates if c.id == story_id))
+        ):
             return Decision(story_id, total, reasons)
         return Decision(None, total, (f"best match scored {total:.2f} < {self.threshold:.2f}", *reasons))
 
@@ -735,6 +803,16 @@ class StoryClusterer:
         story.add_member(article)
         self.observe(article)
         return story
+
+    def _rare_name_nearby(self, article: ArticleFeatures, story: StoryState) -> bool:
+        near = [m for m in story.members if abs(m.published - article.published) <= self.name_gap]
+        shared = {n for m in near for n in m.names} & article.names
+        n = max(1, self._n_docs)
+        for name in shared:
+            words = _TERM.findall(name)
+            if words and min(self._df.get(w, 0) for w in words) / n <= self.name_df:
+                return True
+        return False
 
     # periodic pass ------------------------------------------------------------------------------------
 
@@ -849,6 +927,12 @@ def merge_and_split(
 ) -> ReclusterResult:
     """The periodic repair pass (see `StoryClusterer.merge_and_split`) with default settings."""
     return (clusterer or StoryClusterer()).merge_and_split(stories)
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(v * b[t] for t, v in a.items() if t in b)
 
 
 def _dedupe_names(names: list[str]) -> list[str]:
