@@ -20,6 +20,7 @@ from newsdesk.pipeline.stories import (
     explain_relation,
     format_time_gap,
     related_articles,
+    text_sections,
 )
 
 T0 = datetime(2024, 3, 4, 8, 0, tzinfo=UTC)
@@ -298,3 +299,48 @@ def test_term_statistics_survive_a_restart(articles: list[ArticleFeatures]) -> N
     assert before.sparse_similarity(articles[0], articles[1]) > before.sparse_similarity(
         articles[0], articles[3]
     )
+
+
+# A morning roundup: four unrelated items a paragraph each, the third one about the Athens fire.
+ROUNDUP_TITLE = "Morning briefing: chip export rules, a stadium deal, and more"
+ROUNDUP_TEXT = " ".join(
+    [
+        "The Dutch government tightened export licences for advanced lithography machines on Tuesday, a move "
+        "that affects ASML shipments to several Asian customers. Officials in The Hague said the rules take "
+        "effect in September and cover immersion systems. Industry groups asked for a transition period and "
+        "warned of lost orders worth hundreds of millions of euros over the coming year.",
+        "A consortium led by Oaktree agreed to buy a minority stake in the stadium company of a Milan "
+        "football club, valuing the arena project at roughly one billion euros. The deal still needs "
+        "approval from the city council, which has delayed a vote on the new ground twice this spring.",
+        "In Greece, a wildfire near Varnavas north of Athens forced thousands of residents of Marathon and "
+        "nearby villages to evacuate as strong winds pushed the flames through pine forest. The fire service "
+        "deployed more than 400 firefighters and 20 water-dropping aircraft, and officials ordered further "
+        "evacuations overnight as the blaze moved towards Marathon.",
+        "Shares of Nordic shipping lines fell after freight rates on the Asia to Europe route slipped for a "
+        "third week. Analysts at Clarksons said new vessel deliveries were outpacing demand, and container "
+        "spot prices could fall further before the autumn peak season begins in earnest.",
+    ]
+)
+
+
+def test_text_sections_cut_on_sentences_and_skip_short_texts() -> None:
+    sections = text_sections(ROUNDUP_TEXT)
+    assert len(sections) >= 3
+    assert all(sec.rstrip().endswith((".", "!", "?")) for sec in sections)
+    assert " ".join(sections).split() == ROUNDUP_TEXT.split()  # nothing lost, nothing reordered
+    assert any("Varnavas" in sec and "Oaktree" not in sec for sec in sections)
+    assert text_sections("One short sentence. And another.") == []
+
+
+def test_a_roundup_joins_the_story_one_of_its_sections_reports(
+    model: MiniLMEmbedder, articles: list[ArticleFeatures]
+) -> None:
+    (roundup,) = make(
+        model, [("roundup", "newsletter.example", ROUNDUP_TITLE, ROUNDUP_TEXT, T0 + timedelta(hours=12))]
+    )
+    result = cluster_offline([*articles, roundup])
+    assert result["roundup"] == result["fire-0"]
+    assert groups({k: v for k, v in result.items() if k != "roundup"}) == EXPECTED
+    # Judged on its whole text only, the blend of four items matches no story.
+    whole_only = cluster_offline([*articles, roundup], StoryClusterer(passages=False))
+    assert whole_only["roundup"] not in {whole_only[a.id] for a in articles}
