@@ -214,7 +214,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 @command("refresh")
 def cmd_refresh(args: argparse.Namespace) -> int:
     from newsdesk.sources.models import Source
-    from newsdesk.work import due_sources, refresh_sources, wait_until_idle
+    from newsdesk.work import due_sources, feed_sources, refresh_sources, wait_until_idle
 
     _migrate()
     if args.source:
@@ -226,9 +226,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             )
             return 2
     elif args.all:
-        ids = list(
-            Source.objects.filter(active=True).exclude(kind=Source.Kind.IMPORT).values_list("pk", flat=True)
-        )
+        ids = list(feed_sources().values_list("pk", flat=True))
     else:
         ids = list(due_sources().values_list("pk", flat=True))
     if not args.wait:

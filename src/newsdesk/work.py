@@ -28,12 +28,13 @@ Progress = Callable[[str, int, int], None]
 
 
 def due_sources(now=None) -> QuerySet[Source]:
+    """Active feeds whose next fetch time has come (single pages and imports are never re-fetched)."""
     now = now or timezone.now()
-    return (
-        Source.objects.filter(active=True)
-        .filter(Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now))
-        .exclude(kind=Source.Kind.IMPORT)
-    )
+    return feed_sources().filter(Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now))
+
+
+def feed_sources() -> QuerySet[Source]:
+    return Source.objects.filter(active=True, kind=Source.Kind.FEED)
 
 
 def pending_articles(now=None) -> QuerySet[Article]:

@@ -75,6 +75,10 @@ def add_url(url: str, *, category: str = "") -> Added:
         if looks_like_feed(probe.body, probe.content_type):
             source, created = get_or_create_feed(probe.url or feed_url, category=category)
             return Added(source, created, "discovered")
+    if "html" not in result.content_type:
+        raise AddError(
+            f"{url} is neither a feed nor a web page (the server sent {result.content_type or 'no type'})"
+        )
     return _add_single_article(result.url or url, result.body, category)
 
 
