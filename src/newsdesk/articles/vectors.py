@@ -30,6 +30,7 @@ _index: VectorIndex | None = None
 _synced_at: datetime | None = None
 # Rows embedded by another process shortly before our last sync may commit after it.
 SYNC_OVERLAP = timedelta(minutes=2)
+TOP_UP_EVERY = timedelta(seconds=1)  # a page asking twice in a second needs no second query
 
 
 def get_embedder() -> Embedder:
@@ -53,11 +54,16 @@ def article_index() -> VectorIndex:
             _index.rebuild((pk, from_blob(blob)) for pk, blob in rows.iterator(chunk_size=2000))
         else:
             assert _synced_at is not None
-            rows = Article.objects.filter(embedded_at__gte=_synced_at - SYNC_OVERLAP).values_list(
-                "pk", "embedding"
+            if now - _synced_at < TOP_UP_EVERY:
+                return _index
+            # Already-indexed rows are skipped: re-adding would only leave tombstones behind.
+            recent = Article.objects.filter(
+                embedded_at__gte=_synced_at - SYNC_OVERLAP, embedding__isnull=False
             )
-            fresh = [(pk, from_blob(blob)) for pk, blob in rows if blob is not None]
-            if fresh:
+            missing = [pk for pk in recent.values_list("pk", flat=True) if pk not in _index]
+            if missing:
+                rows = Article.objects.filter(pk__in=missing).values_list("pk", "embedding")
+                fresh = [(pk, from_blob(blob)) for pk, blob in rows]
                 _index.add([pk for pk, _ in fresh], np.stack([v for _, v in fresh]))
         _synced_at = now
         return _index

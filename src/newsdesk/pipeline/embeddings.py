@@ -424,9 +424,9 @@ class OnnxMiniLMEmbedder:
     The first construction with a given `cache_dir` exports the installed package's weights to ONNX and
     quantises them dynamically (int8 weights per channel; ~10 s); later ones, in any process, load the
     cached file. Cosine to torch fp32 ≥ 0.99 on real articles (see benchmarks/embeddings.py). Mean
-    pooling and L2 normalisation run in numpy. Activations are quantised per batch, so a text's vector
-    depends very slightly (cosine ≥ 0.999) on what it is batched with; `quantize=False` gives exactly
-    the fp32 model. Inputs are truncated to `max_seq_length` tokens, as by `MiniLMEmbedder`.
+    pooling and L2 normalisation run in numpy. The int8 model runs one text at a time, so a vector never
+    depends on what else is in the call; `batch_size` applies to `quantize=False` (exactly the fp32
+    model). Inputs are truncated to `max_seq_length` tokens, as by `MiniLMEmbedder`.
     """
 
     dim = MINILM_DIM
@@ -513,10 +513,14 @@ class OnnxMiniLMEmbedder:
                 return_attention_mask=False,
                 return_token_type_ids=False,
             )["input_ids"]
+            # Dynamic int8 quantises activations with one scale per run, so a batch would make each vector
+            # depend on its neighbours (and padding): cosine to fp32 fell to 0.985 for a short text.
+            # Alone, a text's vector is reproducible, and article-length inputs run as fast (measured).
+            step = 1 if self.quantize else batch_size
             # Batches of similar length waste little on padding.
             order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-            for start in range(0, len(order), batch_size):
-                rows = order[start : start + batch_size]
+            for start in range(0, len(order), step):
+                rows = order[start : start + step]
                 width = len(ids[rows[-1]])
                 input_ids = np.full((len(rows), width), self._pad_id, dtype=np.int64)
                 mask = np.zeros((len(rows), width), dtype=np.int64)

@@ -34,11 +34,11 @@ _lock = threading.Lock()
 _clusterer: StoryClusterer | None = None
 
 
-def features(article: Article) -> ArticleFeatures:
+def features(article: Article, text_chars: int = TEXT_CHARS) -> ArticleFeatures:
     return ArticleFeatures(
         id=str(article.pk),
         title=article.title,
-        text=article.text[:TEXT_CHARS],
+        text=article.text[:text_chars],
         source=str(article.source_id),
         published=article.display_time,
         vector=from_blob(article.embedding),
