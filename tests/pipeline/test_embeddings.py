@@ -99,8 +99,8 @@ def test_onnx_output_shape_norm_and_order(onnx_model: OnnxMiniLMEmbedder) -> Non
     v = onnx_model.embed(texts, batch_size=2)
     assert v.shape == (3, 384) and v.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
-    for i, t in enumerate(texts):
-        assert float(v[i] @ onnx_model.embed([t])[0]) >= 0.995  # int8 activations are scaled per batch
+    # A text's vector does not depend on its neighbours in the call, as stored vectors must not.
+    np.testing.assert_allclose(v, np.vstack([onnx_model.embed([t]) for t in texts]), atol=1e-6)
     assert onnx_model.embed([]).shape == (0, 384)
     with pytest.raises(TypeError):
         onnx_model.embed("not a batch")

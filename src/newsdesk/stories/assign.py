@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import threading
-from datetime import timedelta
+from collections import OrderedDict
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.db.models import Count, Max, Min
@@ -44,6 +45,27 @@ def features(article: Article, text_chars: int = TEXT_CHARS) -> ArticleFeatures:
         vector=from_blob(article.embedding),
         near_duplicate_of=str(article.duplicate_of_id) if article.duplicate_of_id else None,
     )
+
+
+_cache_lock = threading.Lock()
+_member_cache: OrderedDict[tuple[int, datetime], ArticleFeatures] = OrderedDict()
+MEMBER_CACHE_SIZE = 20_000
+
+
+def cached_features(article: Article) -> ArticleFeatures:
+    """Features of a story member, kept per process: the same members are compared again and again."""
+    key = (article.pk, article.updated_at)
+    with _cache_lock:
+        found = _member_cache.get(key)
+        if found is not None:
+            _member_cache.move_to_end(key)
+            return found
+    feat = features(article)
+    with _cache_lock:
+        _member_cache[key] = feat
+        while len(_member_cache) > MEMBER_CACHE_SIZE:
+            _member_cache.popitem(last=False)
+    return feat
 
 
 def _member_fields() -> list[str]:
@@ -103,7 +125,7 @@ def _candidate_stories(article: Article, c: StoryClusterer) -> list[StoryState]:
             .order_by("-pk")
             .only(*_member_fields())[:MAX_MEMBERS_COMPARED]
         )
-        feats = [features(m) for m in members]
+        feats = [cached_features(m) for m in members]
         if feats:
             states.append(StoryState.from_members(str(story_id), feats))
     return states
