@@ -121,3 +121,13 @@ def test_jsonl_articles_import_with_their_text(tmp_path: Path) -> None:
     assert article.source.title == "News Example"
     assert "Thousands lost power." in article.text
     assert article.published_at.isoformat().startswith("2025-11-20T08:00")
+
+
+def test_html_page_import_is_extracted_from_the_page(tmp_path: Path) -> None:
+    page = Path(__file__).resolve().parents[1] / "fixtures" / "pages" / "synthetic_article.html"
+    report = _import(page)
+    again = _import(page)
+    assert (report.new, again.new, again.unchanged) == (1, 0, 1)
+    article = Article.objects.get()
+    assert article.extraction_method != "feed" and len(article.text.split()) > 50
+    assert article.stage == FINAL_STAGE

@@ -33,6 +33,27 @@ class EntryResult:
     article_id: int
 
 
+def page_entry(url: str) -> FeedEntry:
+    """The entry for a page added on its own (no feed): identity from its URL, text from the page."""
+    is_web = url.startswith(("http://", "https://"))
+    try:
+        guid = canonicalize_url(url) if is_web else url
+    except InvalidURL:
+        guid = url
+    return FeedEntry(
+        guid=guid,
+        url=url if is_web else "",
+        title="",
+        author="",
+        summary_html="",
+        content_html="",
+        published=None,
+        updated=None,
+        image_url="",
+        categories=(),
+    )
+
+
 def entry_hash(entry: FeedEntry) -> str:
     h = xxhash.xxh3_128()
     for part in (entry.title, entry.url, entry.summary_html, entry.content_html):

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 from django.db import transaction
 
 from newsdesk.articles import rawstore
-from newsdesk.articles.ingest import upsert_entry
+from newsdesk.articles.ingest import page_entry, upsert_entry
 from newsdesk.fetcher import get_fetcher
 from newsdesk.pipeline.discovery import discover_feed_urls
-from newsdesk.pipeline.feeds import FeedEntry, looks_like_feed
+from newsdesk.pipeline.feeds import looks_like_feed
 from newsdesk.pipeline.http import FetchError
 from newsdesk.pipeline.opml import OpmlFeed, parse_opml, write_opml
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
@@ -89,22 +89,7 @@ def _add_single_article(url: str, body: bytes, category: str) -> Added:
         defaults={"url": url, "kind": Source.Kind.PAGE, "title": host, "category": category[:300]},
     )
     key = rawstore.put(body)
-    upsert_entry(
-        source,
-        FeedEntry(
-            guid=canonicalize_url(url),
-            url=url,
-            title="",
-            author="",
-            summary_html="",
-            content_html="",
-            published=None,
-            updated=None,
-            image_url="",
-            categories=(),
-        ),
-        raw_page_key=key,
-    )
+    upsert_entry(source, page_entry(url), raw_page_key=key)
     return Added(source, created, "article")
 
 

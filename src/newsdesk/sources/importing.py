@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsdesk.articles import rawstore
-from newsdesk.articles.ingest import Outcome, upsert_entry
+from newsdesk.articles.ingest import Outcome, page_entry, upsert_entry
 from newsdesk.pipeline.feeds import FeedEntry, FeedError, parse_feed
 from newsdesk.pipeline.opml import OpmlError
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
@@ -113,26 +113,11 @@ def _import_feed(data: bytes, path: Path, report: ImportReport) -> None:
     report.unchanged += len(parsed.entries) - outcome.new - outcome.updated
 
 
-def _page_entry(url: str, body: bytes) -> FeedEntry:
-    return FeedEntry(
-        guid=_site_key(url) or url,
-        url=url if url.startswith(("http://", "https://")) else "",
-        title="",
-        author="",
-        summary_html="",
-        content_html="",
-        published=None,
-        updated=None,
-        image_url="",
-        categories=(),
-    )
-
-
 def _import_page(body: bytes, url: str, report: ImportReport) -> None:
     host = urlsplit(url).hostname or "local files"
     source = _import_source(f"pages:{host}", host)
     key = rawstore.put(body)
-    _count(report, upsert_entry(source, _page_entry(url, body), raw_page_key=key).outcome)
+    _count(report, upsert_entry(source, page_entry(url), raw_page_key=key).outcome)
 
 
 def _import_warc(path: Path, report: ImportReport) -> None:
