@@ -46,6 +46,11 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.extraction
 	$(BIN)/python -m benchmarks.duplicates
 	$(BIN)/python -m benchmarks.ingest
+	$(BIN)/python -m benchmarks.stories
+	$(BIN)/python -m benchmarks.embeddings
+	$(BIN)/python -m benchmarks.search_index
+	$(BIN)/python -m benchmarks.search
+	for t in summaries ner timex qa throughput; do $(BIN)/python -m benchmarks.ai --task $$t; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
