@@ -56,17 +56,17 @@ EVENTS = {
     "football": [
         (
             "Sport Today",
-            "City win the derby with a late header",
-            "Manchester City beat United 2-1 in the derby on Sunday, with a header in the ninetieth minute "
-            "deciding a tense match at the Etihad stadium. The result lifts City to the top of the league "
-            "table, two points clear of Arsenal, who play on Monday.",
+            "Haaland header wins Manchester derby for City",
+            "Erling Haaland headed a late winner as Manchester City beat Manchester United 2-1 in the "
+            "derby at the Etihad Stadium on Sunday. United had led at half-time through Bruno Fernandes. "
+            "The result lifts City to the top of the Premier League table, two points clear of Arsenal.",
         ),
         (
             "World Wire",
-            "Late goal settles Manchester derby for City",
-            "A stoppage-time header gave Manchester City a 2-1 victory over Manchester United at the Etihad "
-            "on Sunday. City move two points ahead of Arsenal at the top of the table after a derby that "
-            "United led at half-time.",
+            "Late Haaland goal settles Manchester derby",
+            "A stoppage-time header from Erling Haaland gave Manchester City a 2-1 win over Manchester "
+            "United at the Etihad Stadium on Sunday, after Bruno Fernandes had put United ahead. City move "
+            "two points clear of Arsenal at the top of the Premier League.",
         ),
     ],
 }
@@ -121,7 +121,7 @@ def test_outlets_reporting_one_event_share_one_story(tmp_path: Path, client) -> 
 
     # The story with three outlets leads the front page.
     front = client.get("/").content.decode()
-    assert front.index(story.headline.replace("'", "&#x27;")) < front.index("City")
+    assert front.index(story.headline.replace("'", "&#x27;")) < front.index("Haaland")
 
 
 @pytest.mark.django_db
@@ -149,7 +149,7 @@ def test_search_finds_words_and_meaning(tmp_path: Path, client) -> None:
     assert any("<mark>" in r["snippet_html"] for r in data["results"])
     # A query with none of the words still finds the event by meaning.
     data = client.get("/search.json", {"q": "football match result"}).json()
-    assert data["results"] and "City" in data["results"][0]["title"]
+    assert data["results"] and "derby" in data["results"][0]["title"]
     # Filters: by source.
     source_id = Article.objects.get(guid="football-1").source_id
     data = client.get("/search.json", {"q": "derby", "source": source_id}).json()
