@@ -43,8 +43,12 @@ def get_embedder() -> Embedder:
         return _embedder
 
 
-def article_index() -> VectorIndex:
-    """The ANN index over all embedded articles, topped up with what was embedded since last time."""
+def article_index(*, fresh: bool = False) -> VectorIndex:
+    """The ANN index over all embedded articles, topped up with what was embedded since last time.
+
+    Readers (pages) accept an index up to a second old; `fresh=True` (story assignment, which
+    must see every article embedded before it took the lock) always tops up.
+    """
     global _index, _synced_at
     with _lock:
         now = timezone.now()
@@ -54,7 +58,7 @@ def article_index() -> VectorIndex:
             _index.rebuild((pk, from_blob(blob)) for pk, blob in rows.iterator(chunk_size=2000))
         else:
             assert _synced_at is not None
-            if now - _synced_at < TOP_UP_EVERY:
+            if not fresh and now - _synced_at < TOP_UP_EVERY:
                 return _index
             # Already-indexed rows are skipped: re-adding would only leave tombstones behind.
             recent = Article.objects.filter(
@@ -63,8 +67,8 @@ def article_index() -> VectorIndex:
             missing = [pk for pk in recent.values_list("pk", flat=True) if pk not in _index]
             if missing:
                 rows = Article.objects.filter(pk__in=missing).values_list("pk", "embedding")
-                fresh = [(pk, from_blob(blob)) for pk, blob in rows]
-                _index.add([pk for pk, _ in fresh], np.stack([v for _, v in fresh]))
+                new_rows = [(pk, from_blob(blob)) for pk, blob in rows]
+                _index.add([pk for pk, _ in new_rows], np.stack([v for _, v in new_rows]))
         _synced_at = now
         return _index
 

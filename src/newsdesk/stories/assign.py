@@ -102,7 +102,7 @@ def reset() -> None:
 
 def _candidate_stories(article: Article, c: StoryClusterer) -> list[StoryState]:
     vector = from_blob(article.embedding)
-    hits = article_index().search(vector, NEIGHBOURS)
+    hits = article_index(fresh=True).search(vector, NEIGHBOURS)
     neighbour_ids = [pk for pk, _ in hits if pk != article.pk]
     earliest = article.display_time - c.window
     story_ids: list[int] = []
