@@ -258,9 +258,3 @@ STEPS = {
     Stage.DEDUPLICATED: _embed,
     Stage.EMBEDDED: _cluster,
 }
-
-
-def reextract(article: Article) -> None:
-    """Redo extraction from the stored raw page (or the feed text) and everything after it."""
-    _save(article, stage=Stage.FETCHED, duplicate_of=None, duplicate_kind="", duplicate_similarity=None)
-    advance(article.pk)

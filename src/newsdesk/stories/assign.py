@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 from django.db.models import Count, Max, Min
@@ -203,7 +203,3 @@ def ranked(stories, now=None, half_life_hours: float = 18.0) -> list[Story]:
         return s.importance * 0.5 ** (age_h / half_life_hours)
 
     return sorted(stories, key=score, reverse=True)
-
-
-def recent_window() -> timedelta:
-    return timedelta(days=2)
