@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "newsdesk.sources",
     "newsdesk.articles",
     "newsdesk.stories",
+    "newsdesk.readers",
 ]
 
 MIDDLEWARE = [

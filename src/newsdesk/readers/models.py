@@ -1,0 +1,95 @@
+"""Readers: what one account follows, mutes, saves and has read, and its own settings.
+
+These rows are the reader state every interface shares: the site's pages, the JSON API and the
+reader-app protocols (Google Reader, Fever) all read and write the same tables.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.utils import timezone
+
+from newsdesk.articles.models import Article
+
+
+class Profile(models.Model):
+    """Per-account settings beside Django's User (created on first use)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    email_verified = models.BooleanField(default=False)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    briefing_email = models.BooleanField(default=False, help_text="Send the daily Top 8 by e-mail.")
+    briefing_hour = models.PositiveSmallIntegerField(
+        default=7, validators=[MaxValueValidator(23)], help_text="Local hour of the daily e-mail."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"
+
+
+class Follow(models.Model):
+    """Something a reader follows: a source (key = its id), an entity (its slug) or a topic (a word)."""
+
+    class Kind(models.TextChoices):
+        SOURCE = "source", "Source"
+        ENTITY = "entity", "Person, organisation or place"
+        TOPIC = "topic", "Topic"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=300)
+    label = models.CharField(max_length=300, blank=True, help_text="What the reader saw when following.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "label", "key"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "key"], name="follow_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.kind} {self.label or self.key}"
+
+
+class Mute(models.Model):
+    """Something a reader never wants to see: a source (key = its id) or a keyword."""
+
+    class Kind(models.TextChoices):
+        SOURCE = "source", "Source"
+        KEYWORD = "keyword", "Keyword"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mutes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    key = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "key"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "key"], name="mute_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} mutes {self.kind} {self.key}"
+
+
+class Bookmark(models.Model):
+    """An article saved for later (also the 'starred' / 'saved' state of reader apps)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "article"], name="bookmark_unique")]
+
+
+class ReadMark(models.Model):
+    """An article the reader has read; no row means unread."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_marks")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="read_marks")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "article"], name="readmark_unique")]
