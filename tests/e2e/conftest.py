@@ -7,6 +7,7 @@ under `test-artifacts/e2e/` whatever the outcome.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -76,10 +77,9 @@ def page(browser, page_events: PageEvents, request: pytest.FixtureRequest) -> It
     pg.on("console", lambda msg: msg.type == "error" and page_events.console_errors.append(msg.text))
     yield pg
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    try:
+    # A crashed page still must not hide the test's own failure.
+    with contextlib.suppress(Exception):
         pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    except Exception:  # a crashed page still must not hide the test's own failure
-        pass
     context.close()
 
 
