@@ -93,3 +93,23 @@ class ReadMark(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "article"], name="readmark_unique")]
+
+
+class SavedSearch(models.Model):
+    """A search a reader keeps: its results are a feed, and new matches can call a webhook."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=200)
+    query = models.CharField(max_length=500)
+    # Optional filters, as on the search page: a source id, a language code.
+    source_id = models.BigIntegerField(null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.query}"
