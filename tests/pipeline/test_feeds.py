@@ -476,3 +476,10 @@ def test_truncated_or_spliced_feed_only_raises_feed_error(cut: int, junk: bytes,
     except FeedError:
         return
     _assert_sane(feed, "truncated")
+
+
+def test_damaged_markup_and_control_bytes_never_reach_a_title() -> None:
+    # Found by the splice test above: a junk byte inside "&lt;/em&gt;" left "<\x01;/em>" in a title.
+    assert plain_text("in &lt;em&gt;Paris&lt;\x01;/em&gt;") == "in Paris"
+    assert plain_text("Bell\x07 rings\x00 twice") == "Bell rings twice"
+    assert plain_text("a <-> b, x <= y") == "a <-> b, x <= y"

@@ -70,7 +70,8 @@ _HTML_START = re.compile(rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|bod
 # Comments (also unclosed ones), script/style with their text, and tags; group 1 = a tag's name.
 _TAG = re.compile(
     r"<!--.*?-->|<!--[^>]*>?|<![^>]*>|<\?[^>]*>|<(?:script|style)\b.*?(?:</(?:script|style)\s*>|$)"
-    r"|</?([A-Za-z][\w:-]*)[^<>]*>",
+    # Junk bytes after "<" (a damaged feed: "&lt;" cut open) still leave a tag to drop: "<0;/em>".
+    r"|<[^\s<>]{0,12}?/?([A-Za-z][\w:-]*)[^<>]*>",
     re.I | re.S,
 )
 # Tags that separate words; other tags (b, i, a, span…) can sit inside a word.
@@ -80,6 +81,8 @@ _BLOCK_TAG = re.compile(
     re.I,
 )
 _SPACE = re.compile(r"\s+")
+# Control characters are never text a reader should see (and are not allowed in XML 1.0).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FOREIGN_WEEKDAY = re.compile(r"^\s*[^\W\d]{2,12}\.?,\s*")
 _SY_PERIOD_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
 _MAX_TTL_MINUTES = 525600
@@ -92,7 +95,8 @@ def plain_text(value: object) -> str:
     """HTML or text → one line of plain text: tags dropped, entities decoded, whitespace collapsed."""
     if not isinstance(value, str) or not value:
         return ""
-    text = _TAG.sub(_tag_replacement, value) if "<" in value else value
+    text = _CONTROL.sub("", value)
+    text = _TAG.sub(_tag_replacement, text) if "<" in text else text
     if "&" in text:
         text = html.unescape(text)
         if "<" in text:  # markup escaped twice (publishers do): "&lt;b&gt;" is still a tag to a reader
