@@ -22,6 +22,7 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
 LINK_REL = "nofollow ugc noopener"
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 _LINK_RE = re.compile(r"<a\s", re.IGNORECASE)
+_HREFLESS_A_RE = re.compile(r'<a rel="[^"]*">(.*?)</a>', re.DOTALL)
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
@@ -32,6 +33,8 @@ def _parser() -> MarkdownIt:
     md.enable(["emphasis", "link", "autolink", "backticks", "fence", "code", "blockquote", "list", "newline"])
     md.enable(["escape", "entity"])
     md.options["maxNesting"] = 10  # deeply nested quotes/lists are a parser-time attack, not content
+    # Only absolute http/https/mailto targets make a link; anything else stays the text typed.
+    md.validateLink = lambda url: url.split(":", 1)[0].strip().lower() in _LINK_SCHEMES and ":" in url
     return md
 
 
@@ -42,12 +45,14 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if tag == "a" and attr == "href":
         scheme = value.split(":", 1)[0].lower() if ":" in value else ""
         return value if scheme in _LINK_SCHEMES else None
-    return value
+    if tag == "a" and attr == "rel":
+        return value
+    return None  # nh3's generic attributes (title, lang) too: a comment needs none
 
 
 def sanitize_comment_html(html: str) -> str:
     """The allow-list pass alone (also used on stored HTML that predates a renderer change)."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         clean_content_tags={"script", "style"},
@@ -56,7 +61,9 @@ def sanitize_comment_html(html: str) -> str:
         url_schemes=set(_LINK_SCHEMES),
         link_rel=LINK_REL,
         strip_comments=True,
-    ).strip()
+    )
+    # A link whose target was refused keeps its text, not an empty <a>.
+    return _HREFLESS_A_RE.sub(r"\1", cleaned).strip()
 
 
 def render_comment(source: str) -> str:
