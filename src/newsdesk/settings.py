@@ -201,7 +201,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("NEWSDESK_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("NEWSDESK_EMAIL_TLS")
 EMAIL_USE_SSL = _env_bool("NEWSDESK_EMAIL_SSL")
 EMAIL_TIMEOUT = 20
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", os.environ.get("NEWSDESK_EMAIL_FROM", "newsdesk@localhost"))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", os.environ.get("NEWSDESK_EMAIL_FROM", "newsdesk@localhost")
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Sessions and CSRF: HTTP-only, SameSite=Lax, Secure (+ HSTS) when served over HTTPS.
 NEWSDESK_HTTPS = _env_bool("NEWSDESK_HTTPS")

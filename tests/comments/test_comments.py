@@ -64,7 +64,7 @@ def test_an_articles_comments_appear_on_its_story_page_and_in_the_story_count() 
     assert "Outlet 0 missed" not in _page(reverse("article", args=[a2.pk]))
     story_page = _page(reverse("story", args=[story.pk]))
     assert "Outlet 0 missed the vote count." in story_page and "Whole-story remark." in story_page
-    assert f"on <a href=\"/article/{a1.pk}/\">Outlet 0's article</a>" in story_page
+    assert f'on <a href="/article/{a1.pk}/">Outlet 0\'s article</a>' in story_page
     assert "2 comments" in _page(reverse("front"))
 
 
@@ -83,7 +83,9 @@ def test_only_verified_accounts_comment_and_anonymous_readers_are_asked_to_log_i
 def test_markdown_links_are_nofollow_ugc_and_raw_html_is_inert() -> None:
     story, _ = make_story()
     ada = make_user("ada")
-    _post(_client(ada), f"story:{story.pk}", "See [the report](https://example.org/r) <script>alert(1)</script>")
+    _post(
+        _client(ada), f"story:{story.pk}", "See [the report](https://example.org/r) <script>alert(1)</script>"
+    )
     page = _page(reverse("story", args=[story.pk]))
     assert '<a href="https://example.org/r" rel="nofollow ugc noopener">the report</a>' in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
@@ -105,7 +107,9 @@ def test_edit_window_then_edits_are_refused() -> None:
     assert comment.body == "First!"
     # Someone else cannot edit it at all.
     bob = make_user("bob")
-    assert _client(bob).post(reverse("comments:edit", args=[comment.pk]), {"body": "pwned"}).status_code == 404
+    assert (
+        _client(bob).post(reverse("comments:edit", args=[comment.pk]), {"body": "pwned"}).status_code == 404
+    )
 
 
 def test_delete_keeps_a_placeholder_only_where_replies_hang() -> None:
@@ -156,13 +160,17 @@ def test_comment_rate_limit_per_user_holds_under_a_burst_and_says_when_to_retry(
     statuses = []
     last = None
     for i in range(15):
-        last = _post(client, f"story:{story.pk}", f"Burst comment number {i} about the budget", ip=f"10.2.0.{i}")
+        last = _post(
+            client, f"story:{story.pk}", f"Burst comment number {i} about the budget", ip=f"10.2.0.{i}"
+        )
         statuses.append(last.status_code)
     assert statuses == [302] * 5 + [429] * 10
     assert Comment.objects.count() == 5
     assert 1 <= int(last["Retry-After"]) <= 60
     body = last.content.decode()
-    assert "Too many comments from this account" in body and "Try again in " in body and " seconds (at " in body
+    assert (
+        "Too many comments from this account" in body and "Try again in " in body and " seconds (at " in body
+    )
     assert "Burst comment number 14" in body, "the refused text is given back"
     # Refused attempts are not counted: after the window, posting works again.
     RateEvent.objects.update(at=timezone.now() - timedelta(seconds=61))
@@ -173,8 +181,10 @@ def test_comment_rate_limit_per_address_across_accounts(settings) -> None:
     settings.NEWSDESK_COMMENT_RATE_IP = "4/60"
     story, _ = make_story()
     clients = [_client(make_user(f"sock{i}")) for i in range(6)]
-    statuses = [_post(c, f"story:{story.pk}", f"Sock puppet {i} agrees", ip="192.0.2.9").status_code
-                for i, c in enumerate(clients)]
+    statuses = [
+        _post(c, f"story:{story.pk}", f"Sock puppet {i} agrees", ip="192.0.2.9").status_code
+        for i, c in enumerate(clients)
+    ]
     assert statuses == [302] * 4 + [429] * 2
     assert _post(clients[5], f"story:{story.pk}", "From home", ip="192.0.2.10").status_code == 302
 
@@ -184,9 +194,17 @@ def test_report_then_moderator_hides_restores_and_bans_with_an_audit_log() -> No
     ada, bob, mod = make_user("ada"), make_user("bob"), make_user("mod", role="moderator")
     comment = post_comment(ada, story, "You are all idiots.")
     # Readers cannot moderate.
-    assert _client(bob).post(reverse("comments:decide", args=[comment.pk]), {"action": "hide"}).status_code == 403
-    assert _client(ada).post(reverse("comments:report", args=[comment.pk]), {"reason": "abuse"}).status_code == 400
-    response = _client(bob).post(reverse("comments:report", args=[comment.pk]), {"reason": "abuse", "note": "insult"})
+    assert (
+        _client(bob).post(reverse("comments:decide", args=[comment.pk]), {"action": "hide"}).status_code
+        == 403
+    )
+    assert (
+        _client(ada).post(reverse("comments:report", args=[comment.pk]), {"reason": "abuse"}).status_code
+        == 400
+    )
+    response = _client(bob).post(
+        reverse("comments:report", args=[comment.pk]), {"reason": "abuse", "note": "insult"}
+    )
     assert response.status_code == 302 and Report.objects.filter(resolved_at__isnull=True).count() == 1
     queue = _page(reverse("comments:queue"), mod)
     assert f'id="q{comment.pk}"' in queue and "Abuse or harassment" in queue and "insult" in queue
@@ -204,7 +222,10 @@ def test_report_then_moderator_hides_restores_and_bans_with_an_audit_log() -> No
     assert "0 comments" in _page(reverse("front"))
     mod_client.post(reverse("comments:decide", args=[comment.pk]), {"action": "restore"})
     assert "You are all idiots." in _page(reverse("story", args=[story.pk]))
-    mod_client.post(reverse("comments:ban", args=[ada.pk]), {"days": "7", "reason": "repeat insults", "hide_comments": "on"})
+    mod_client.post(
+        reverse("comments:ban", args=[ada.pk]),
+        {"days": "7", "reason": "repeat insults", "hide_comments": "on"},
+    )
     ban = Ban.objects.get(user=ada)
     assert ban.active and ban.until > timezone.now() + timedelta(days=6)
     refused = _post(_client(ada), f"story:{story.pk}", "Let me back in")
@@ -225,7 +246,9 @@ def test_three_reports_hold_a_comment_until_a_moderator_decides() -> None:
     comment.refresh_from_db()
     assert comment.status == Comment.Status.HELD and "reported by 3 readers" in comment.held_reason
     assert "Contentious but fine." not in _page(reverse("story", args=[story.pk]))
-    _client(make_user("mod", role="moderator")).post(reverse("comments:decide", args=[comment.pk]), {"action": "restore"})
+    _client(make_user("mod", role="moderator")).post(
+        reverse("comments:decide", args=[comment.pk]), {"action": "restore"}
+    )
     assert "Contentious but fine." in _page(reverse("story", args=[story.pk]))
     assert Report.objects.filter(resolved_at__isnull=True).count() == 0
 

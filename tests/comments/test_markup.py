@@ -27,8 +27,17 @@ def _elements(html: str):
 def test_the_corpus_has_over_200_payloads_in_every_category() -> None:
     assert len(PAYLOADS) >= 200
     categories = {p.category for p in PAYLOADS}
-    assert {"script-tags", "event-handlers", "dangerous-urls", "svg-and-mathml", "css", "broken-markup",
-            "encoded-forms", "mxss", "markdown"} <= categories
+    assert {
+        "script-tags",
+        "event-handlers",
+        "dangerous-urls",
+        "svg-and-mathml",
+        "css",
+        "broken-markup",
+        "encoded-forms",
+        "mxss",
+        "markdown",
+    } <= categories
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=lambda p: f"{p.number}-{p.category}")
@@ -49,7 +58,11 @@ def test_article_sanitizer_keeps_only_the_allow_list(payload) -> None:
     for el in _elements(html):
         assert el.tag in ARTICLE_TAGS, (el.tag, html)
         # nh3's generic attributes (title, lang) are plain text in a quoted value: harmless.
-        allowed = set(ARTICLE_ATTRIBUTES.get(el.tag, set())) | {"title", "lang"} | ({"rel"} if el.tag == "a" else set())
+        allowed = (
+            set(ARTICLE_ATTRIBUTES.get(el.tag, set()))
+            | {"title", "lang"}
+            | ({"rel"} if el.tag == "a" else set())
+        )
         assert set(el.attrib) <= allowed, (el.tag, dict(el.attrib), html)
         for attr in ("href", "src"):
             if attr in el.attrib:
@@ -66,7 +79,9 @@ def test_the_markdown_subset() -> None:
     assert "<ul>\n<li>one</li>\n<li>two</li>\n</ul>" in html and "<ol>\n<li>first</li>\n</ol>" in html
     assert "<pre><code>&lt;b&gt;raw&lt;/b&gt;\n</code></pre>" in html
     assert '<a href="https://example.org/a?b=1&amp;c=2" rel="nofollow ugc noopener">site</a>' in html
-    assert '<a href="https://example.org/auto" rel="nofollow ugc noopener">https://example.org/auto</a>' in html
+    assert (
+        '<a href="https://example.org/auto" rel="nofollow ugc noopener">https://example.org/auto</a>' in html
+    )
     assert "<h1" not in html and "# not a heading" in html
 
 

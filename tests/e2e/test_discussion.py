@@ -8,10 +8,14 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS
 from tests.comments.factories import PASSWORD, make_story, make_user, quick_password_hashing
+from tests.e2e.conftest import ARTIFACTS
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_password_hashing")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("quick_password_hashing"),
+]
 __all__ = ["quick_password_hashing"]  # the fixture, imported so pytest finds it here
 
 REPLY = "Correction: the vote was 7 to 2, see the minutes."

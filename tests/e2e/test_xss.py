@@ -85,7 +85,11 @@ def test_payloads_posted_as_comments_execute_nothing(site, page, page_events, se
         # Every fifth payload is a reply, every seventh goes to the article (shown on the story too).
         target = f"article:{article.pk}" if p.number % 7 == 0 else f"story:{story.pk}"
         data = {"target": target, "body": p.text}
-        if p.number % 5 == 0 and previous is not None and previous.article_id == (article.pk if p.number % 7 == 0 else None):
+        if (
+            p.number % 5 == 0
+            and previous is not None
+            and previous.article_id == (article.pk if p.number % 7 == 0 else None)
+        ):
             data["parent"] = str(previous.pk)
         response = client.post(reverse("comments:post"), data)
         assert response.status_code == 302, (p, response.status_code)
@@ -151,7 +155,9 @@ def _page_html(n: int, payloads) -> str:
     )
 
 
-def test_payloads_in_feed_entries_and_article_pages_execute_nothing(site, page, page_events, tmp_path: Path) -> None:
+def test_payloads_in_feed_entries_and_article_pages_execute_nothing(
+    site, page, page_events, tmp_path: Path
+) -> None:
     (tmp_path / "hostile.rss").write_text(_feed(PAYLOADS), encoding="utf-8")
     for n, i in enumerate(range(0, len(PAYLOADS), PER_PAGE)):
         (tmp_path / f"page-{n}.html").write_text(_page_html(n, PAYLOADS[i : i + PER_PAGE]), encoding="utf-8")

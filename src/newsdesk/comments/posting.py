@@ -222,10 +222,7 @@ def report_comment(user, comment: Comment, reason: str, note: str = "") -> Repor
 
 def discussion(target: Target) -> QuerySet[Comment]:
     """Every comment of a story (its own and its articles') or of one article."""
-    if isinstance(target, Story):
-        where = Q(story=target) | Q(article__story=target)
-    else:
-        where = Q(article=target)
+    where = Q(story=target) | Q(article__story=target) if isinstance(target, Story) else Q(article=target)
     return Comment.objects.filter(where)
 
 

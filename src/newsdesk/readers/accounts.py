@@ -195,25 +195,32 @@ def login_view(request: HttpRequest) -> HttpResponse:
     ip = ratelimit.client_ip(request)
     per_account = _rate("NEWSDESK_LOGIN_FAILURES_ACCOUNT")
     per_ip = _rate("NEWSDESK_LOGIN_FAILURES_IP")
-    for scope, value, rate, what in (
-        ("login-account", account, per_account, "failed log-ins for this account"),
-        ("login-ip", ip, per_ip, "failed log-ins from this address"),
-    ):
-        if limited := ratelimit.check(scope, value, rate):
-            return ratelimit.too_many(request, limited, what, "readers/login.html", ctx)
+    # Each attempt takes a slot before the password is checked (so a burst from many processes
+    # cannot slip past the count); a successful log-in gives its slots back.
+    account_event, limited = ratelimit.take_event("login-account", account, per_account)
+    if limited:
+        return ratelimit.too_many(
+            request, limited, "failed log-ins for this account", "readers/login.html", ctx
+        )
+    ip_event, limited = ratelimit.take_event("login-ip", ip, per_ip)
+    if limited:
+        account_event.delete()
+        return ratelimit.too_many(
+            request, limited, "failed log-ins from this address", "readers/login.html", ctx
+        )
     if form.is_valid():
         ratelimit.clear("login-account", account)
+        ip_event.delete()
         login(request, form.get_user())
         return HttpResponseRedirect(_next_url(request, reverse(settings.LOGIN_REDIRECT_URL)))
-    ratelimit.hit("login-account", account)
-    ratelimit.hit("login-ip", ip)
+    # That failure may have filled a window: say so now rather than at the next try.
     for scope, value, rate, what in (
         ("login-account", account, per_account, "failed log-ins for this account"),
         ("login-ip", ip, per_ip, "failed log-ins from this address"),
     ):
         if limited := ratelimit.check(scope, value, rate):
             return ratelimit.too_many(request, limited, what, "readers/login.html", ctx)
-    return render(request, "readers/login.html", ctx, status=200)
+    return render(request, "readers/login.html", ctx)
 
 
 @require_POST

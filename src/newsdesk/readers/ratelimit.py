@@ -99,19 +99,25 @@ def hit(scope: str, value: str) -> RateEvent:
 
 
 def take(scope: str, value: str, rate: Rate) -> Limited | None:
-    """Count one event unless the window is full; a refused event is not counted.
+    """Count one event unless the window is full; a refused event is not counted."""
+    return take_event(scope, value, rate)[1]
+
+
+def take_event(scope: str, value: str, rate: Rate) -> tuple[RateEvent | None, Limited | None]:
+    """`take`, also giving back the counted event (a caller may delete it: a log-in that succeeded).
 
     Insert first, then count the events up to ours: two processes racing for the last slot cannot
-    both see room, because each counts the other's row once it is committed.
+    both see room, because each counts the other's row once it is committed (on PostgreSQL a row
+    with a lower id may commit later, so a race can let one event too many through).
     """
     event = hit(scope, value)
     window = _window(scope, value, rate, event.at + timedelta(microseconds=1)).filter(pk__lte=event.pk)
     times = list(window.values_list("at", flat=True))
     if len(times) <= rate.limit:
-        return None
+        return event, None
     event.delete()
     times.remove(event.at)
-    return _refusal(times, rate, event.at)
+    return None, _refusal(times, rate, event.at)
 
 
 def clear(scope: str, value: str) -> None:
