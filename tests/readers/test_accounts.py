@@ -212,3 +212,17 @@ def test_deleting_an_account_removes_personal_data_and_keeps_or_removes_comments
         assert "first</em> thought" not in page and "Deleted by its author" in page
     # Logged out: the old session no longer opens the account page.
     assert client.get(reverse("accounts:account")).status_code == 302
+
+
+def test_the_role_command_promotes_and_demotes(capsys) -> None:
+    from newsdesk.cli import main
+
+    user = make_user("carol")
+    assert main(["role", "carol", "moderator"]) == 0
+    assert capsys.readouterr().out.strip() == "carol: moderator"
+    user.refresh_from_db()
+    assert is_moderator(User.objects.get(pk=user.pk))
+    assert main(["role", "carol", "reader"]) == 0
+    assert not is_moderator(User.objects.get(pk=user.pk))
+    assert main(["role", "nobody"]) == 2
+    assert "no account named 'nobody'" in capsys.readouterr().err

@@ -311,10 +311,12 @@ def delete_account(user, *, remove_comments: bool) -> None:
     have replies stay as "deleted by its author" placeholders, without their text, so replies keep
     their place.
     """
-    from newsdesk.comments.models import Comment, ModerationAction
+    from newsdesk.comments.models import Comment, ModerationAction, Report
     from newsdesk.comments.posting import remove
 
     with transaction.atomic():
+        # Their reports still count for moderators, without the words they typed.
+        Report.objects.filter(reporter=user).update(note="")
         if remove_comments:
             ModerationAction.objects.filter(comment__author=user).update(excerpt="[removed by its author]")
             # Newest first, so a reply goes before the parent it would keep as a placeholder.
