@@ -3,6 +3,7 @@ argon2 hashes, password reset, log-in throttling under a burst, secure cookies, 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -226,3 +227,30 @@ def test_the_role_command_promotes_and_demotes(capsys) -> None:
     assert not is_moderator(User.objects.get(pk=user.pk))
     assert main(["role", "nobody"]) == 2
     assert "no account named 'nobody'" in capsys.readouterr().err
+
+
+def test_sign_ups_per_address_are_limited_and_the_answer_says_when_to_retry(settings, smtp_server) -> None:
+    settings.NEWSDESK_SIGNUP_RATE_IP = "2/3600"
+    statuses = [_signup(Client(), name=f"bot{i}", email=f"bot{i}@example.org").status_code for i in range(4)]
+    assert statuses == [302, 302, 429, 429]
+    refused = _signup(Client(), name="bot9", email="bot9@example.org")
+    assert refused.status_code == 429 and 3500 <= int(refused["Retry-After"]) <= 3600
+    assert (
+        b"Too many new accounts from this address." in refused.content
+        and b"Try again in 1 hour" in refused.content
+    )
+    assert User.objects.count() == 2
+    assert (
+        _signup(
+            Client(),
+            name="human",
+            email="human@example.org",
+        ).status_code
+        == 429
+    )
+    ok = Client().post(
+        reverse("accounts:signup"),
+        {"username": "human", "email": "human@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        REMOTE_ADDR="198.51.100.20",
+    )
+    assert ok.status_code == 302
