@@ -17,3 +17,16 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data not found at {SHARED_DATA} (set NEWSDESK_SHARED_DATA)")
     return SHARED_DATA
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (aiosmtpd); Django sends its mail there for this test."""
+    from newsdesk.testing.smtp import LocalSMTPServer
+
+    with LocalSMTPServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        yield server

@@ -365,6 +365,23 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("role")
+def cmd_role(args: argparse.Namespace) -> int:
+    from django.contrib.auth import get_user_model
+
+    from newsdesk.comments.roles import grant, role_of
+
+    _migrate()
+    user = get_user_model().objects.filter(username=args.user).first()
+    if user is None:
+        print(f"newsdesk role: no account named {args.user!r}", file=sys.stderr)
+        return 2
+    if args.role:
+        grant(user, args.role)
+    print(f"{user.get_username()}: {role_of(user)}")
+    return 0
+
+
 @command("manage")
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
@@ -425,6 +442,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("reindex", "Rebuild the full-text index and the vector index from the database.")
     p = add("status", "Counts per pipeline stage and the health of every source.")
     p.add_argument("--json", action="store_true")
+    p = add("role", "Show or set an account's role: reader, moderator (comments) or admin (everything).")
+    p.add_argument("user", help="user name")
+    p.add_argument("role", nargs="?", choices=["reader", "moderator", "admin"])
     p = add("manage", "Run a Django management command (e.g. `newsdesk manage createsuperuser`).")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     return parser

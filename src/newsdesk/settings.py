@@ -174,3 +174,62 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
+
+# Accounts (readers/accounts.py): argon2 first; older hashes are upgraded at the next log-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "front"
+LOGOUT_REDIRECT_URL = "front"
+INSTALLED_APPS.append("newsdesk.comments")
+# E-mail: SMTP when NEWSDESK_EMAIL_HOST is set, else printed on the console.
+NEWSDESK_EMAIL_HOST = os.environ.get("NEWSDESK_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "NEWSDESK_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if NEWSDESK_EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = NEWSDESK_EMAIL_HOST or "localhost"
+EMAIL_PORT = int(os.environ.get("NEWSDESK_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("NEWSDESK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("NEWSDESK_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("NEWSDESK_EMAIL_TLS")
+EMAIL_USE_SSL = _env_bool("NEWSDESK_EMAIL_SSL")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", os.environ.get("NEWSDESK_EMAIL_FROM", "newsdesk@localhost")
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Sessions and CSRF: HTTP-only, SameSite=Lax, Secure (+ HSTS) when served over HTTPS.
+NEWSDESK_HTTPS = _env_bool("NEWSDESK_HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = NEWSDESK_HTTPS
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(os.environ.get("NEWSDESK_SESSION_DAYS", "14")) * 86400
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if NEWSDESK_HTTPS:
+    SECURE_HSTS_SECONDS = 31536000
+    if _env_bool("NEWSDESK_BEHIND_PROXY"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+PASSWORD_RESET_TIMEOUT = 3 * 86400
+# Client address for per-IP limits: REMOTE_ADDR, or the last hop of this header behind a proxy
+# (e.g. HTTP_X_FORWARDED_FOR); never trust a header a client can set directly.
+NEWSDESK_CLIENT_IP_HEADER = os.environ.get("NEWSDESK_CLIENT_IP_HEADER", "")
+# Rates as "N/SECONDS", counted in the database (readers/ratelimit.py).
+NEWSDESK_LOGIN_FAILURES_ACCOUNT = os.environ.get("NEWSDESK_LOGIN_FAILURES_ACCOUNT", "5/900")
+NEWSDESK_LOGIN_FAILURES_IP = os.environ.get("NEWSDESK_LOGIN_FAILURES_IP", "20/900")
+NEWSDESK_SIGNUP_RATE_IP = os.environ.get("NEWSDESK_SIGNUP_RATE_IP", "10/3600")
+NEWSDESK_EMAIL_RATE = os.environ.get("NEWSDESK_EMAIL_RATE", "5/3600")  # reset/verification mails
+NEWSDESK_COMMENT_RATE_USER = os.environ.get("NEWSDESK_COMMENT_RATE_USER", "5/60")
+NEWSDESK_COMMENT_RATE_IP = os.environ.get("NEWSDESK_COMMENT_RATE_IP", "20/60")
+NEWSDESK_REPORT_RATE_USER = os.environ.get("NEWSDESK_REPORT_RATE_USER", "10/600")
+# Comments (comments/): edit window, and the spam signals that hold a comment for review.
+NEWSDESK_COMMENT_EDIT_MINUTES = int(os.environ.get("NEWSDESK_COMMENT_EDIT_MINUTES", "15"))
+NEWSDESK_COMMENT_MAX_LINKS = int(os.environ.get("NEWSDESK_COMMENT_MAX_LINKS", "2"))
+NEWSDESK_COMMENT_NEW_ACCOUNT_HOURS = float(os.environ.get("NEWSDESK_COMMENT_NEW_ACCOUNT_HOURS", "24"))
+NEWSDESK_COMMENT_REPORTS_TO_HOLD = int(os.environ.get("NEWSDESK_COMMENT_REPORTS_TO_HOLD", "3"))

@@ -113,3 +113,18 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.query}"
+
+
+class RateEvent(models.Model):
+    """One counted action (a failed log-in, a comment posted…) for rate limits shared by all processes.
+
+    `key` is a keyed hash of the account name or client address, never the raw value, and rows
+    older than the longest window are pruned as new ones come in.
+    """
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="rateevent_lookup")]
