@@ -60,7 +60,9 @@ def story(
                 story=s,
                 content_fingerprint=f"fp-{s.pk}-{n}",
             )
-            Insight.objects.create(article=a, data=panel(a, people, places), text_fingerprint=a.content_fingerprint)
+            Insight.objects.create(
+                article=a, data=panel(a, people, places), text_fingerprint=a.content_fingerprint
+            )
             n += 1
     refresh_story(s)
     s.refresh_from_db()
@@ -72,7 +74,14 @@ def panel(article: Article, people: Sequence[str], places: Sequence[str]) -> dic
 
     def entities(names: Sequence[str], kind: str) -> list[dict]:
         return [
-            {"name": n, "kind": kind, "slug": entity_slug(n), "count": 2, "aliases": [], "sentence_indices": [1]}
+            {
+                "name": n,
+                "kind": kind,
+                "slug": entity_slug(n),
+                "count": 2,
+                "aliases": [],
+                "sentence_indices": [1],
+            }
             for n in names
         ]
 

@@ -43,7 +43,9 @@ def test_follow_needs_csrf_and_sign_in_and_undoes(reader: User) -> None:
     token = strict.cookies["csrftoken"].value
     answer = strict.post("/me/follow/", {**form, "csrfmiddlewaretoken": token})
     assert answer.status_code == 302 and answer["Location"] == f"/story/{s.pk}/"
-    assert Follow.objects.filter(user=reader, kind="entity", key="jane-hollis", label="Jane Hollis").count() == 1
+    assert (
+        Follow.objects.filter(user=reader, kind="entity", key="jane-hollis", label="Jane Hollis").count() == 1
+    )
     assert 'aria-pressed="true">Following' in strict.get(f"/story/{s.pk}/").content.decode()
 
     strict.post("/me/follow/", {**form, "undo": "1", "csrfmiddlewaretoken": token})
@@ -82,7 +84,9 @@ def test_muted_sources_and_keywords_never_appear(client: Client, reader: User) -
     client.post("/me/follow/", {"kind": "source", "key": art_wire, "csrfmiddlewaretoken": token})
     client.post("/me/follow/", {"kind": "topic", "key": "token", "csrfmiddlewaretoken": token})
 
-    own_feed = re.search(r'href="(/briefing/feed.atom\?u=[^"]+)"', client.get("/briefing/").content.decode())[1]
+    own_feed = re.search(r'href="(/briefing/feed.atom\?u=[^"]+)"', client.get("/briefing/").content.decode())[
+        1
+    ]
     for path in ("/", "/for-you/", "/briefing/", "/latest/", own_feed.replace("&amp;", "&")):
         page = client.get(path).content.decode()
         assert "Token exchange" not in page and "Gallery opens" not in page, path
@@ -128,7 +132,10 @@ def test_for_you_ranks_what_the_reader_follows(client: Client, reader: User) -> 
     wide = builders.story("Senate passes water bill", ["A News", "B News", "C News"], people=["Maria Ortiz"])
     narrow = builders.story("Ortiz visits flooded farms", ["D News"], people=["Maria Ortiz"])
     old = builders.story(
-        "Ortiz elected to the senate", ["A News", "B News", "C News"], people=["Maria Ortiz"], when=now - timedelta(days=4)
+        "Ortiz elected to the senate",
+        ["A News", "B News", "C News"],
+        people=["Maria Ortiz"],
+        when=now - timedelta(days=4),
     )
     topic = builders.story("Comet seen over the desert", ["E News"])
     unrelated = builders.story("Stocks close higher", ["A News", "B News", "C News", "D News"])
@@ -136,7 +143,10 @@ def test_for_you_ranks_what_the_reader_follows(client: Client, reader: User) -> 
     empty = client.get("/for-you/").content.decode()
     assert "You follow nothing yet" in empty and unrelated.headline not in empty
 
-    client.post("/me/follow/", {"kind": "entity", "key": "maria-ortiz", "label": "Maria Ortiz", "csrfmiddlewaretoken": token})
+    client.post(
+        "/me/follow/",
+        {"kind": "entity", "key": "maria-ortiz", "label": "Maria Ortiz", "csrfmiddlewaretoken": token},
+    )
     client.post("/me/follow/", {"kind": "topic", "key": "Comet", "csrfmiddlewaretoken": token})
     page = client.get("/for-you/").content.decode()
     order = [m for m in re.findall(r'<a class="title" href="/story/(\d+)/"', page)]

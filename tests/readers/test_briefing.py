@@ -1,0 +1,203 @@
+"""The daily Top 8: chosen by coverage and the reader's follows, as a page, an Atom feed and an e-mail
+that reaches a real SMTP server on loopback exactly once, whatever the number of workers."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from email import message_from_bytes
+from email.message import Message
+
+import feedparser
+import pytest
+from aiosmtpd.controller import Controller
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from newsdesk.readers.briefing import top_stories
+from newsdesk.readers.mailing import send_due_briefings
+from newsdesk.readers.models import BriefingDelivery, Follow, Profile
+from newsdesk.readers.state import ReaderState, load_state
+from tests.readers import builders
+
+OUTLETS = [f"Outlet {c}" for c in "ABCDEFGHIJKL"]
+
+
+def _day_of_news() -> list:
+    """Ten stories of the last day covered by 1..10 outlets, one wide story two days old."""
+    now = timezone.now()
+    stories = [
+        builders.story(
+            f"Event number {n} unfolds", OUTLETS[:n], when=now - timedelta(hours=n), people=[f"Person {n}"]
+        )
+        for n in range(1, 11)
+    ]
+    builders.story("Yesterday's giant story", OUTLETS, when=now - timedelta(hours=30))
+    return stories
+
+
+@pytest.mark.django_db
+def test_top_8_is_the_widest_coverage_of_the_last_day_and_follows_lift() -> None:
+    stories = _day_of_news()
+    briefing = top_stories(ReaderState())
+    assert [i.story.pk for i in briefing.items] == [s.pk for s in reversed(stories[2:])]  # 10 outlets .. 3
+    assert all("giant" not in i.story.headline for i in briefing.items)  # outside the 24 hours
+    # Each has a one-paragraph summary citing the sentences of the lead article.
+    first = briefing.items[0]
+    assert first.summary and first.summary[0].article_id == first.lead.pk
+    assert re.fullmatch(re.escape(first.lead.source.title) + r" \d+", first.summary[0].label)
+
+    reader = User.objects.create_user("bo")
+    Follow.objects.create(user=reader, kind="entity", key="person-1", label="Person 1")
+    mine = top_stories(load_state(reader.pk))
+    assert stories[0].pk in [i.story.pk for i in mine.items]  # one outlet, but the reader follows Person 1
+    assert stories[2].pk not in [i.story.pk for i in mine.items]
+    followed = next(i for i in mine.items if i.story.pk == stories[0].pk)
+    assert followed.view.reasons == ["you follow Person 1"]
+    assert all(i.view.reasons == [] for i in mine.items if i is not followed)
+
+
+@pytest.mark.django_db
+def test_briefing_page_and_atom_feed(client: Client) -> None:
+    stories = _day_of_news()
+    page = client.get("/briefing/").content.decode()
+    assert page.index(stories[9].headline) < page.index(stories[8].headline)
+    assert stories[1].headline not in page and "10 outlets" in page and '<a class="cite"' in page
+
+    answer = client.get("/briefing/feed.atom")
+    assert answer["Content-Type"].startswith("application/atom+xml")
+    feed = feedparser.parse(answer.content)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10" and len(feed.entries) == 8
+    assert feed.entries[0].title == f"1. {stories[9].headline}"
+    assert feed.entries[0].link.endswith(f"/story/{stories[9].pk}/")
+    assert "10 outlets" in feed.entries[0].summary and re.search(r"\[Outlet [A-J] \d+\]", feed.entries[0].summary)
+
+    # A reader's own feed (signed link from the page) has their follows; a forged link is refused.
+    reader = User.objects.create_user("cy")
+    Follow.objects.create(user=reader, kind="entity", key="person-1", label="Person 1")
+    client.force_login(reader)
+    link = re.search(r'href="(/briefing/feed\.atom\?u=[^"]+)"', client.get("/briefing/").content.decode())[1]
+    own = feedparser.parse(Client().get(link).content)
+    assert own.bozo == 0 and any(stories[0].headline in e.title for e in own.entries)
+    assert Client().get("/briefing/feed.atom?u=1:forged").status_code == 404
+
+
+# --- e-mail -----------------------------------------------------------------------------------------
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.lock = threading.Lock()
+        self.port = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd handler hook
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(settings) -> Iterator[Inbox]:
+    """A real SMTP server (aiosmtpd) on a free loopback port, and the site configured to use it."""
+    inbox = Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.port = port
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.NEWSDESK_SITE_URL = "https://news.example"
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def _subscriber(name: str, hour: int, zone: str = "UTC", verified: bool = True) -> User:
+    user = User.objects.create_user(name, f"{name}@example.org")
+    Profile.objects.create(
+        user=user, briefing_email=True, briefing_hour=hour, time_zone=zone, email_verified=verified
+    )
+    return user
+
+
+def _body(message: Message) -> str:
+    return next(
+        p.get_payload(decode=True).decode() for p in message.walk() if p.get_content_type() == "text/plain"
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_send_each_briefing_exactly_once(smtp: Inbox) -> None:
+    stories = _day_of_news()
+    now = timezone.now()
+    due = _subscriber("dee", hour=0)
+    Follow.objects.create(user=due, kind="entity", key="person-1", label="Person 1")
+    # 23:00 local has not come yet: in UTC, or an hour behind it when it is 23:xx UTC now.
+    _subscriber("fay", hour=23, zone="UTC" if now.hour < 23 else "Etc/GMT+1")
+    _subscriber("gus", hour=0, verified=False)
+    off = User.objects.create_user("hal", "hal@example.org")
+    Profile.objects.create(user=off, briefing_email=False, briefing_hour=0, email_verified=True)
+
+    barrier = threading.Barrier(2)
+    counts: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait(10)
+            counts.append(send_due_briefings(now))
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors
+    assert sum(counts) == 1
+    assert [m["To"] for m in smtp.messages] == ["dee@example.org"]  # once, and to no one else
+
+    letter = next(m for m in smtp.messages if m["To"] == "dee@example.org")
+    text = _body(letter)
+    assert letter["Subject"].startswith("Your Top 8 for")
+    assert stories[9].headline in text and stories[0].headline in text  # widest, and the one followed
+    assert f"https://news.example/story/{stories[9].pk}/" in text and "Because you follow Person 1" in text
+    assert re.search(r"\[Outlet [A-J] \d+\]", text)  # the cited summary
+    assert BriefingDelivery.objects.get(user=due).sent_at is not None
+
+    # The next minute's runs send nothing more today.
+    assert send_due_briefings(now + timedelta(minutes=1)) == 0
+    assert len(smtp.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_send_is_retried_once_the_claim_lapses(smtp: Inbox, settings) -> None:
+    _day_of_news()
+    now = timezone.now()
+    user = _subscriber("ida", hour=0)
+    settings.EMAIL_PORT = _free_port()  # nobody listens there: the send fails
+    assert send_due_briefings(now) == 0
+    delivery = BriefingDelivery.objects.get(user=user)
+    assert delivery.sent_at is None and delivery.error
+    settings.EMAIL_PORT = smtp.port
+    assert send_due_briefings(now + timedelta(minutes=1)) == 0  # its claim still holds
+    assert send_due_briefings(now + timedelta(minutes=11)) == 1
+    assert [m["To"] for m in smtp.messages] == ["ida@example.org"]
+    assert BriefingDelivery.objects.get(user=user).attempts == 2
