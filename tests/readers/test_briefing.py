@@ -76,7 +76,9 @@ def test_briefing_page_and_atom_feed(client: Client) -> None:
     assert feed.version == "atom10" and len(feed.entries) == 8
     assert feed.entries[0].title == f"1. {stories[9].headline}"
     assert feed.entries[0].link.endswith(f"/story/{stories[9].pk}/")
-    assert "10 outlets" in feed.entries[0].summary and re.search(r"\[Outlet [A-J] \d+\]", feed.entries[0].summary)
+    assert "10 outlets" in feed.entries[0].summary and re.search(
+        r"\[Outlet [A-J] \d+\]", feed.entries[0].summary
+    )
 
     # A reader's own feed (signed link from the page) has their follows; a forged link is refused.
     reader = User.objects.create_user("cy")
