@@ -203,3 +203,34 @@ def test_a_failed_send_is_retried_once_the_claim_lapses(smtp: Inbox, settings) -
     assert send_due_briefings(now + timedelta(minutes=11)) == 1
     assert [m["To"] for m in smtp.messages] == ["ida@example.org"]
     assert BriefingDelivery.objects.get(user=user).attempts == 2
+
+
+@pytest.mark.django_db
+def test_story_panel_summary_is_preferred_when_the_ai_desk_stored_one() -> None:
+    from django.apps import apps
+
+    try:
+        story_insight = apps.get_model("stories", "StoryInsight")
+    except LookupError:
+        pytest.skip("no story panel model in this tree yet")
+    stories = _day_of_news()
+    wide = stories[9]
+    second = wide.articles.order_by("-published_at").first()
+    story_insight.objects.create(
+        story=wide,
+        members_fingerprint="x",
+        data={
+            "summary": [
+                {
+                    "text": "Ten newsrooms agree on it.",
+                    "sentence_index": 4,
+                    "article_id": str(second.pk),
+                    "source": "Outlet B",
+                }
+            ]
+        },
+    )
+    item = next(i for i in top_stories(ReaderState()).items if i.story.pk == wide.pk)
+    assert [(c.text, c.label, c.article_id) for c in item.summary] == [
+        ("Ten newsrooms agree on it.", "Outlet B 5", second.pk)
+    ]

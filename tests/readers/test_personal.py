@@ -154,3 +154,23 @@ def test_for_you_ranks_what_the_reader_follows(client: Client, reader: User) -> 
     assert str(old.pk) in order and order.index(str(old.pk)) > order.index(str(wide.pk))  # four days old
     assert str(topic.pk) in order and str(unrelated.pk) not in order
     assert "Because you follow Maria Ortiz" in page and "you follow the topic comet" in page
+
+
+def test_settings_page_saves_the_briefing_choice(client: Client, reader: User) -> None:
+    page = client.get("/me/settings/").content.decode()
+    assert '<label for="id_briefing_hour">' in page and "not verified yet" in page
+    answer = client.post(
+        "/me/settings/", {"time_zone": "Europe/Paris", "briefing_email": "on", "briefing_hour": "6"}
+    )
+    assert answer.status_code == 200 and "Saved." in answer.content.decode()
+    reader.profile.refresh_from_db()
+    assert (reader.profile.time_zone, reader.profile.briefing_email, reader.profile.briefing_hour) == (
+        "Europe/Paris",
+        True,
+        6,
+    )
+    bad = client.post("/me/settings/", {"time_zone": "Mars/Olympus", "briefing_hour": "25"})
+    assert bad.status_code == 400 and 'role="alert"' in bad.content.decode()
+    reader.profile.refresh_from_db()
+    assert reader.profile.time_zone == "Europe/Paris"
+    assert Client().get("/me/settings/").status_code == 302  # sign in first
