@@ -21,7 +21,7 @@ from typing import Any
 from django.apps import apps
 from django.core import signing
 from django.db.models import Max
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,7 +30,7 @@ from django.utils import feedgenerator, timezone
 from newsdesk.articles.insights import panel_for
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.readers.foryou import StoryView, story_views
-from newsdesk.readers.state import ReaderState, load_state, reader_state
+from newsdesk.readers.state import MUTE_TEXT_CHARS, ReaderState, load_state, reader_state
 from newsdesk.stories.models import Story
 
 TOP = 8
@@ -138,7 +138,8 @@ def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -
         .annotate(t=Coalesce("published_at", "discovered_at"))
         .filter(t__gt=start, t__lte=end)
         .select_related("source")
-        .defer("content_html", "feed_content", "feed_summary", "minhash", "embedding")
+        .defer("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
+        .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
         .order_by("t", "pk")
     )
     members: dict[int, list[Article]] = defaultdict(list)

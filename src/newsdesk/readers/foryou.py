@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.readers.matching import entity_slugs_for
-from newsdesk.readers.state import ReaderState
+from newsdesk.readers.state import MUTE_TEXT_CHARS, ReaderState
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
 
@@ -33,7 +34,6 @@ MEMBER_FIELDS = (
     "source_id",
     "title",
     "description",
-    "text",
     "published_at",
     "discovered_at",
 )
@@ -54,13 +54,13 @@ class StoryView:
         return min(originals or self.members, key=lambda a: (a.display_time, a.pk), default=None)
 
 
-def members_of(story_ids: Sequence[int], since: datetime | None = None) -> dict[int, list[Article]]:
+def members_of(story_ids: Sequence[int]) -> dict[int, list[Article]]:
     """Finished articles of the stories (light fields only), by story, oldest first."""
-    qs = Article.objects.filter(story_id__in=list(story_ids), stage=FINAL_STAGE).only(
-        *MEMBER_FIELDS, "duplicate_of_id"
+    qs = (
+        Article.objects.filter(story_id__in=list(story_ids), stage=FINAL_STAGE)
+        .only(*MEMBER_FIELDS, "duplicate_of_id")
+        .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
     )
-    if since is not None:
-        qs = qs.filter(published_at__gte=since)
     out: dict[int, list[Article]] = defaultdict(list)
     for a in qs.order_by("published_at", "pk"):
         out[a.story_id].append(a)

@@ -57,7 +57,11 @@ class ReaderState:
         """A muted source wrote it, or a muted keyword is in its title, description or lead."""
         if article.source_id in self.muted_sources:
             return True
-        return self.text_muted(article.title, article.description, article.text[:MUTE_TEXT_CHARS])
+        # Lists that load many articles fetch only the lead (`text_lead`), not 10,000-word texts.
+        lead = getattr(article, "text_lead", None)
+        if lead is None:
+            lead = article.text[:MUTE_TEXT_CHARS]
+        return self.text_muted(article.title, article.description, lead)
 
     def visible(self, articles: Iterable[T], key=lambda a: a) -> list[T]:
         """The items whose article (``key(item)``) is not muted, in their order."""
