@@ -30,9 +30,7 @@ def visible_articles():
 
 def latest(request: HttpRequest) -> HttpResponse:
     articles = reader_state(request).exclude_muted(visible_articles())
-    page = Paginator(articles.order_by("-published_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(articles.order_by("-published_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     days = [
         (day, list(items))
         for day, items in groupby(page.object_list, key=lambda a: timezone.localdate(a.display_time))
