@@ -115,6 +115,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from huey.contrib.djhuey import HUEY
 
     import newsdesk.articles.tasks
+    import newsdesk.readers.tasks
     import newsdesk.sources.tasks  # noqa: F401
 
     _migrate()
@@ -122,6 +123,15 @@ def cmd_worker(args: argparse.Namespace) -> int:
         workers=args.threads, worker_type="thread", periodic=True, check_worker_health=True
     )
     consumer.run()
+    return 0
+
+
+@command("send-briefings")
+def cmd_send_briefings(args: argparse.Namespace) -> int:
+    from newsdesk.readers.mailing import send_due_briefings
+
+    _migrate()
+    print(f"{send_due_briefings()} briefing e-mail(s) sent")
     return 0
 
 
@@ -409,6 +419,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=int, default=8000)
     p = add("worker", "Run a background worker: fetches, pipeline steps, periodic tasks.")
     p.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+    add(
+        "send-briefings",
+        "Send the daily briefing e-mails that are due now (the worker does it every minute).",
+    )
     p = add("add", "Add a feed URL, or a page URL whose feed is found by autodiscovery.")
     p.add_argument("url")
     p.add_argument("--category", help="category, nested with ' / ' (e.g. 'News / World')")

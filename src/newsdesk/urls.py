@@ -19,4 +19,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("newsdesk.readers.accounts")),
     path("", include("newsdesk.comments.urls")),
+    path("", include("newsdesk.readers.urls")),
 ]

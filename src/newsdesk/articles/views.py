@@ -16,6 +16,8 @@ from newsdesk.articles.insights import ask, panel_for
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.articles.related import more_from_story, related_for
 from newsdesk.articles.search import Filters, search
+from newsdesk.readers.personal import mark_read
+from newsdesk.readers.state import reader_state
 from newsdesk.sources.models import Source
 
 PAGE_SIZE = 50
@@ -27,9 +29,8 @@ def visible_articles():
 
 
 def latest(request: HttpRequest) -> HttpResponse:
-    page = Paginator(visible_articles().order_by("-published_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    articles = reader_state(request).exclude_muted(visible_articles())
+    page = Paginator(articles.order_by("-published_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     days = [
         (day, list(items))
         for day, items in groupby(page.object_list, key=lambda a: timezone.localdate(a.display_time))
@@ -49,6 +50,10 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     )
     also_in_feeds = item.sightings.select_related("source").exclude(source=item.source)
     panel = panel_for(item)
+    mark_read(request.user, item)
+    state = reader_state(request)
+    # Muted sources and keywords never appear among related articles: ask for more, keep 5.
+    related = state.visible(related_for(item, k=10 if state.mutes_anything else 5), key=lambda r: r.article)
     question = (request.GET.get("ask") or "").strip()[:500]
     return render(
         request,
@@ -57,8 +62,8 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
             "article": item,
             "copies": copies,
             "also_in_feeds": also_in_feeds,
-            "related": related_for(item),
-            "more_from_story": more_from_story(item),
+            "related": related[:5],
+            "more_from_story": state.visible(more_from_story(item)),
             "panel": panel,
             "question": question,
             "answer": ask(item, question) if question and panel else None,
@@ -84,6 +89,7 @@ def _filters(request: HttpRequest) -> Filters:
 def search_page(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:300]
     hits = search(query, _filters(request)) if query else []
+    hits = reader_state(request).visible(hits, key=lambda h: h.article)
     as_stories = request.GET.get("as") == "stories"
     groups: list[tuple[object, list]] = []
     if as_stories:
@@ -107,6 +113,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def search_json(request: HttpRequest) -> JsonResponse:
     query = (request.GET.get("q") or "").strip()[:300]
     hits = search(query, _filters(request)) if query else []
+    hits = reader_state(request).visible(hits, key=lambda h: h.article)
     return JsonResponse(
         {
             "query": query,

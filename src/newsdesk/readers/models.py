@@ -128,3 +128,30 @@ class RateEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["scope", "key", "at"], name="rateevent_lookup")]
+
+
+class BriefingDelivery(models.Model):
+    """The daily briefing e-mail of one reader on one local day: claimed by one worker, sent once.
+
+    The row is created (unique per user and day) *before* the message goes out, so of several
+    workers due at the same minute only the one whose insert succeeded sends. A send that failed
+    leaves `sent_at` empty; its claim may be taken again when `claimed_until` has passed.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="briefing_deliveries"
+    )
+    day = models.DateField(help_text="The reader's local date.")
+    claimed_until = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=1)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    story_ids = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-day", "user_id"]
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="briefing_delivery_unique")]
+        verbose_name_plural = "briefing deliveries"
+
+    def __str__(self) -> str:
+        return f"briefing for {self.user} on {self.day}"

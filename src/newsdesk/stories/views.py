@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.readers.foryou import front_cards
+from newsdesk.readers.state import reader_state
 from newsdesk.stories.assign import ranked
 from newsdesk.stories.models import Story
 
@@ -17,6 +19,10 @@ CANDIDATES = 500
 
 def front(request: HttpRequest) -> HttpResponse:
     recent = list(Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:CANDIDATES])
+    state = reader_state(request)
+    if state.mutes_anything:  # muted sources and keywords never appear
+        cards = front_cards(state, ranked(recent), FRONT_PAGE_STORIES)
+        return render(request, "stories/front.html", {"cards": cards})
     stories = ranked(recent)[:FRONT_PAGE_STORIES]
     leads = {}
     for article in (
@@ -36,6 +42,9 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("source")
         .order_by("published_at", "pk")
     )
+    shown = reader_state(request).visible(articles)
+    hidden = len(articles) - len(shown)
+    articles = shown
     by_outlet: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
         by_outlet[a.source.display_name].append(a)
@@ -50,5 +59,12 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "stories/story.html",
-        {"story": item, "outlets": outlets, "timeline": timeline, "unit": "hour" if span_h <= 48 else "day"},
+        {
+            "story": item,
+            "outlets": outlets,
+            "timeline": timeline,
+            "unit": "hour" if span_h <= 48 else "day",
+            "hidden": hidden,
+            "article_ids": [a.pk for a in articles],
+        },
     )

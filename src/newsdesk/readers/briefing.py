@@ -1,0 +1,218 @@
+"""The daily briefing "Top 8": the most important stories of the last 24 hours, for one reader.
+
+Importance here is coverage first: the number of distinct outlets that wrote about the story in
+the window decides, and depth (extra articles), growth (share of the window's articles in its last
+6 hours) and freshness only order stories of equal reach (together they add less than one
+outlet). What the reader follows lifts a story by two outlets per match (at most two matches);
+muted sources and keywords are left out before anything is counted.
+
+Each story carries a one-paragraph summary whose sentences cite the article they come from:
+the story panel of the AI desk when it exists, else the AI panel of the story's lead article.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.core import signing
+from django.db.models import Max
+from django.db.models.functions import Coalesce, Substr
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import feedgenerator, timezone
+
+from newsdesk.articles.insights import panel_for
+from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.readers.foryou import StoryView, story_views
+from newsdesk.readers.state import MUTE_TEXT_CHARS, ReaderState, load_state, reader_state
+from newsdesk.stories.models import Story
+
+TOP = 8
+WINDOW = timedelta(hours=24)
+GROWTH_WINDOW = timedelta(hours=6)
+FOLLOW_LIFT = 2.0
+SUMMARY_SENTENCES = 3
+FEED_SALT = "newsdesk.briefing.feed"
+
+
+@dataclass
+class Citation:
+    text: str
+    label: str  # "FT [3]": outlet and sentence number
+    article_id: int
+
+
+@dataclass
+class BriefingItem:
+    view: StoryView
+    outlets: int
+    articles: int
+    score: float
+    summary: list[Citation] = field(default_factory=list)
+
+    @property
+    def story(self) -> Story:
+        return self.view.story
+
+    @property
+    def lead(self) -> Article | None:
+        return self.view.lead
+
+    @property
+    def summary_text(self) -> str:
+        return " ".join(f"{c.text} [{c.label}]" for c in self.summary)
+
+
+@dataclass
+class Briefing:
+    start: datetime
+    end: datetime
+    items: list[BriefingItem]
+
+
+def window_end(now: datetime | None = None) -> datetime:
+    """Now, or the newest article's time when nothing came in the last 24 h (a quiet site, an archive)."""
+    now = now or timezone.now()
+    newest = (
+        Article.objects.filter(stage=FINAL_STAGE, story__isnull=False)
+        .annotate(t=Coalesce("published_at", "discovered_at"))
+        .filter(t__lte=now)
+        .aggregate(newest=Max("t"))
+        .get("newest")
+    )
+    if newest is not None and newest < now - WINDOW:
+        return newest
+    return now
+
+
+def _story_summary(view: StoryView, state: ReaderState) -> list[Citation]:
+    """The one call site for a story's cited summary: the story panel if stored, else the lead's panel."""
+    story_insight = _stored_story_panel(view.story)
+    if story_insight:
+        by_id = {a.pk: a for a in view.members}
+        out = []
+        for s in story_insight.get("summary") or []:
+            try:
+                aid = int(s.get("article_id"))
+            except (TypeError, ValueError):
+                continue
+            article = by_id.get(aid)
+            if article is None or state.text_muted(s.get("text", "")):
+                continue  # a muted article's sentence is not shown
+            out.append(
+                Citation(s["text"], f"{s.get('source') or ''} {int(s['sentence_index']) + 1}".strip(), aid)
+            )
+        if out:
+            return out[:SUMMARY_SENTENCES]
+    lead = view.lead
+    data = panel_for(lead, compute=False) if lead is not None else None
+    if not data:
+        return []
+    name = lead.source.display_name
+    return [
+        Citation(s["text"], f"{name} {int(s['sentence_index']) + 1}", lead.pk)
+        for s in (data.get("summary") or [])[:SUMMARY_SENTENCES]
+        if not state.text_muted(s.get("text", ""))
+    ]
+
+
+def _stored_story_panel(story: Story) -> dict[str, Any] | None:
+    try:
+        model = apps.get_model("stories", "StoryInsight")
+    except LookupError:
+        return None
+    return model.objects.filter(story=story).values_list("data", flat=True).first()
+
+
+def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -> Briefing:
+    end = window_end(now)
+    start = end - WINDOW
+    in_window = (
+        Article.objects.filter(stage=FINAL_STAGE, story__isnull=False)
+        .annotate(t=Coalesce("published_at", "discovered_at"))
+        .filter(t__gt=start, t__lte=end)
+        .select_related("source")
+        .defer("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
+        .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
+        .order_by("t", "pk")
+    )
+    members: dict[int, list[Article]] = defaultdict(list)
+    for a in in_window:
+        members[a.story_id].append(a)
+    stories = list(Story.objects.filter(pk__in=list(members)))
+    items = []
+    for view in story_views(state, stories, members):
+        if not view.members:
+            continue
+        outlets = len({a.source_id for a in view.members})
+        count = len(view.members)
+        extra = count - outlets
+        depth = min(1.0, math.log1p(extra) / math.log1p(10))
+        growth = sum(a.display_time > end - GROWTH_WINDOW for a in view.members) / count
+        newest = max(a.display_time for a in view.members)
+        fresh = max(0.0, 1 - (end - newest) / WINDOW)
+        lift = FOLLOW_LIFT * min(2, len(view.reasons))
+        score = outlets + 0.3 * (depth + growth + fresh) + lift
+        items.append(BriefingItem(view, outlets, count, score))
+    items.sort(key=lambda i: (i.score, i.story.pk), reverse=True)
+    items = items[:n]
+    for item in items:
+        item.summary = _story_summary(item.view, state)
+    return Briefing(start, end, items)
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+def feed_token(user_id: int) -> str:
+    return signing.dumps(user_id, salt=FEED_SALT)
+
+
+def briefing_page(request: HttpRequest) -> HttpResponse:
+    state = reader_state(request)
+    briefing = top_stories(state)
+    feed = reverse("briefing-feed")
+    if state.user_id is not None:
+        feed += f"?u={feed_token(state.user_id)}"
+    return render(request, "readers/briefing.html", {"briefing": briefing, "feed_url": feed, "state": state})
+
+
+def briefing_feed(request: HttpRequest) -> HttpResponse:
+    """Atom feed of the briefing; `?u=` (a signed token shown on the page) makes it the reader's own."""
+    state = ReaderState()
+    if token := request.GET.get("u"):
+        try:
+            state = load_state(int(signing.loads(token, salt=FEED_SALT)))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise Http404("This briefing feed link is not valid.") from None
+    briefing = top_stories(state)
+    page = request.build_absolute_uri(reverse("briefing"))
+    feed = feedgenerator.Atom1Feed(
+        title="newsdesk · Top 8",
+        link=page,
+        description="The most important stories of the last 24 hours.",
+        feed_url=request.build_absolute_uri(),
+        language="en",
+        updated=briefing.end,
+        id=page,
+    )
+    for rank, item in enumerate(briefing.items, start=1):
+        link = request.build_absolute_uri(reverse("story", args=[item.story.pk]))
+        outlets = f"{item.outlets} outlet{'s' if item.outlets != 1 else ''}"
+        feed.add_item(
+            title=f"{rank}. {item.story.headline}",
+            link=link,
+            description=f"{outlets}. {item.summary_text}".strip(),
+            unique_id=f"{link}#{briefing.end.date().isoformat()}",
+            updateddate=item.story.last_updated,
+            pubdate=item.story.first_seen,
+        )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response

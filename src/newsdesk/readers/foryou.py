@@ -1,0 +1,154 @@
+"""What a reader follows, matched against stories: the "For you" ranking and the briefing's lift.
+
+A story matches a followed source when one of its articles comes from it, a followed entity when
+one of its articles mentions it (`readers.matching.entity_slugs_for`), a followed topic when the
+word is in its headline or one of its articles' titles or descriptions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.readers.matching import entity_slugs_for
+from newsdesk.readers.state import MUTE_TEXT_CHARS, ReaderState
+from newsdesk.sources.models import Source
+from newsdesk.stories.models import Story
+
+CANDIDATES = 500
+FOR_YOU_STORIES = 30
+HALF_LIFE_HOURS = 18.0
+# How much each kind of match lifts a story: an entity is the most specific thing one can follow.
+WEIGHTS = {"source": 1.0, "entity": 1.5, "topic": 1.0}
+MEMBER_FIELDS = (
+    "pk",
+    "story_id",
+    "source_id",
+    "title",
+    "description",
+    "published_at",
+    "discovered_at",
+)
+
+
+@dataclass
+class StoryView:
+    """A story as one reader sees it: its visible articles (muted ones left out) and why it matches."""
+
+    story: Story
+    members: list[Article]
+    reasons: list[str] = field(default_factory=list)
+    weight: float = 0.0
+
+    @property
+    def lead(self) -> Article | None:
+        originals = [a for a in self.members if a.duplicate_of_id is None]
+        return min(originals or self.members, key=lambda a: (a.display_time, a.pk), default=None)
+
+
+def members_of(story_ids: Sequence[int]) -> dict[int, list[Article]]:
+    """Finished articles of the stories (light fields only), by story, oldest first."""
+    qs = (
+        Article.objects.filter(story_id__in=list(story_ids), stage=FINAL_STAGE)
+        .only(*MEMBER_FIELDS, "duplicate_of_id")
+        .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
+    )
+    out: dict[int, list[Article]] = defaultdict(list)
+    for a in qs.order_by("published_at", "pk"):
+        out[a.story_id].append(a)
+    return out
+
+
+def _word_re(words: Sequence[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+
+
+def story_views(
+    state: ReaderState, stories: Sequence[Story], members: dict[int, list[Article]]
+) -> list[StoryView]:
+    """The stories the reader may see (mutes applied), each with what it matches of their follows."""
+    views = []
+    for s in stories:
+        own = members.get(s.pk, [])
+        if state.story_hidden(s.headline, own):
+            continue
+        views.append(StoryView(s, state.visible(own)))
+    if not state.follows_anything:
+        return views
+    entity_slugs: dict[int, set[str]] = {}
+    if state.followed_entities:
+        entity_slugs = entity_slugs_for(a.pk for v in views for a in v.members)
+    source_names = (
+        dict(Source.objects.filter(pk__in=state.followed_sources).values_list("pk", "title"))
+        if state.followed_sources
+        else {}
+    )
+    topics = _word_re(sorted(state.followed_topics))
+    for v in views:
+        sources = {a.source_id for a in v.members} & state.followed_sources
+        for sid in sorted(sources):
+            v.reasons.append(f"you follow {source_names.get(sid) or 'this source'}")
+            v.weight += WEIGHTS["source"]
+        slugs = set().union(*(entity_slugs.get(a.pk, set()) for a in v.members)) if entity_slugs else set()
+        for slug in sorted(slugs & state.followed_entities.keys()):
+            v.reasons.append(f"you follow {state.followed_entities[slug]}")
+            v.weight += WEIGHTS["entity"]
+        if topics is not None:
+            found = {
+                m.group(1).lower()
+                for text in [v.story.headline, *(t for a in v.members for t in (a.title, a.description))]
+                for m in topics.finditer(text or "")
+            }
+            for word in sorted(found):
+                v.reasons.append(f"you follow the topic {state.followed_topics.get(word, word)}")
+                v.weight += WEIGHTS["topic"]
+    return views
+
+
+def log_score(story: Story, now: datetime, weight: float = 0.0) -> float:
+    """log(importance × (1 + weight)) minus the decay of its newest article's age, in log space so
+    that an archive of old stories still ranks (0.5 ** (age / 18 h) underflows after two years)."""
+    age_h = max(0.0, (now - story.last_updated).total_seconds() / 3600)
+    return math.log(max(story.importance, 1e-6)) + math.log1p(weight) - age_h / HALF_LIFE_HOURS * math.log(2)
+
+
+def for_you(state: ReaderState, now: datetime | None = None, limit: int = FOR_YOU_STORIES) -> list[StoryView]:
+    """Stories matching the reader's follows, by coverage and recency lifted by how much they match."""
+    if not state.follows_anything:
+        return []
+    now = now or timezone.now()
+    recent = list(Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:CANDIDATES])
+    views = [v for v in story_views(state, recent, members_of([s.pk for s in recent])) if v.weight > 0]
+    views.sort(key=lambda v: log_score(v.story, now, v.weight), reverse=True)
+    return views[:limit]
+
+
+def front_cards(
+    state: ReaderState, ranked_stories: Sequence[Story], limit: int
+) -> list[tuple[Story, Article | None]]:
+    """The front page's (story, lead) cards for a reader who mutes things: muted stories skipped,
+    each lead an article the reader may see."""
+    out: list[tuple[Story, Article | None]] = []
+    step = max(limit, 50)
+    for start in range(0, len(ranked_stories), step):
+        chunk = ranked_stories[start : start + step]
+        members = members_of([s.pk for s in chunk])
+        for v in story_views(state, chunk, members):
+            originals = [a for a in v.members if a.duplicate_of_id is None]
+            if not originals:
+                continue
+            lead = Article.objects.select_related("source").get(pk=v.lead.pk)
+            out.append((v.story, lead))
+            if len(out) >= limit:
+                return out
+    return out

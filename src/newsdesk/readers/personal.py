@@ -1,0 +1,199 @@
+"""A reader's own pages and actions: follow, mute, save for later, read state, For you, settings.
+
+Every action is a plain POST form with its CSRF token that redirects back to the page it came
+from, so everything works without JavaScript; `static/newsdesk.js` only adds keyboard shortcuts.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from functools import cache
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from newsdesk.articles.models import Article
+from newsdesk.readers.foryou import for_you
+from newsdesk.readers.models import Bookmark, Follow, Mute, Profile, ReadMark
+from newsdesk.readers.state import reader_state
+from newsdesk.sources.models import Source
+
+MAX_FOLLOWS = 500
+MAX_MUTES = 500
+SLUG_RE = re.compile(r"^[\w-]{1,200}$")
+TOPIC_MAX = 60
+KEYWORD_MAX = 100
+
+
+def _back(request: HttpRequest) -> HttpResponseRedirect:
+    """Back to the page the form was on (only ever a page of this site)."""
+    for target in (request.POST.get("next"), request.headers.get("Referer")):
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return HttpResponseRedirect(target)
+    return HttpResponseRedirect(reverse("front"))
+
+
+def profile_of(user: AbstractBaseUser) -> Profile:
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def mark_read(user: AbstractBaseUser | AnonymousUser, article: Article) -> None:
+    """Opening an article marks it read for a signed-in reader."""
+    if user.is_authenticated:
+        ReadMark.objects.get_or_create(user=user, article=article)
+
+
+def _clean_key(kind: str, raw: str) -> str | None:
+    key = " ".join(raw.split())
+    if kind == "source":
+        return key if key.isdigit() and Source.objects.filter(pk=int(key)).exists() else None
+    if kind == "entity":
+        return key if SLUG_RE.match(key) else None
+    limit = TOPIC_MAX if kind == "topic" else KEYWORD_MAX
+    return key.lower() if 0 < len(key) <= limit else None
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    if kind not in Follow.Kind.values:
+        return HttpResponseBadRequest("You can follow a source, a person, organisation or place, or a topic.")
+    key = _clean_key(kind, request.POST.get("key", ""))
+    if key is None:
+        return HttpResponseBadRequest(
+            f"That is not a {kind} one can follow (a topic is 1–{TOPIC_MAX} characters)."
+        )
+    mine = Follow.objects.filter(user=request.user)
+    if request.POST.get("undo"):
+        mine.filter(kind=kind, key=key).delete()
+    elif not mine.filter(kind=kind, key=key).exists():
+        if mine.count() >= MAX_FOLLOWS:
+            return HttpResponseBadRequest(f"You follow {MAX_FOLLOWS} things already; unfollow some first.")
+        label = " ".join(request.POST.get("label", "").split())[:300] or key
+        Follow.objects.get_or_create(user=request.user, kind=kind, key=key, defaults={"label": label})
+    return _back(request)
+
+
+@login_required
+@require_POST
+def mute(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    if kind not in Mute.Kind.values:
+        return HttpResponseBadRequest("You can mute a source or a keyword.")
+    key = _clean_key(kind, request.POST.get("key", ""))
+    if key is None:
+        return HttpResponseBadRequest(
+            f"That is not a {kind} one can mute (a keyword is 1–{KEYWORD_MAX} characters)."
+        )
+    mine = Mute.objects.filter(user=request.user)
+    if request.POST.get("undo"):
+        mine.filter(kind=kind, key=key).delete()
+    elif not mine.filter(kind=kind, key=key).exists():
+        if mine.count() >= MAX_MUTES:
+            return HttpResponseBadRequest(f"You mute {MAX_MUTES} things already; unmute some first.")
+        Mute.objects.get_or_create(user=request.user, kind=kind, key=key)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=pk)
+    if request.POST.get("undo"):
+        Bookmark.objects.filter(user=request.user, article=article).delete()
+    else:
+        Bookmark.objects.get_or_create(user=request.user, article=article)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def read_state(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=pk)
+    if request.POST.get("unread"):
+        ReadMark.objects.filter(user=request.user, article=article).delete()
+    else:
+        ReadMark.objects.get_or_create(user=request.user, article=article)
+    return _back(request)
+
+
+@login_required
+def for_you_page(request: HttpRequest) -> HttpResponse:
+    state = reader_state(request)
+    return render(request, "readers/for_you.html", {"views": for_you(state), "state": state})
+
+
+@login_required
+def saved_page(request: HttpRequest) -> HttpResponse:
+    marks = Bookmark.objects.filter(user=request.user).select_related("article__source")[:500]
+    return render(request, "readers/saved.html", {"bookmarks": marks, "state": reader_state(request)})
+
+
+@login_required
+def following_page(request: HttpRequest) -> HttpResponse:
+    state = reader_state(request)
+    follows = Follow.objects.filter(user=request.user)
+    mutes = Mute.objects.filter(user=request.user)
+    names = dict(Source.objects.values_list("pk", "title"))
+    muted_sources = [
+        (m, names.get(int(m.key)) if m.key.isdigit() else None) for m in mutes if m.kind == "source"
+    ]
+    return render(
+        request,
+        "readers/following.html",
+        {
+            "follows": follows,
+            "muted_sources": muted_sources,
+            "muted_keywords": [m for m in mutes if m.kind == "keyword"],
+            "sources": Source.objects.order_by("title"),
+            "state": state,
+        },
+    )
+
+
+@cache
+def _zones() -> list[tuple[str, str]]:
+    return [
+        (z, z.replace("_", " ")) for z in sorted(zoneinfo.available_timezones()) if "/" in z or z == "UTC"
+    ]
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label="Time zone", choices=_zones)
+    briefing_email = forms.BooleanField(label="E-mail me the daily Top 8", required=False)
+    briefing_hour = forms.TypedChoiceField(
+        label="At (your local time)",
+        coerce=int,
+        choices=[(h, f"{h:02d}:00") for h in range(24)],
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["time_zone", "briefing_email", "briefing_hour"]
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    profile = profile_of(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        saved = True
+    return render(
+        request,
+        "readers/settings.html",
+        {"form": form, "saved": saved, "profile": profile, "has_email": bool(request.user.email)},
+        status=400 if request.method == "POST" and not saved else 200,
+    )

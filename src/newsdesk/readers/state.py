@@ -1,0 +1,137 @@
+"""One reader's follows, mutes, bookmarks and read marks, loaded once per request.
+
+Every list a reader sees (front page, For you, briefing, search, related articles, story pages)
+passes through `ReaderState.visible` / `story_hidden`, so a muted source or keyword never appears.
+Anonymous visitors get an empty state: nothing muted, nothing followed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TypeVar
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from newsdesk.articles.models import Article
+from newsdesk.readers.models import Bookmark, Follow, Mute, ReadMark
+
+T = TypeVar("T")
+MUTE_TEXT_CHARS = 3000  # a keyword in the lead mutes an article; one in a 10,000-word essay's end does not
+
+
+@dataclass
+class ReaderState:
+    user_id: int | None = None
+    followed_sources: set[int] = field(default_factory=set)
+    followed_entities: dict[str, str] = field(default_factory=dict)  # slug → label
+    followed_topics: dict[str, str] = field(default_factory=dict)  # lower-case word → label
+    muted_sources: set[int] = field(default_factory=set)
+    muted_keywords: list[str] = field(default_factory=list)
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def follows_anything(self) -> bool:
+        return bool(self.followed_sources or self.followed_entities or self.followed_topics)
+
+    @property
+    def mutes_anything(self) -> bool:
+        return bool(self.muted_sources or self.muted_keywords)
+
+    @cached_property
+    def _mute_re(self) -> re.Pattern[str] | None:
+        words = [re.escape(k) for k in self.muted_keywords if k.strip()]
+        return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.IGNORECASE) if words else None
+
+    def text_muted(self, *texts: str) -> bool:
+        pattern = self._mute_re
+        return pattern is not None and any(pattern.search(t or "") for t in texts)
+
+    def muted(self, article: Article) -> bool:
+        """A muted source wrote it, or a muted keyword is in its title, description or lead."""
+        if article.source_id in self.muted_sources:
+            return True
+        # Lists that load many articles fetch only the lead (`text_lead`), not 10,000-word texts.
+        lead = getattr(article, "text_lead", None)
+        if lead is None:
+            lead = article.text[:MUTE_TEXT_CHARS]
+        return self.text_muted(article.title, article.description, lead)
+
+    def visible(self, articles: Iterable[T], key=lambda a: a) -> list[T]:
+        """The items whose article (``key(item)``) is not muted, in their order."""
+        if not self.muted_sources and self._mute_re is None:
+            return list(articles)
+        return [x for x in articles if not self.muted(key(x))]
+
+    def exclude_muted(self, qs: QuerySet[Article]) -> QuerySet[Article]:
+        """The database's share of muting, for paginated lists (title and description words)."""
+        if self.muted_sources:
+            qs = qs.exclude(source_id__in=self.muted_sources)
+        for word in self.muted_keywords:
+            qs = qs.exclude(Q(title__icontains=word) | Q(description__icontains=word))
+        return qs
+
+    def story_hidden(self, headline: str, members: Sequence[Article]) -> bool:
+        """A story is hidden when its headline has a muted word or every article in it is muted."""
+        if self.text_muted(headline):
+            return True
+        return bool(members) and all(self.muted(a) for a in members)
+
+    @cached_property
+    def bookmarked(self) -> set[int]:
+        if self.user_id is None:
+            return set()
+        return set(Bookmark.objects.filter(user_id=self.user_id).values_list("article_id", flat=True))
+
+    @cached_property
+    def read(self) -> set[int]:
+        if self.user_id is None:
+            return set()
+        return set(ReadMark.objects.filter(user_id=self.user_id).values_list("article_id", flat=True))
+
+    def follows(self, kind: str, key: str) -> bool:
+        if kind == Follow.Kind.SOURCE:
+            return key.isdigit() and int(key) in self.followed_sources
+        if kind == Follow.Kind.ENTITY:
+            return key in self.followed_entities
+        return key.lower() in self.followed_topics
+
+    def mutes(self, kind: str, key: str) -> bool:
+        if kind == Mute.Kind.SOURCE:
+            return key.isdigit() and int(key) in self.muted_sources
+        return key.lower() in {k.lower() for k in self.muted_keywords}
+
+
+def load_state(user_id: int | None) -> ReaderState:
+    state = ReaderState(user_id=user_id)
+    if user_id is None:
+        return state
+    for kind, key, label in Follow.objects.filter(user_id=user_id).values_list("kind", "key", "label"):
+        if kind == Follow.Kind.SOURCE and key.isdigit():
+            state.followed_sources.add(int(key))
+        elif kind == Follow.Kind.ENTITY:
+            state.followed_entities[key] = label or key
+        elif kind == Follow.Kind.TOPIC:
+            state.followed_topics[key.lower()] = label or key
+    for kind, key in Mute.objects.filter(user_id=user_id).values_list("kind", "key"):
+        if kind == Mute.Kind.SOURCE and key.isdigit():
+            state.muted_sources.add(int(key))
+        elif kind == Mute.Kind.KEYWORD:
+            state.muted_keywords.append(key)
+    return state
+
+
+def reader_state(request: HttpRequest) -> ReaderState:
+    """The state of the request's reader, cached on the request."""
+    cached = getattr(request, "_reader_state", None)
+    if cached is None:
+        user = getattr(request, "user", None)
+        cached = load_state(user.pk if user is not None and user.is_authenticated else None)
+        request._reader_state = cached  # type: ignore[attr-defined]
+    return cached
