@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "newsdesk.articles",
     "newsdesk.stories",
     "newsdesk.readers",
+    "newsdesk.api",
 ]
 
 MIDDLEWARE = [
@@ -174,3 +175,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
+
+# JSON API (newsdesk.api): requests a minute per token, or per client address without one; 0 = no limit.
+NEWSDESK_API_RATE_PER_MIN = int(os.environ.get("NEWSDESK_API_RATE_PER_MIN", "300"))
+if REDIS_URL:
+    # One cache for all web processes, so rate limits hold across them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("NEWSDESK_QUEUE_NAME", "newsdesk"),
+        }
+    }
