@@ -137,7 +137,8 @@ def test_error_bodies_for_invalid_input(world, client_for):
     _error(c.post("/api/me/follows", b"{not json", content_type="application/json"), 400)
     _error(Client().get("/api/articles/0"), 422)
     _error(Client().get("/api/articles/99999999999999999999"), 422)
-    _error(Client().get("/api/articles?cursor=garbage!"), 400, "bad_cursor")
+    _error(Client().get("/api/articles?cursor=garbage!"), 422)
+    _error(Client().get("/api/articles?cursor=Z2FyYmFnZQ"), 400, "bad_cursor")  # base64 of "garbage"
     _error(Client().get("/api/stories/987654"), 404, "not_found")
     _error(
         c.post("/api/me/saved-searches", {"name": "x\x00", "query": "nasa"}, content_type="application/json"),

@@ -45,8 +45,10 @@ class ApiError(HttpError):
 
 
 def responses(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """The documented error responses of an operation (400, 422 and 429 can happen on every one)."""
-    return {s: ErrorOut for s in sorted({*statuses, 400, 422, 429})}
+    """The documented error responses of an operation (400, 422 and 429 can happen on every one; where
+    a login is needed, so can 403: a session write without its CSRF token)."""
+    extra = {403} if 401 in statuses else set()
+    return {s: ErrorOut for s in sorted({*statuses, *extra, 400, 422, 429})}
 
 
 def _json_safe(value: Any) -> Any:

@@ -68,8 +68,9 @@ def _syndication(feed: Feed, cls: type[feedgenerator.SyndicationFeed]) -> bytes:
         gen.add_item(
             title=clean(item.title) or "(untitled)",
             link=item.link,
-            description=clean(item.summary if cls is feedgenerator.Atom1Feed else body),
+            description=clean(item.summary if issubclass(cls, feedgenerator.Atom1Feed) else body),
             content=clean(item.content_html) or None,
+            original=item.external_url if item.external_url != item.link else None,
             unique_id=item.id,
             unique_id_is_permalink=item.id == item.link,
             pubdate=item.published or item.updated,
@@ -85,6 +86,8 @@ class _Atom(feedgenerator.Atom1Feed):
         super().add_item_elements(handler, item)
         if item.get("content"):
             handler.addQuickElement("content", item["content"], {"type": "html"})
+        if item.get("original"):  # the outlet's own page, beside ours
+            handler.addQuickElement("link", "", {"rel": "related", "href": item["original"]})
 
 
 class _Rss(feedgenerator.Rss201rev2Feed):

@@ -9,13 +9,19 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Q, QuerySet
+from ninja import Query
 
 from newsdesk.api.errors import ApiError
 
 MAX_CURSOR = 300
+# The query parameter: opaque to clients (base64url of the last item's sort key).
+Cursor = Annotated[
+    str | None,
+    Query(max_length=MAX_CURSOR, pattern=r"^[A-Za-z0-9_-]*$", description="next_cursor of the previous page"),
+]
 
 
 def encode(values: list[Any]) -> str:

@@ -6,23 +6,24 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 MAX_ID = 2**63 - 1
 
 
-def _printable(value: str) -> str:
-    # NUL and other control characters break PostgreSQL text and never belong in a name or query.
-    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
-        raise ValueError("control characters are not allowed")
-    return value
+# Control characters (C0, DEL, C1) break PostgreSQL text (NUL) and never belong in a name or a query;
+# a required text needs one character that is neither control nor space. Written as patterns, so the
+# OpenAPI schema says exactly what the server accepts (Python, Rust and ECMA regex read them alike).
+_CONTROL = r"\x00-\x1f\x7f-\x9f"
+_SPACE = r"\x20\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+PRINTABLE = rf"^[^{_CONTROL}]*$"
+PRINTABLE_NOT_BLANK = rf"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE}][^{_CONTROL}]*$"
 
 
 def Text(max_length: int, min_length: int = 0) -> type[str]:
+    pattern = PRINTABLE_NOT_BLANK if min_length else PRINTABLE
     return Annotated[  # type: ignore[return-value]
-        str,
-        StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-        AfterValidator(_printable),
+        str, StringConstraints(min_length=min_length, max_length=max_length, pattern=pattern)
     ]
 
 

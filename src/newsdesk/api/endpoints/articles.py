@@ -13,13 +13,13 @@ from ninja import Path, Query, Router
 
 from newsdesk.api import pagination
 from newsdesk.api.errors import responses
+from newsdesk.api.pagination import Cursor
 from newsdesk.api.schemas import MAX_ID, ArticleDetail, ArticlePage
 from newsdesk.api.serialize import article_detail, article_out
 from newsdesk.articles.models import FINAL_STAGE, Article
 
 router = Router(tags=["articles"])
 ArticleId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Cursor = Annotated[str | None, Query(max_length=300)]
 Limit = Annotated[int, Query(ge=1, le=200)]
 OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 

@@ -10,7 +10,7 @@ from ninja import Path, Query, Router
 from newsdesk.api import entities
 from newsdesk.api.endpoints.articles import Cursor, Limit, page_of_articles
 from newsdesk.api.errors import ApiError, responses
-from newsdesk.api.schemas import ArticlePage, EntityOut, EntityPage
+from newsdesk.api.schemas import PRINTABLE, ArticlePage, EntityOut, EntityPage
 from newsdesk.api.serialize import entity_out
 
 router = Router(tags=["entities"])
@@ -20,7 +20,7 @@ Slug = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[a-z0-9][a-z
 @router.get("", response={200: EntityPage, **responses()}, summary="Entities mentioned by most articles")
 def list_entities(
     request: HttpRequest,
-    prefix: Annotated[str, Query(max_length=100, pattern=r"^[^\x00-\x1f]*$")] = "",
+    prefix: Annotated[str, Query(max_length=100, pattern=PRINTABLE)] = "",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     return {"items": [entity_out(e) for e in entities.top_entities(limit, prefix.strip())]}

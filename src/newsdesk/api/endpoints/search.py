@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from newsdesk.api.errors import responses
-from newsdesk.api.schemas import MAX_ID, SearchOut
+from newsdesk.api.schemas import MAX_ID, PRINTABLE, SearchOut
 from newsdesk.api.serialize import article_out
 from newsdesk.articles.search import Filters, search
 
@@ -26,7 +26,7 @@ def _day(value: date | None, *, end: bool = False) -> datetime | None:
 @router.get("", response={200: SearchOut, **responses()}, summary="Search articles")
 def search_articles(
     request: HttpRequest,
-    q: Annotated[str, Query(min_length=1, max_length=500, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$")],
+    q: Annotated[str, Query(min_length=1, max_length=500, pattern=PRINTABLE)],
     source_id: Annotated[list[int] | None, Query(max_length=20)] = None,
     language: Annotated[str, Query(max_length=16, pattern=r"^[A-Za-z-]*$")] = "",
     since: date | None = None,

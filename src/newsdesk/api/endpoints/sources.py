@@ -12,6 +12,7 @@ from ninja import Path, Query, Router, Status
 from newsdesk.api import pagination
 from newsdesk.api.auth import AUTH, require_staff
 from newsdesk.api.errors import ApiError, responses
+from newsdesk.api.pagination import Cursor
 from newsdesk.api.schemas import (
     MAX_ID,
     AddedOut,
@@ -32,9 +33,7 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 
 
 @router.get("", response={200: SourcePage, **responses(400)}, auth=None, summary="List sources")
-def list_sources(
-    request: HttpRequest, cursor: Annotated[str | None, Query(max_length=300)] = None, limit: Limit = 50
-):
+def list_sources(request: HttpRequest, cursor: Cursor = None, limit: Limit = 50):
     rows, next_cursor = pagination.page(Source.objects.all(), ["pk"], [int], cursor, limit, descending=False)
     return {"items": [source_out(s) for s in rows], "next_cursor": next_cursor}
 

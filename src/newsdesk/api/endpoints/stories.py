@@ -10,6 +10,7 @@ from ninja import Path, Query, Router
 
 from newsdesk.api import pagination
 from newsdesk.api.errors import responses
+from newsdesk.api.pagination import Cursor
 from newsdesk.api.schemas import MAX_ID, StoryDetail, StoryOut, StoryPage
 from newsdesk.api.serialize import story_detail, story_out
 from newsdesk.articles.models import FINAL_STAGE, Article
@@ -31,7 +32,7 @@ def front_stories(limit: int = 30) -> list[Story]:
 @router.get("", response={200: StoryPage, **responses(400)}, summary="Stories, newest first")
 def list_stories(
     request: HttpRequest,
-    cursor: Annotated[str | None, Query(max_length=300)] = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     # Newest first by creation (the id): a story that grows does not move between pages.
