@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "newsdesk.stories",
     "newsdesk.readers",
     "newsdesk.api",
+    "ninja",  # its own copy of Swagger UI for /api/docs, so the docs page needs no CDN
 ]
 
 MIDDLEWARE = [

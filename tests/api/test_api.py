@@ -40,6 +40,7 @@ def test_openapi_and_docs_are_served(client):
         assert path in schema["paths"], path
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and b"openapi.json" in docs.content
+    assert b"cdn" not in docs.content.lower()  # served from our own static files: works offline
 
 
 def test_token_is_shown_once_and_stored_hashed(world, client_for):
@@ -250,3 +251,7 @@ def test_entities_and_search(world):
 @pytest.mark.parametrize("name", ["", "x" * 101])
 def test_token_name_is_validated(world, client_for, name):
     _error(client_for(world.token).post("/api/tokens", {"name": name}, content_type="application/json"), 422)
+
+
+def test_unknown_api_path_is_a_json_404(db):
+    _error(Client().get("/api/no-such-thing"), 404, "not_found")
