@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -83,7 +84,7 @@ def cited(items: list[dict[str, Any]], article_id: int | None, source: str | Non
     return [
         {
             "text": str(c.get("text", "")),
-            "sentence_index": int(c.get("sentence_index", 0)),
+            "sentence_index": _int_or_none(c.get("sentence_index")) or 0,
             "article_id": _int_or_none(c.get("article_id")) or article_id,
             "source": c.get("source") or source,
         }
@@ -99,7 +100,7 @@ def events(items: list[dict[str, Any]], article_id: int | None, source: str | No
             "granularity": str(e.get("granularity", "")),
             "expression": str(e.get("expression", "")),
             "sentence": str(e.get("sentence", "")),
-            "sentence_index": int(e.get("sentence_index", 0)),
+            "sentence_index": _int_or_none(e.get("sentence_index")) or 0,
             "article_id": _int_or_none(e.get("article_id")) or article_id,
             "source": e.get("source") or source,
         }
@@ -124,21 +125,41 @@ def article_detail(request: HttpRequest, a: Article) -> dict[str, Any]:
     }
 
 
-def story_detail(request: HttpRequest, s: Story, members: list[Article]) -> dict[str, Any]:
-    """A story with its members; summary and timeline from the members' stored panels."""
-    visible = [a for a in members if a.duplicate_of_id is None]
+def _stored_story_panel(story: Story) -> dict[str, Any] | None:
+    try:
+        model = apps.get_model("stories", "StoryInsight")
+    except LookupError:  # no stored story panels on this site yet
+        return None
+    return model.objects.filter(story=story).values_list("data", flat=True).first()
+
+
+def _from_member_panels(visible: list[Article]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Summary (of the earliest member with a panel) and everyone's timeline, from article panels."""
     panels = {
         i.article_id: i.data for i in Insight.objects.filter(article__in=visible).only("article_id", "data")
     }
     summary: list[dict[str, Any]] = []
     timeline: list[dict[str, Any]] = []
-    for a in visible:  # earliest first: the first outlet with a panel gives the summary
+    for a in visible:
         data = panels.get(a.pk)
         if not data:
             continue
         if not summary:
             summary = cited(data.get("summary") or [], a.pk, a.source.display_name)
         timeline += events(data.get("timeline") or [], a.pk, a.source.display_name)
+    return summary, timeline
+
+
+def story_detail(request: HttpRequest, s: Story, members: list[Article]) -> dict[str, Any]:
+    """A story with its members (earliest first); summary and timeline from the stored story panel
+    where the AI desk has made one, else from the members' article panels."""
+    visible = [a for a in members if a.duplicate_of_id is None]
+    stored = _stored_story_panel(s)
+    if stored:
+        summary = cited(stored.get("summary") or [], None, None)
+        timeline = events(stored.get("timeline") or [], None, None)
+    else:
+        summary, timeline = _from_member_panels(visible)
     timeline.sort(key=lambda e: (e["value"], e["article_id"] or 0, e["sentence_index"]))
     times = [a.display_time for a in members]
     span_h = (max(times) - min(times)).total_seconds() / 3600 if times else 0
