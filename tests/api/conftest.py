@@ -58,11 +58,24 @@ EVENTS = [
 ]
 
 
+try:  # stored entity mentions, where the articles app keeps them
+    from newsdesk.articles.entities import index_article
+except ImportError:
+    index_article = None
+
+
 def panel(text: str, ents: list[tuple[str, str, str]]) -> dict:
-    first = text.split(". ")[0]
+    """An article panel as `Insight.data` stores it (the fields the API and the pages read)."""
+    parts = [p if p.endswith(".") else p + "." for p in text.split(". ")]
+    sentences, at = [], 0
+    for i, p in enumerate(parts):
+        sentences.append({"index": i, "text": p, "start": at, "end": at + len(p)})
+        at += len(p) + 1
+    first = parts[0]
     people = [{"name": n, "kind": k, "slug": s, "count": 1} for n, k, s in ents if k == "person"]
     orgs = [{"name": n, "kind": k, "slug": s, "count": 1} for n, k, s in ents if k != "person"]
     return {
+        "sentences": sentences,
         "summary": [{"text": first, "sentence_index": 0, "article_id": None, "source": None}],
         "key_facts": [{"text": first}],
         "people": people,
@@ -146,7 +159,10 @@ def world(db, settings) -> World:
             a = make_article(
                 sources[outlet], title, text, now - timedelta(hours=4 - k, minutes=10 * j), story
             )
-            Insight.objects.create(article=a, data=panel(text, ents), text_fingerprint=a.content_fingerprint)
+            data = panel(text, ents)
+            Insight.objects.create(article=a, data=data, text_fingerprint=a.content_fingerprint)
+            if index_article is not None:
+                index_article(a, data)
             articles.append(a)
     reader = User.objects.create_user("reader")
     staff = User.objects.create_user("editor", is_staff=True)
