@@ -38,10 +38,19 @@ class ErrorOut(Schema):
 class ApiError(HttpError):
     """An error with a machine-readable code and optional details (raised by the endpoints)."""
 
-    def __init__(self, status: int, message: str, *, code: str = "", details: Any = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str = "",
+        details: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(status, message)
         self.code = code or CODES.get(status, "error")
         self.details = details
+        self.headers = headers or {}
 
 
 def responses(*statuses: int) -> dict[int, type[ErrorOut]]:
@@ -73,7 +82,12 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiError)
     def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return error_response(api, request, exc.status_code, exc.message, exc.code, _json_safe(exc.details))
+        response = error_response(
+            api, request, exc.status_code, exc.message, exc.code, _json_safe(exc.details)
+        )
+        for name, value in exc.headers.items():
+            response[name] = value
+        return response
 
     @api.exception_handler(ValidationError)
     def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:

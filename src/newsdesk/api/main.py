@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from ninja import NinjaAPI
 
 from newsdesk.api import errors
@@ -35,3 +36,8 @@ api.add_router("/entities", entities.router)
 api.add_router("/briefing", briefing.router)
 api.add_router("/me", reader.router)
 api.add_router("/tokens", tokens.router)
+
+if apps.is_installed("newsdesk.comments"):  # comments are their own app; the API speaks for it when present
+    from newsdesk.api.endpoints import comments
+
+    api.add_router("", comments.router)

@@ -18,10 +18,13 @@ _CONTROL = r"\x00-\x1f\x7f-\x9f"
 _SPACE = r"\x20\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 PRINTABLE = rf"^[^{_CONTROL}]*$"
 PRINTABLE_NOT_BLANK = rf"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE}][^{_CONTROL}]*$"
+# Several lines (a comment): tab, newline and carriage return allowed too.
+_CONTROL_BUT_LINES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+LINES_NOT_BLANK = rf"^[^{_CONTROL_BUT_LINES}]*[^{_CONTROL}{_SPACE}][^{_CONTROL_BUT_LINES}]*$"
 
 
-def Text(max_length: int, min_length: int = 0) -> type[str]:
-    pattern = PRINTABLE_NOT_BLANK if min_length else PRINTABLE
+def Text(max_length: int, min_length: int = 0, *, lines: bool = False) -> type[str]:
+    pattern = LINES_NOT_BLANK if lines else PRINTABLE_NOT_BLANK if min_length else PRINTABLE
     return Annotated[  # type: ignore[return-value]
         str, StringConstraints(min_length=min_length, max_length=max_length, pattern=pattern)
     ]
