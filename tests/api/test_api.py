@@ -199,8 +199,11 @@ def test_rate_limit_gives_429_with_retry_after(world, client_for, settings):
     limited = c.get("/api/stories")
     _error(limited, 429, "rate_limited")
     assert 1 <= int(limited["Retry-After"]) <= 60
-    # Another token (another client) has its own budget.
+    # Another token (another client) has its own budget; made-up tokens share the address's.
     assert client_for(world.staff_token).get("/api/stories").status_code == 200
+    for i in range(5):
+        assert client_for(f"nd_made-up-{i}").get("/api/stories").status_code == 200
+    _error(client_for("nd_made-up-again").get("/api/stories"), 429)
 
 
 def test_reader_state_round_trip(world, client_for):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from newsdesk.api import feedkinds
 from newsdesk.api.conditional import with_etag
@@ -26,7 +26,7 @@ class FeedFormat:
 
 
 def _view(build: Callable[..., feedkinds.Feed]) -> Callable[..., HttpResponse]:
-    @require_GET
+    @require_safe
     @with_etag
     def view(request: HttpRequest, fmt: str, **kwargs: object) -> HttpResponse:
         feed = build(request, request.build_absolute_uri(), **kwargs)
