@@ -70,7 +70,7 @@ def update_source(request: HttpRequest, source_id: SourceId, body: SourcePatch):
     require_staff(request)
     with transaction.atomic():
         source = get_object_or_404(Source.objects.select_for_update(), pk=source_id)
-        changed = body.dict(exclude_none=True)
+        changed = body.model_dump(exclude_none=True)
         for field, value in changed.items():
             setattr(source, field, value)
         if changed:

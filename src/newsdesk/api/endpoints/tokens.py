@@ -28,7 +28,7 @@ def create_token(request: HttpRequest, body: TokenIn):
     if ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).count() >= MAX_TOKENS:
         raise ApiError(409, f"at most {MAX_TOKENS} active tokens: revoke one first", code="too_many_tokens")
     row, token = tokens.create_token(request.user, body.name)
-    return Status(201, {**TokenOut.from_orm(row).dict(), "token": token})
+    return Status(201, {**TokenOut.model_validate(row).model_dump(), "token": token})
 
 
 @router.delete("/{token_id}", response={204: None, **responses(401, 404)}, summary="Revoke a token")
