@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "newsdesk.articles",
     "newsdesk.stories",
     "newsdesk.readers",
+    "newsdesk.comments",
+    "newsdesk.api",
+    "ninja",  # its own copy of Swagger UI for /api/docs, so the docs page needs no CDN
 ]
 
 MIDDLEWARE = [
@@ -188,7 +191,6 @@ PASSWORD_HASHERS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "front"
 LOGOUT_REDIRECT_URL = "front"
-INSTALLED_APPS.append("newsdesk.comments")
 # E-mail: SMTP when NEWSDESK_EMAIL_HOST is set, else printed on the console.
 NEWSDESK_EMAIL_HOST = os.environ.get("NEWSDESK_EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
@@ -236,3 +238,14 @@ NEWSDESK_COMMENT_EDIT_MINUTES = int(os.environ.get("NEWSDESK_COMMENT_EDIT_MINUTE
 NEWSDESK_COMMENT_MAX_LINKS = int(os.environ.get("NEWSDESK_COMMENT_MAX_LINKS", "2"))
 NEWSDESK_COMMENT_NEW_ACCOUNT_HOURS = float(os.environ.get("NEWSDESK_COMMENT_NEW_ACCOUNT_HOURS", "24"))
 NEWSDESK_COMMENT_REPORTS_TO_HOLD = int(os.environ.get("NEWSDESK_COMMENT_REPORTS_TO_HOLD", "3"))
+# JSON API (newsdesk.api): requests a minute per token, or per client address without one; 0 = no limit.
+NEWSDESK_API_RATE_PER_MIN = int(os.environ.get("NEWSDESK_API_RATE_PER_MIN", "300"))
+if REDIS_URL:
+    # One cache for all web processes, so rate limits hold across them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("NEWSDESK_QUEUE_NAME", "newsdesk"),
+        }
+    }

@@ -20,4 +20,5 @@ urlpatterns = [
     path("accounts/", include("newsdesk.readers.accounts")),
     path("", include("newsdesk.comments.urls")),
     path("", include("newsdesk.readers.urls")),
+    path("", include("newsdesk.api.urls")),
 ]

@@ -1,0 +1,131 @@
+"""/api/sources: list and read for everyone; add, change, delete and refresh for staff."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Path, Query, Router, Status
+
+from newsdesk.api import pagination
+from newsdesk.api.auth import AUTH, require_staff
+from newsdesk.api.errors import ApiError, responses
+from newsdesk.api.pagination import Cursor
+from newsdesk.api.schemas import (
+    MAX_ID,
+    AddedOut,
+    HealthOut,
+    QueuedOut,
+    SourceIn,
+    SourceOut,
+    SourcePage,
+    SourcePatch,
+)
+from newsdesk.api.serialize import source_out
+from newsdesk.sources.adding import AddError, add_url
+from newsdesk.sources.models import Source
+
+router = Router(tags=["sources"])
+SourceId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=200)]
+
+
+@router.get("", response={200: SourcePage, **responses(400)}, auth=None, summary="List sources")
+def list_sources(request: HttpRequest, cursor: Cursor = None, limit: Limit = 50):
+    rows, next_cursor = pagination.page(Source.objects.all(), ["pk"], [int], cursor, limit, descending=False)
+    return {"items": [source_out(s) for s in rows], "next_cursor": next_cursor}
+
+
+@router.post(
+    "",
+    response={201: AddedOut, **responses(401, 403, 409)},
+    auth=AUTH,
+    summary="Add a source (a feed, a page linking to one, or a single article)",
+)
+def add_source(request: HttpRequest, body: SourceIn):
+    require_staff(request)
+    try:
+        added = add_url(body.url, category=body.category)
+    except AddError as exc:
+        raise ApiError(422, str(exc), code="unusable_url") from exc
+    if not added.created and added.how != "article":
+        raise ApiError(409, "this source is already followed", code="exists", details={"id": added.source.pk})
+    return Status(201, {"source": source_out(added.source), "how": added.how})
+
+
+@router.get("/{source_id}", response={200: SourceOut, **responses(404)}, auth=None, summary="One source")
+def get_source(request: HttpRequest, source_id: SourceId):
+    return source_out(get_object_or_404(Source, pk=source_id))
+
+
+@router.patch(
+    "/{source_id}",
+    response={200: SourceOut, **responses(401, 403, 404)},
+    auth=AUTH,
+    summary="Rename, re-file, pause or resume a source",
+)
+def update_source(request: HttpRequest, source_id: SourceId, body: SourcePatch):
+    require_staff(request)
+    with transaction.atomic():
+        source = get_object_or_404(Source.objects.select_for_update(), pk=source_id)
+        changed = body.model_dump(exclude_none=True)
+        for field, value in changed.items():
+            setattr(source, field, value)
+        if changed:
+            source.save(update_fields=list(changed))
+    return source_out(source)
+
+
+@router.delete(
+    "/{source_id}",
+    response={204: None, **responses(401, 403, 404)},
+    auth=AUTH,
+    summary="Delete a source and its articles",
+)
+def delete_source(request: HttpRequest, source_id: SourceId):
+    require_staff(request)
+    get_object_or_404(Source, pk=source_id).delete()
+    return Status(204, None)
+
+
+@router.post(
+    "/{source_id}/refresh",
+    response={202: QueuedOut, **responses(401, 403, 404, 409)},
+    auth=AUTH,
+    summary="Fetch a source now (queued for the worker)",
+)
+def refresh_source(request: HttpRequest, source_id: SourceId):
+    require_staff(request)
+    source = get_object_or_404(Source, pk=source_id)
+    if source.kind != Source.Kind.FEED:
+        raise ApiError(409, "only feeds can be refreshed", code="not_a_feed")
+    from newsdesk.sources.tasks import fetch_source_task
+
+    fetch_source_task(source.pk)
+    return Status(202, {"queued": True, "source_id": source.pk})
+
+
+@router.get(
+    "/{source_id}/health",
+    response={200: HealthOut, **responses(404)},
+    auth=None,
+    summary="Feed health: last fetch, error in plain words, next try, recent attempts",
+)
+def source_health(request: HttpRequest, source_id: SourceId):
+    s = get_object_or_404(Source, pk=source_id)
+    return {
+        "id": s.pk,
+        "health": s.health,
+        "last_fetch_at": s.last_fetch_at,
+        "last_success_at": s.last_success_at,
+        "next_fetch_at": s.next_fetch_at,
+        "consecutive_failures": s.consecutive_failures,
+        "last_status": s.last_status,
+        "last_error_kind": s.last_error_kind,
+        "last_error": s.last_error,
+        "last_warning": s.last_warning,
+        "refresh_interval_s": s.refresh_interval_s,
+        "attempts": list(s.attempts.all()[:20]),
+    }

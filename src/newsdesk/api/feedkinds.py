@@ -1,0 +1,173 @@
+"""What each published feed holds: the front page, the briefing, a story, a source, an entity, a saved
+search. Each returns a neutral `Feed` that `feedformats` writes as Atom, RSS or JSON Feed."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+
+from newsdesk.api import entities
+from newsdesk.api.briefing import briefing_stories
+from newsdesk.api.feedformats import Feed, FeedItem
+from newsdesk.api.models import SearchFeedKey
+from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.search import Filters, search
+from newsdesk.sources.models import Source
+from newsdesk.stories.models import Story
+
+ITEMS = 50
+SITE = "newsdesk"
+
+
+def _url(request: HttpRequest, name: str, *args: object) -> str:
+    return request.build_absolute_uri(reverse(name, args=args))
+
+
+def _article_items(request: HttpRequest, articles: Iterable[Article]) -> list[FeedItem]:
+    items = []
+    for a in articles:
+        page = _url(request, "article", a.pk)
+        items.append(
+            FeedItem(
+                id=page,
+                title=a.title,
+                link=page,
+                summary=a.description or a.feed_summary[:1000],
+                content_html=a.content_html,
+                published=a.published_at or a.discovered_at,
+                updated=a.updated_at
+                if a.updated_at and a.published_at and a.updated_at > a.published_at
+                else None,
+                author=a.author or a.source.display_name,
+                external_url=a.url,
+                tags=(a.source.display_name,),
+            )
+        )
+    return items
+
+
+def _story_items(request: HttpRequest, stories: list[Story]) -> list[FeedItem]:
+    leads: dict[int, Article] = {}
+    for a in (
+        Article.objects.filter(story__in=stories, duplicate_of__isnull=True, stage=FINAL_STAGE)
+        .select_related("source")
+        .order_by("published_at", "pk")
+    ):
+        leads.setdefault(a.story_id, a)
+    items = []
+    for s in stories:
+        lead = leads.get(s.pk)
+        page = _url(request, "story", s.pk)
+        outlets = f"{s.source_count} outlet{'s' if s.source_count != 1 else ''}"
+        about = (lead.description if lead else "") or (lead.title if lead else "")
+        items.append(
+            FeedItem(
+                id=page,
+                title=s.headline or (lead.title if lead else f"Story {s.pk}"),
+                link=page,
+                summary=f"{outlets}, {s.article_count} articles. {about}".strip(),
+                published=s.first_seen,
+                updated=s.last_updated,
+            )
+        )
+    return items
+
+
+def _visible(qs) -> list[Article]:
+    return list(
+        qs.filter(stage=FINAL_STAGE, duplicate_of__isnull=True)
+        .select_related("source")
+        .order_by("-published_at", "-pk")[:ITEMS]
+    )
+
+
+def front(request: HttpRequest, feed_url: str) -> Feed:
+    from newsdesk.api.endpoints.stories import front_stories
+
+    return Feed(
+        f"{SITE}: top stories",
+        _url(request, "front"),
+        feed_url,
+        "The most covered stories now, most important first.",
+        _story_items(request, front_stories(30)),
+    )
+
+
+def briefing(request: HttpRequest, feed_url: str) -> Feed:
+    return Feed(
+        f"{SITE}: briefing",
+        _url(request, "front"),
+        feed_url,
+        "Today's top 8 stories.",
+        _story_items(request, briefing_stories(None)),
+    )
+
+
+def story(request: HttpRequest, feed_url: str, pk: int) -> Feed:
+    item = get_object_or_404(Story, pk=pk)
+    articles = _visible(Article.objects.filter(story=item))
+    return Feed(
+        f"{SITE}: {item.headline or f'story {pk}'}",
+        _url(request, "story", pk),
+        feed_url,
+        f"Every outlet's article about this story ({item.source_count} outlets).",
+        _article_items(request, articles),
+    )
+
+
+def source(request: HttpRequest, feed_url: str, pk: int) -> Feed:
+    item = get_object_or_404(Source, pk=pk)
+    articles = _visible(Article.objects.filter(source=item))
+    return Feed(
+        f"{SITE}: {item.display_name}",
+        _url(request, "source", pk),
+        feed_url,
+        item.description or f"Articles from {item.display_name}.",
+        _article_items(request, articles),
+        language=item.language or "en",
+    )
+
+
+def entity(request: HttpRequest, feed_url: str, slug: str) -> Feed:
+    info = entities.entity(slug)
+    if info is None:
+        raise Http404("no such entity")
+    articles = _visible(entities.articles_about(slug))
+    page = _url(request, "front")
+    with contextlib.suppress(NoReverseMatch):  # the entity page, where the site has one
+        page = _url(request, "entity", slug)
+    return Feed(
+        f"{SITE}: {info.name}",
+        page,
+        feed_url,
+        f"Articles mentioning {info.name}.",
+        _article_items(request, articles),
+    )
+
+
+def saved_search(request: HttpRequest, feed_url: str, key: str) -> Feed:
+    row = SearchFeedKey.objects.select_related("search").filter(key=key).first()
+    if row is None:
+        raise Http404("no such feed")
+    s = row.search
+    filters = Filters(source_ids=(s.source_id,) if s.source_id else (), language=s.language)
+    hits = search(s.query, filters, limit=ITEMS)
+    articles = sorted((h.article for h in hits), key=lambda a: a.display_time, reverse=True)
+    link = request.build_absolute_uri(reverse("search") + "?" + _query(s.query))
+    return Feed(
+        f"{SITE}: {s.name}",
+        link,
+        feed_url,
+        f"Articles matching “{s.query}”.",
+        _article_items(request, articles),
+    )
+
+
+def _query(q: str) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({"q": q})
