@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from newsdesk import views
 from newsdesk.articles import views as articles
@@ -17,4 +17,7 @@ urlpatterns = [
     path("source/<int:pk>/", sources.source, name="source"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("newsdesk.readersync.urls")),
+    path("", include("newsdesk.webhooks.urls")),
+    path("metrics", views.metrics, name="metrics"),
 ]
