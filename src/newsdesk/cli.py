@@ -115,7 +115,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from huey.contrib.djhuey import HUEY
 
     import newsdesk.articles.tasks
-    import newsdesk.sources.tasks  # noqa: F401
+    import newsdesk.operations.tasks  # heartbeat
+    import newsdesk.sources.tasks
+    import newsdesk.webhooks.tasks  # noqa: F401
 
     _migrate()
     consumer = HUEY.create_consumer(
