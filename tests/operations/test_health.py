@@ -54,10 +54,13 @@ def test_healthz_names_the_failing_part(client, settings) -> None:
 
 
 def test_real_worker_writes_heartbeat(tmp_path: Path) -> None:
-    db = connection.settings_dict["NAME"]
+    db = connection.settings_dict
+    url = f"sqlite:///{db['NAME']}"
+    if connection.vendor == "postgresql":
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{db}",
+        "DATABASE_URL": url,
         "NEWSDESK_HOME": str(tmp_path),
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
         "PYTHONPATH": str(ROOT / "src"),

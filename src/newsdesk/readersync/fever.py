@@ -152,8 +152,13 @@ def _mark(user: Any, p: QueryDict, body: dict[str, Any]) -> None:
     what, how, target = p.get("mark", ""), p.get("as", ""), _int(p.get("id", ""), "id")
     if what == "item":
         ids = state.existing_ids([target])
-        action = {"read": state.mark_read, "unread": state.mark_unread, "saved": state.star}.get(how)
-        action = action or {"unsaved": state.unstar}.get(how)
+        actions = {
+            "read": state.mark_read,
+            "unread": state.mark_unread,
+            "saved": state.star,
+            "unsaved": state.unstar,
+        }
+        action = actions.get(how)
         if action is None:
             raise BadRequest("as= must be read, unread, saved or unsaved")
         action(user, ids)
