@@ -82,8 +82,19 @@ def _ensure_admin() -> None:
 
 def _run_web(host: str, port: int) -> None:
     import uvicorn
+    from django.conf import settings
 
-    uvicorn.run("newsdesk.asgi:application", host=host, port=port, log_level="info", lifespan="off")
+    # JSON logs: uvicorn's loggers go to the root handler, and the request middleware logs access lines.
+    json_logs = settings.NEWSDESK_LOG_FORMAT == "json"
+    uvicorn.run(
+        "newsdesk.asgi:application",
+        host=host,
+        port=port,
+        log_level="info",
+        lifespan="off",
+        log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
+        access_log=not json_logs,
+    )
 
 
 @command("serve")

@@ -513,7 +513,7 @@ def edit_tag(request: HttpRequest, user: Any) -> HttpResponse:
     if request.method != "POST":
         raise BadRequest("edit-tag takes a POST")
     p = params(request)
-    ids = state.existing_ids(parse_item_id(i) for i in p.getlist("i"))
+    ids = state.existing_ids(parse_item_id(i) for i in p.getlist("i")[:MAX_IDS])
     for tag in p.getlist("a"):
         tag = normalise_stream(tag)
         if tag == READ:
