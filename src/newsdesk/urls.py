@@ -21,4 +21,7 @@ urlpatterns = [
     path("", include("newsdesk.comments.urls")),
     path("", include("newsdesk.readers.urls")),
     path("", include("newsdesk.api.urls")),
+    path("", include("newsdesk.readersync.urls")),
+    path("", include("newsdesk.webhooks.urls")),
+    path("metrics", views.metrics, name="metrics"),
 ]

@@ -7,12 +7,14 @@ are cited sentences too, or a refusal ("not in the sources").
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from django.conf import settings
 
 from newsdesk.articles.models import FINAL_STAGE, Article, Insight
 from newsdesk.articles.vectors import get_embedder
+from newsdesk.operations.instruments import AI_LATENCY
 from newsdesk.pipeline.ai.ask import Answer, Passage, answer
 from newsdesk.pipeline.ai.panel import explain_article
 
@@ -27,6 +29,7 @@ def panel_for(article: Article, *, compute: bool = True) -> dict[str, Any] | Non
         return insight.data
     if not compute or len(article.text.split()) < MIN_WORDS:
         return None
+    started = time.monotonic()
     try:
         data = explain_article(
             article.title,
@@ -38,6 +41,7 @@ def panel_for(article: Article, *, compute: bool = True) -> dict[str, Any] | Non
     except (ValueError, TypeError) as exc:
         log.warning("no AI panel for article %s: %s", article.pk, exc)
         return None
+    AI_LATENCY.observe(time.monotonic() - started)
     Insight.objects.update_or_create(
         article=article, defaults={"data": data, "text_fingerprint": article.content_fingerprint}
     )

@@ -517,6 +517,12 @@ class _GuardedTransport(httpx.HTTPTransport):
         )
 
 
+def guarded_transport(policy: netguard.AddressPolicy) -> httpx.HTTPTransport:
+    """An httpx transport whose sockets come only from the SSRF guard (for calls that are not
+    fetches, such as webhook POSTs)."""
+    return _GuardedTransport(policy)
+
+
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
     """One verifying context (certifi's CAs) for all fetchers: loading the CA bundle takes ~0.1 s."""

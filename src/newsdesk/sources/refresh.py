@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from newsdesk.articles.ingest import Outcome, upsert_entries
 from newsdesk.fetcher import get_fetcher
+from newsdesk.operations.instruments import FETCHES
 from newsdesk.pipeline.feeds import FeedError, ParsedFeed, parse_feed
 from newsdesk.pipeline.http import FetchError, FetchResult
 from newsdesk.pipeline.schedule import backoff_delay, parse_cache_max_age, refresh_interval
@@ -63,6 +64,7 @@ def refresh_source(source: Source) -> RefreshOutcome:
         updated_entries=outcome.updated,
     )
     _prune_attempts(source)
+    FETCHES.labels("ok" if outcome.ok else source.last_error_kind or "error").inc()
     log.info("source %s (%s): %s", source.pk, source.url, outcome.message)
     return outcome
 

@@ -24,6 +24,7 @@ from newsdesk.coordination import serialised
 from newsdesk.pipeline.embeddings import from_blob
 from newsdesk.pipeline.stories import ArticleFeatures, StoryClusterer, StoryState
 from newsdesk.stories.models import Story
+from newsdesk.webhooks import events as webhook_events
 
 NEIGHBOURS = 30
 MAX_CANDIDATE_STORIES = 8
@@ -138,8 +139,10 @@ def assign(article: Article) -> None:
         feat = features(article)
         decision = c.assign(feat, _candidate_stories(article, c))
         story = Story.objects.filter(pk=int(decision.story_id)).first() if decision.story_id else None
+        created = story is None
         if story is None:
             story = Story.objects.create(headline=article.title[:1000], first_seen=article.display_time)
+        sources_before = story.source_count
         c.observe(feat)
         previous = article.story_id
         article.story = story
@@ -153,6 +156,8 @@ def assign(article: Article) -> None:
             old = Story.objects.filter(pk=previous).first()
             if old is not None:
                 refresh_story(old)
+    # Webhook events are decided by the worker (a queued task), never sent from here.
+    webhook_events.article_assigned(article.pk, story.pk, created=created, sources_before=sources_before)
 
 
 def refresh_story(story: Story) -> None:

@@ -149,6 +149,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.server.owner._dispatch(self)
 
     do_HEAD = do_GET
+    do_POST = do_GET  # webhook receivers; the handler reads the body
 
     def handle(self) -> None:
         # The client gave up (as the fetcher does with hostile servers): not a server error.

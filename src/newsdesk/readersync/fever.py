@@ -1,0 +1,221 @@
+"""The Fever API (version 3) that Reeder, FeedMe, Unread and ReadKit speak, at /fever/.
+
+Every call is `POST /fever/?api&<what>` with the form field `api_key` = md5("login:password")
+as the protocol defines; the account stores only the SHA-256 of that key, set on /settings/apps/
+(never derived from the login password). Groups are the reader's folders (ids derived from the
+folder name, stable across calls), feeds are followed sources, items are articles (id = the
+article's primary key), saved = starred = the site's bookmarks.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import Max, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.views.decorators.csrf import csrf_exempt
+
+from newsdesk.articles.models import Article
+from newsdesk.readersync import state
+from newsdesk.readersync.models import AppCredential, sha256_hex
+from newsdesk.sources.models import Source
+
+API_VERSION = 3
+PAGE = 50  # items per call, as the protocol defines
+
+
+class BadRequest(Exception):
+    pass
+
+
+def group_id(name: str) -> int:
+    """A folder's id: positive, stable, never 0 (0 is 'all items' in mark=group)."""
+    return (zlib.crc32(name.encode()) & 0x7FFFFFFF) or 1
+
+
+def _params(request: HttpRequest) -> QueryDict:
+    merged = request.GET.copy()
+    if request.method == "POST":
+        merged.update(request.POST)
+    return merged
+
+
+def _user_for(api_key: str) -> Any | None:
+    key = api_key.strip().lower()
+    if not key:
+        return None
+    cred = (
+        AppCredential.objects.select_related("user")
+        .filter(fever_key_hash=sha256_hex(key), user__is_active=True)
+        .first()
+    )
+    return cred.user if cred else None
+
+
+def _int(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise BadRequest(f"{name} must be a number") from exc
+
+
+def _ids(value: str) -> list[int]:
+    return [_int(v, "ids") for v in value.split(",") if v.strip()]
+
+
+def visible(user: Any) -> QuerySet[Article]:
+    """Articles of followed feeds, plus anything saved (still shown after unsubscribing)."""
+    ids = state.followed_source_ids(user)
+    carried = Article.objects.filter(sightings__source_id__in=ids).values("pk")
+    saved = Article.objects.filter(bookmarks__user=user).values("pk")
+    return state.annotate(
+        Article.objects.filter(Q(source_id__in=ids) | Q(pk__in=carried) | Q(pk__in=saved)), user
+    )
+
+
+def _groups(user: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    subs = [s for s, _ in state.subscriptions(user)]
+    labels = state.labels_by_source(user, subs)
+    members: dict[str, list[int]] = {}
+    for source_id, names in labels.items():
+        for name in names:
+            members.setdefault(name, []).append(source_id)
+    groups = [{"id": group_id(n), "title": n} for n in sorted(members)]
+    feeds_groups = [
+        {"group_id": group_id(n), "feed_ids": ",".join(str(i) for i in sorted(members[n]))}
+        for n in sorted(members)
+    ]
+    return groups, feeds_groups
+
+
+def _feeds(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": s.pk,
+            "favicon_id": 0,
+            "title": f.label or s.display_name,
+            "url": s.url,
+            "site_url": s.site_url,
+            "is_spark": 0,
+            "last_updated_on_time": int(s.last_success_at.timestamp()) if s.last_success_at else 0,
+        }
+        for s, f in state.subscriptions(user)
+    ]
+
+
+def _item(a: Article) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "feed_id": a.source_id,
+        "title": a.title,
+        "author": a.author,
+        "html": a.content_html or a.feed_content or a.feed_summary,
+        "url": a.url,
+        "is_saved": int(a.is_starred),
+        "is_read": int(a.is_read),
+        "created_on_time": int(a.ts.timestamp()),
+    }
+
+
+def _items(user: Any, p: QueryDict) -> dict[str, Any]:
+    qs = visible(user)
+    total = qs.count()
+    if with_ids := p.get("with_ids", ""):
+        page = qs.filter(pk__in=_ids(with_ids)[:PAGE]).order_by("pk")
+    elif p.get("max_id", ""):
+        page = qs.filter(pk__lt=_int(p["max_id"], "max_id")).order_by("-pk")
+    else:
+        page = qs.filter(pk__gt=_int(p.get("since_id", "") or "0", "since_id")).order_by("pk")
+    return {"items": [_item(a) for a in page[:PAGE]], "total_items": total}
+
+
+def _unread_ids(user: Any) -> str:
+    return ",".join(
+        str(pk) for pk in visible(user).filter(is_read=False).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def _saved_ids(user: Any) -> str:
+    return ",".join(
+        str(pk) for pk in visible(user).filter(is_starred=True).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def _before(p: QueryDict) -> datetime | None:
+    value = p.get("before", "")
+    return datetime.fromtimestamp(_int(value, "before"), tz=UTC) if value else None
+
+
+def _mark(user: Any, p: QueryDict, body: dict[str, Any]) -> None:
+    what, how, target = p.get("mark", ""), p.get("as", ""), _int(p.get("id", ""), "id")
+    if what == "item":
+        ids = state.existing_ids([target])
+        actions = {
+            "read": state.mark_read,
+            "unread": state.mark_unread,
+            "saved": state.star,
+            "unsaved": state.unstar,
+        }
+        action = actions.get(how)
+        if action is None:
+            raise BadRequest("as= must be read, unread, saved or unsaved")
+        action(user, ids)
+    elif what in {"feed", "group"}:
+        if how != "read":
+            raise BadRequest(f"mark={what} takes as=read")
+        qs = visible(user)
+        if what == "feed":
+            qs = qs.filter(source_id=target)
+        elif target == -1:  # Sparks: none here
+            qs = qs.none()
+        elif target != 0:  # 0 = Kindling, every item
+            names = {n for n in state.all_labels(user) if group_id(n) == target}
+            ids = [pk for n in names for pk in state.sources_with_label(user, n)]
+            qs = qs.filter(source_id__in=ids)
+        state.mark_older_read(user, qs, _before(p))
+    else:
+        raise BadRequest("mark= must be item, feed or group")
+    if how in {"saved", "unsaved"}:
+        body["saved_item_ids"] = _saved_ids(user)
+    else:
+        body["unread_item_ids"] = _unread_ids(user)
+
+
+@csrf_exempt
+def endpoint(request: HttpRequest) -> HttpResponse:
+    p = _params(request)
+    if "api" not in p:
+        return HttpResponse("Fever API: POST /fever/?api with api_key\n", content_type="text/plain")
+    user = _user_for(p.get("api_key", ""))
+    if user is None:
+        return JsonResponse({"api_version": API_VERSION, "auth": 0})
+    followed = Source.objects.filter(pk__in=state.followed_source_ids(user))
+    refreshed = followed.aggregate(t=Max("last_fetch_at"))["t"]
+    body: dict[str, Any] = {
+        "api_version": API_VERSION,
+        "auth": 1,
+        "last_refreshed_on_time": int(refreshed.timestamp()) if refreshed else 0,
+    }
+    try:
+        if "mark" in p:
+            _mark(user, p, body)
+        if "groups" in p:
+            body["groups"], body["feeds_groups"] = _groups(user)
+        if "feeds" in p:
+            body["feeds"] = _feeds(user)
+            body["feeds_groups"] = _groups(user)[1]
+        if "favicons" in p:
+            body["favicons"] = []
+        if "items" in p:
+            body.update(_items(user, p))
+        if "links" in p:
+            body["links"] = []
+        if "unread_item_ids" in p:
+            body["unread_item_ids"] = _unread_ids(user)
+        if "saved_item_ids" in p:
+            body["saved_item_ids"] = _saved_ids(user)
+    except BadRequest as exc:
+        return JsonResponse({**body, "error": str(exc)}, status=400)
+    return JsonResponse(body)

@@ -1,0 +1,541 @@
+"""The Google Reader API subset that NetNewsWire, Reeder, ReadYou and FeedMe speak (as FreshRSS
+and Miniflux serve it), under /reader/.
+
+Requests: `POST /reader/accounts/ClientLogin` (Email, Passwd = the app password) answers
+`Auth=<token>`; every other call sends `Authorization: GoogleLogin auth=<token>` and, when it
+changes state, the short token from `/reader/reader/api/0/token` as `T`. Item ids come in the long
+form `tag:google.com,2005:reader/item/<16 hex digits>` and the short decimal form; both name an
+article's primary key. Streams: `user/-/state/com.google/reading-list` (every subscribed feed),
+`.../starred`, `.../read`, `user/-/label/<folder>` and `feed/<source id>` (or `feed/<feed URL>`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from newsdesk.articles.models import Article
+from newsdesk.readersync import state
+from newsdesk.readersync.models import AppCredential, AppToken, sha256_hex
+from newsdesk.sources.adding import AddError, add_url
+from newsdesk.sources.models import Source
+
+READING_LIST = "user/-/state/com.google/reading-list"
+READ = "user/-/state/com.google/read"
+STARRED = "user/-/state/com.google/starred"
+KEPT_UNREAD = "user/-/state/com.google/kept-unread"
+LABEL_PREFIX = "user/-/label/"
+ITEM_PREFIX = "tag:google.com,2005:reader/item/"
+MAX_ITEMS = 1000  # per page of stream/contents
+MAX_IDS = 10_000  # per page of stream/items/ids
+
+View = Callable[..., HttpResponse]
+
+
+class BadRequest(Exception):
+    """The request cannot be served; the message says why, in plain words."""
+
+
+# -- ids ----------------------------------------------------------------------------------------------
+
+
+def long_item_id(pk: int) -> str:
+    return f"{ITEM_PREFIX}{pk:016x}"
+
+
+def parse_item_id(value: str) -> int:
+    """An article pk from either form; short ids may be signed 64-bit numbers."""
+    value = value.strip()
+    try:
+        if value.startswith(ITEM_PREFIX):
+            return int(value[len(ITEM_PREFIX) :], 16)
+        number = int(value)
+    except ValueError as exc:
+        raise BadRequest(f"not an item id: {value[:80]!r}") from exc
+    return number + 2**64 if number < 0 else number
+
+
+def normalise_stream(stream: str) -> str:
+    """`user/1234/…` and `user/-/…` are the same stream."""
+    return re.sub(r"^user/[^/]+/", "user/-/", stream.strip())
+
+
+def usec(moment: datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def from_seconds(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise BadRequest(f"not a time: {value[:40]!r}") from exc
+    if number > 1e14:  # microseconds (mark-all-as-read's ts)
+        number /= 1_000_000
+    elif number > 1e11:  # milliseconds
+        number /= 1000
+    return datetime.fromtimestamp(number, tz=UTC)
+
+
+# -- auth ---------------------------------------------------------------------------------------------
+
+
+def params(request: HttpRequest) -> QueryDict:
+    """Query string and form body together: apps send the same parameters either way."""
+    merged = request.GET.copy()
+    if request.method == "POST":
+        merged.update(request.POST)
+    return merged
+
+
+def edit_token(token: AppToken) -> str:
+    """The short `T` token for state-changing calls, bound to the login token."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, token.token_hash.encode(), hashlib.sha256).hexdigest()[:57]
+
+
+def _authenticate(request: HttpRequest) -> AppToken | None:
+    header = request.headers.get("Authorization", "")
+    match = re.match(r"GoogleLogin\s+auth=(\S+)", header)
+    if not match:
+        return None
+    token = AppToken.objects.select_related("user").filter(token_hash=sha256_hex(match.group(1))).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        AppToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def api(view: View) -> View:
+    """Authenticate by the GoogleLogin header, check T on POSTs, turn BadRequest into a 400."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = _authenticate(request)
+        if token is None:
+            return HttpResponse("Unauthorized", status=401, content_type="text/plain")
+        request.reader_token = token  # type: ignore[attr-defined]
+        given = params(request).get("T")
+        if request.method == "POST" and given and not hmac.compare_digest(given, edit_token(token)):
+            response = HttpResponse("Unauthorized", status=401, content_type="text/plain")
+            response["X-Reader-Google-Bad-Token"] = "true"
+            return response
+        try:
+            return view(request, token.user, *args, **kwargs)
+        except BadRequest as exc:
+            return HttpResponse(str(exc), status=400, content_type="text/plain")
+
+    return wrapped
+
+
+@csrf_exempt
+def client_login(request: HttpRequest) -> HttpResponse:
+    p = params(request)
+    login, password = p.get("Email", "").strip(), p.get("Passwd", "")
+    user = None
+    if login and password:
+        user = (
+            get_user_model()
+            .objects.filter(Q(username__iexact=login) | Q(email__iexact=login), is_active=True)
+            .first()
+        )
+    cred = AppCredential.objects.filter(user=user).first() if user else None
+    if cred is None or not cred.app_password or not check_password(password, cred.app_password):
+        return HttpResponse("Error=BadAuthentication\n", status=401, content_type="text/plain")
+    raw = secrets.token_urlsafe(32)
+    AppToken.objects.create(
+        user=user, token_hash=sha256_hex(raw), client=request.headers.get("User-Agent", "")[:200]
+    )
+    if p.get("output") == "json":
+        return JsonResponse({"SID": raw, "LSID": "null", "Auth": raw})
+    return HttpResponse(f"SID={raw}\nLSID=null\nAuth={raw}\n", content_type="text/plain")
+
+
+@api
+def token(request: HttpRequest, user: Any) -> HttpResponse:
+    return HttpResponse(edit_token(request.reader_token), content_type="text/plain")  # type: ignore[attr-defined]
+
+
+@api
+def user_info(request: HttpRequest, user: Any) -> HttpResponse:
+    return JsonResponse(
+        {
+            "userId": str(user.pk),
+            "userName": user.get_username(),
+            "userProfileId": str(user.pk),
+            "userEmail": user.email or "",
+            "isBloggerUser": False,
+            "signupTimeSec": int(user.date_joined.timestamp()),
+        }
+    )
+
+
+# -- subscriptions and tags ---------------------------------------------------------------------------
+
+
+def _label_ref(name: str) -> dict[str, str]:
+    return {"id": LABEL_PREFIX + name, "label": name}
+
+
+@api
+def subscription_list(request: HttpRequest, user: Any) -> HttpResponse:
+    subs = state.subscriptions(user)
+    labels = state.labels_by_source(user, [s for s, _ in subs])
+    return JsonResponse(
+        {
+            "subscriptions": [
+                {
+                    "id": f"feed/{s.pk}",
+                    "title": f.label or s.display_name,
+                    "categories": [_label_ref(n) for n in labels[s.pk]],
+                    "sortid": f"{s.pk:08X}",
+                    "firstitemmsec": str(int(s.created_at.timestamp() * 1000)),
+                    "url": s.url,
+                    "htmlUrl": s.site_url,
+                    "iconUrl": "",
+                }
+                for s, f in subs
+            ]
+        }
+    )
+
+
+@api
+def tag_list(request: HttpRequest, user: Any) -> HttpResponse:
+    tags: list[dict[str, str]] = [
+        {"id": STARRED, "sortid": "A0000001"},
+        {"id": READ, "sortid": "A0000002"},
+        {"id": READING_LIST, "sortid": "A0000003"},
+    ]
+    tags += [
+        {"id": LABEL_PREFIX + n, "sortid": f"B{i:07d}", "type": "folder"}
+        for i, n in enumerate(state.all_labels(user))
+    ]
+    return JsonResponse({"tags": tags})
+
+
+def _feed_source(user: Any, stream: str, *, subscribed: bool = True) -> Source:
+    """The source a `feed/…` stream names: by id, or by feed URL."""
+    ref = stream.removeprefix("feed/")
+    source = None
+    if ref.isdigit():
+        source = Source.objects.filter(pk=int(ref)).first()
+    else:
+        from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
+
+        try:
+            source = Source.objects.filter(canonical_url=canonicalize_url(ref)).first()
+        except InvalidURL:
+            source = None
+        source = source or Source.objects.filter(url=ref).first()
+    if source is None or (subscribed and source.pk not in state.followed_source_ids(user)):
+        raise BadRequest(f"no such subscription: {stream[:200]}")
+    return source
+
+
+def _subscribe(user: Any, url: str, title: str = "") -> Source:
+    """Follow the feed at URL, adding it to the site first (fetched once, through the SSRF guard)."""
+    from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
+
+    try:
+        existing = Source.objects.filter(canonical_url=canonicalize_url(url)).first()
+    except InvalidURL as exc:
+        raise BadRequest(f"not a usable feed address: {exc}") from exc
+    if existing is None:
+        try:
+            added = add_url(url)
+        except AddError as exc:
+            raise BadRequest(str(exc)) from exc
+        if added.how == "article":
+            raise BadRequest(f"no feed found at {url}")
+        existing = added.source
+        if added.created:
+            _queue_fetch(existing.pk)
+    state.follow_source(user, existing, title)
+    return existing
+
+
+def _queue_fetch(source_id: int) -> None:
+    from newsdesk.sources.tasks import fetch_source_task
+
+    fetch_source_task(source_id)
+
+
+@api
+def subscription_edit(request: HttpRequest, user: Any) -> HttpResponse:
+    if request.method != "POST":
+        raise BadRequest("subscription/edit takes a POST")
+    p = params(request)
+    action = p.get("ac", "edit")
+    streams = p.getlist("s")
+    if not streams:
+        raise BadRequest("s= (the feed stream) is missing")
+    title = p.get("t", "").strip()
+    for stream in streams:
+        if action == "subscribe":
+            source = _subscribe(user, stream.removeprefix("feed/"), title)
+        elif action == "unsubscribe":
+            state.unfollow_source(user, _feed_source(user, stream).pk)
+            continue
+        elif action == "edit":
+            source = _feed_source(user, stream)
+            if title:
+                state.follow_source(user, source, title)
+        else:
+            raise BadRequest(f"unknown ac={action[:40]!r} (subscribe, unsubscribe or edit)")
+        for label in p.getlist("a"):
+            if normalise_stream(label).startswith(LABEL_PREFIX):
+                state.set_label(user, source, normalise_stream(label)[len(LABEL_PREFIX) :], on=True)
+        for label in p.getlist("r"):
+            if normalise_stream(label).startswith(LABEL_PREFIX):
+                state.set_label(user, source, normalise_stream(label)[len(LABEL_PREFIX) :], on=False)
+    return HttpResponse("OK", content_type="text/plain")
+
+
+@api
+def quickadd(request: HttpRequest, user: Any) -> HttpResponse:
+    if request.method != "POST":
+        raise BadRequest("subscription/quickadd takes a POST")
+    url = params(request).get("quickadd", "").strip().removeprefix("feed/")
+    if not url:
+        raise BadRequest("quickadd= (the feed URL) is missing")
+    source = _subscribe(user, url)
+    return JsonResponse(
+        {"numResults": 1, "query": url, "streamId": f"feed/{source.pk}", "streamName": source.display_name}
+    )
+
+
+@api
+def rename_tag(request: HttpRequest, user: Any) -> HttpResponse:
+    """Rename a folder (`s`=old label stream, `dest`=new) or delete it (disable-tag)."""
+    p = params(request)
+    old = normalise_stream(p.get("s", "") or LABEL_PREFIX + p.get("t", ""))
+    if not old.startswith(LABEL_PREFIX) or old == LABEL_PREFIX:
+        raise BadRequest("s= must be a user/-/label/… stream")
+    name = old[len(LABEL_PREFIX) :]
+    dest = normalise_stream(p.get("dest", ""))
+    for source in Source.objects.filter(pk__in=state.sources_with_label(user, name)):
+        state.set_label(user, source, name, on=False)
+        if dest.startswith(LABEL_PREFIX) and dest != LABEL_PREFIX:
+            state.set_label(user, source, dest[len(LABEL_PREFIX) :], on=True)
+    return HttpResponse("OK", content_type="text/plain")
+
+
+# -- streams ------------------------------------------------------------------------------------------
+
+
+def _stream_articles(user: Any, stream: str) -> QuerySet[Article]:
+    stream = normalise_stream(stream or READING_LIST)
+    if stream == READING_LIST:
+        return state.articles_for(user)
+    if stream == STARRED:
+        return state.starred_for(user)
+    if stream == READ:
+        return state.articles_for(user).filter(is_read=True)
+    if stream == KEPT_UNREAD:
+        return state.articles_for(user).filter(is_read=False)
+    if stream.startswith(LABEL_PREFIX):
+        ids = state.sources_with_label(user, stream[len(LABEL_PREFIX) :])
+        return state.articles_for(user).filter(source_id__in=ids)
+    if stream.startswith("feed/"):
+        source = _feed_source(user, stream)
+        carried = Article.objects.filter(sightings__source=source).values("pk")
+        return state.articles_for(user).filter(Q(source=source) | Q(pk__in=carried))
+    raise BadRequest(f"unknown stream: {stream[:200]}")
+
+
+def _filtered(user: Any, stream: str, p: QueryDict, limit_max: int) -> tuple[list[Article], str]:
+    """One page of a stream with the filters apps send; returns the page and its continuation."""
+    qs = _stream_articles(user, stream)
+    for excluded in p.getlist("xt"):
+        excluded = normalise_stream(excluded)
+        if excluded == READ:
+            qs = qs.filter(is_read=False)
+        elif excluded == STARRED:
+            qs = qs.filter(is_starred=False)
+    for included in p.getlist("it"):
+        included = normalise_stream(included)
+        if included == STARRED:
+            qs = qs.filter(is_starred=True)
+        elif included == READ:
+            qs = qs.filter(is_read=True)
+    if older := from_seconds(p.get("ot", "")):
+        qs = qs.filter(ts__gte=older)
+    if newer := from_seconds(p.get("nt", "")):
+        qs = qs.filter(ts__lte=newer)
+    oldest_first = p.get("r") == "o"
+    if cont := p.get("c", ""):
+        try:
+            c_us, c_id = (int(x) for x in cont.split("_", 1))
+        except ValueError as exc:
+            raise BadRequest(f"not a continuation: {cont[:80]!r}") from exc
+        c_ts = datetime.fromtimestamp(c_us / 1_000_000, tz=UTC)
+        if oldest_first:
+            qs = qs.filter(Q(ts__gt=c_ts) | Q(ts=c_ts, pk__gt=c_id))
+        else:
+            qs = qs.filter(Q(ts__lt=c_ts) | Q(ts=c_ts, pk__lt=c_id))
+    try:
+        n = max(1, min(int(p.get("n", "20")), limit_max))
+    except ValueError as exc:
+        raise BadRequest("n= must be a number") from exc
+    qs = qs.order_by(*(("ts", "pk") if oldest_first else ("-ts", "-pk")))
+    page = list(qs[: n + 1])
+    continuation = ""
+    if len(page) > n:
+        page = page[:n]
+        last = page[-1]
+        continuation = f"{usec(last.ts)}_{last.pk}"
+    return page, continuation
+
+
+def _item(article: Article, labels: dict[int, list[str]]) -> dict[str, Any]:
+    categories = [READING_LIST] + [LABEL_PREFIX + n for n in labels.get(article.source_id, [])]
+    if getattr(article, "is_read", False):
+        categories.append(READ)
+    if getattr(article, "is_starred", False):
+        categories.append(STARRED)
+    ts = article.display_time
+    content = article.content_html or article.feed_content or article.feed_summary
+    link = [{"href": article.url, "type": "text/html"}] if article.url else []
+    return {
+        "id": long_item_id(article.pk),
+        "crawlTimeMsec": str(int(article.discovered_at.timestamp() * 1000)),
+        "timestampUsec": str(usec(ts)),
+        "published": int(ts.timestamp()),
+        "updated": int(article.updated_at.timestamp()),
+        "title": article.title,
+        "author": article.author,
+        "canonical": link,
+        "alternate": link,
+        "summary": {"direction": "ltr", "content": content},
+        "categories": categories,
+        "origin": {
+            "streamId": f"feed/{article.source_id}",
+            "title": article.source.display_name,
+            "htmlUrl": article.source.site_url,
+        },
+    }
+
+
+def _items_response(user: Any, stream: str, articles: list[Article], continuation: str) -> JsonResponse:
+    labels = state.labels_by_source(user, {a.source for a in articles})
+    body: dict[str, Any] = {
+        "direction": "ltr",
+        "id": stream,
+        "title": "Reading list" if stream == READING_LIST else stream,
+        "updated": int(timezone.now().timestamp()),
+        "items": [_item(a, labels) for a in articles],
+    }
+    if continuation:
+        body["continuation"] = continuation
+    return JsonResponse(body)
+
+
+@api
+def stream_contents(request: HttpRequest, user: Any, stream: str = "") -> HttpResponse:
+    p = params(request)
+    stream = normalise_stream(stream or p.get("s", "") or READING_LIST)
+    page, continuation = _filtered(user, stream, p, MAX_ITEMS)
+    return _items_response(user, stream, page, continuation)
+
+
+@api
+def stream_item_ids(request: HttpRequest, user: Any) -> HttpResponse:
+    p = params(request)
+    stream = normalise_stream(p.get("s", "") or READING_LIST)
+    page, continuation = _filtered(user, stream, p, MAX_IDS)
+    body: dict[str, Any] = {
+        "itemRefs": [{"id": str(a.pk), "directStreamIds": [], "timestampUsec": str(usec(a.ts))} for a in page]
+    }
+    if continuation:
+        body["continuation"] = continuation
+    return JsonResponse(body)
+
+
+@api
+def stream_items_contents(request: HttpRequest, user: Any) -> HttpResponse:
+    ids = [parse_item_id(i) for i in params(request).getlist("i")]
+    if not ids:
+        raise BadRequest("i= (one or more item ids) is missing")
+    # Any article the reader can see by id: subscribed, or starred before unsubscribing.
+    found = {a.pk: a for a in state.annotate(Article.objects.filter(pk__in=ids[:MAX_ITEMS]), user)}
+    articles = [found[pk] for pk in ids if pk in found]
+    return _items_response(user, READING_LIST, articles, "")
+
+
+@api
+def unread_count(request: HttpRequest, user: Any) -> HttpResponse:
+    counts: list[dict[str, Any]] = []
+    unread = state.articles_for(user).filter(is_read=False)
+    per_source: dict[int, tuple[int, datetime]] = {}
+    for source_id, ts in unread.values_list("source_id", "ts"):
+        n, newest = per_source.get(source_id, (0, ts))
+        per_source[source_id] = (n + 1, max(newest, ts))
+    labels = state.labels_by_source(user, Source.objects.filter(pk__in=list(per_source)))
+    per_label: dict[str, tuple[int, datetime]] = {}
+    for source_id, (n, newest) in per_source.items():
+        counts.append({"id": f"feed/{source_id}", "count": n, "newestItemTimestampUsec": str(usec(newest))})
+        for name in labels.get(source_id, []):
+            m, latest = per_label.get(name, (0, newest))
+            per_label[name] = (m + n, max(latest, newest))
+    for name, (n, newest) in per_label.items():
+        counts.append({"id": LABEL_PREFIX + name, "count": n, "newestItemTimestampUsec": str(usec(newest))})
+    total = sum(n for n, _ in per_source.values())
+    if per_source:
+        newest_all = max(t for _, t in per_source.values())
+        counts.append({"id": READING_LIST, "count": total, "newestItemTimestampUsec": str(usec(newest_all))})
+    return JsonResponse({"max": total, "unreadcounts": counts})
+
+
+# -- state changes ------------------------------------------------------------------------------------
+
+
+@api
+def edit_tag(request: HttpRequest, user: Any) -> HttpResponse:
+    if request.method != "POST":
+        raise BadRequest("edit-tag takes a POST")
+    p = params(request)
+    ids = state.existing_ids(parse_item_id(i) for i in p.getlist("i")[:MAX_IDS])
+    for tag in p.getlist("a"):
+        tag = normalise_stream(tag)
+        if tag == READ:
+            state.mark_read(user, ids)
+        elif tag == STARRED:
+            state.star(user, ids)
+        elif tag == KEPT_UNREAD:
+            state.mark_unread(user, ids)
+    for tag in p.getlist("r"):
+        tag = normalise_stream(tag)
+        if tag == READ:
+            state.mark_unread(user, ids)
+        elif tag == STARRED:
+            state.unstar(user, ids)
+    return HttpResponse("OK", content_type="text/plain")
+
+
+@api
+def mark_all_as_read(request: HttpRequest, user: Any) -> HttpResponse:
+    if request.method != "POST":
+        raise BadRequest("mark-all-as-read takes a POST")
+    p = params(request)
+    stream = normalise_stream(p.get("s", "") or READING_LIST)
+    state.mark_older_read(user, _stream_articles(user, stream), from_seconds(p.get("ts", "")))
+    return HttpResponse("OK", content_type="text/plain")

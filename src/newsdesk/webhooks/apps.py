@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WebhooksConfig(AppConfig):
+    name = "newsdesk.webhooks"
+    verbose_name = "Webhooks"
