@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
+
+log = logging.getLogger(__name__)
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -11,4 +15,5 @@ def send_briefings() -> None:
     """Every minute: the briefing e-mails whose hour has come (each sent once, whatever the workers)."""
     from newsdesk.readers.mailing import send_due_briefings
 
-    send_due_briefings()
+    # One line per run, so an operator (and the two-worker test) can see which worker sent what.
+    log.info("briefing run: %d e-mail(s) sent", send_due_briefings())
