@@ -21,6 +21,7 @@ import numpy as np
 from newsdesk.pipeline.ai.facts import MONEY, NUMBER, PERCENT
 from newsdesk.pipeline.embeddings import Embedder
 from newsdesk.pipeline.text.dates import find_time_expressions, period_start
+from newsdesk.pipeline.text.terms import STOP_WORDS, TOKEN, stem, terms
 
 __all__ = ["Answer", "Passage", "answer", "question_type", "suggested_questions"]
 
@@ -33,33 +34,10 @@ MIN_SIMILARITY = 0.55
 MIN_FOCUS_SIMILARITY = 0.7  # a paraphrase this close may skip the focus-word check
 _BM25_K1, _BM25_B = 1.2, 0.75
 
-_STOP_WORDS = """
-    a an the and or but if of at by for with about against between into through during before after
-    above below to from up down in out on off over under again further then once here there when where
-    why how all any both each few more most other some such no nor not only own same so than too very
-    can will just don should now is are was were be been being have has had having do does did doing
-    would could might must shall what which who whom whose this that these those i me my we our you
-    your he him his she her it its they them their am according story article text say said says tell
-    told many much long happen happened happens occur occurred role mean means involved probably likely
-    true false think thinks believe believes feel feels end following
-"""
-_STOP = frozenset(_STOP_WORDS.split())
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-
-
-def _stem(word: str) -> str:
-    w = word.lower().replace("’", "'")
-    w = w[:-2] if w.endswith("'s") else w
-    for suffix in ("ingly", "ing", "edly", "ed", "ies", "es", "s", "ly"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            w = w[: -len(suffix)] + ("y" if suffix == "ies" else "")
-            # "running" → "runn" → "run": undo the doubled consonant of the inflection
-            return w[:-1] if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls" else w
-    return w
-
-
-def _terms(text: str) -> list[str]:
-    return [_stem(w) for w in _TOKEN.findall(text) if w.lower() not in _STOP]
+_STOP = STOP_WORDS
+_TOKEN = TOKEN
+_stem = stem
+_terms = terms
 
 
 def _focus_terms(question: str) -> set[str]:
