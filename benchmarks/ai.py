@@ -21,7 +21,7 @@ its own sub-folder in the format described by that folder's README.
   specified prefix. Durations and sets are out of scope and not counted.
 * ``qa``: on QuAIL news, for answerable questions the share where we answer and the cited sentences
   support the correct option best among the options; for "not enough information" questions the share we
-  refuse.
+  refuse; and the curve of both against the per-article threshold `min_standout` of `ask.answer`.
 * ``throughput``: articles per second through the whole panel (sentences, NER, dates, keyphrases,
   summary, facts, timeline, suggested questions), batched, on this machine's cores, by the wall clock and
   per CPU-second of the process; ``--embed-sentences`` adds the MiniLM pass that stores sentence vectors.
@@ -258,20 +258,27 @@ def task_timex(data: Path, args: argparse.Namespace) -> dict[str, Any]:
 # --- QA ------------------------------------------------------------------------------------------------
 
 
-def task_qa(data: Path, args: argparse.Namespace) -> dict[str, Any]:
-    from newsdesk.pipeline.ai.ask import _terms, answer
-    from newsdesk.pipeline.text.sentences import split_sentences
+class _Memo:
+    """An embedder that embeds each distinct text once (the threshold curve asks every question again)."""
 
-    embedder = _embedder(args.embedder)
-    records = _jsonl(data / "quail-news" / "qa.jsonl", args.limit)
-    cache: dict[str, tuple[list[str], np.ndarray]] = {}
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.name, self._seen = inner, inner.name, {}
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        if todo:
+            self._seen.update(zip(todo, self.inner.embed(todo, batch_size=batch_size), strict=True))
+        return np.stack([self._seen[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
+
+
+def _qa_run(records: list[dict[str, Any]], embedder: Any, docs: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    from newsdesk.pipeline.ai.ask import answer
+    from newsdesk.pipeline.text.terms import terms
+
     answerable = supported = answered = unanswerable = refused = 0
     for rec in records:
-        if rec["doc"] not in cache:
-            sents = [s.text for s in split_sentences(rec["context"])]
-            cache[rec["doc"]] = (sents, embedder.embed(sents))
-        sents, vecs = cache[rec["doc"]]
-        a = answer(rec["question"], sents, embedder=embedder, embeddings=vecs)
+        sents, vecs = docs[rec["doc"]]
+        a = answer(rec["question"], sents, embedder=embedder, embeddings=vecs, **kw)
         if not rec["answerable"]:
             unanswerable += 1
             refused += not a.answerable
@@ -281,27 +288,48 @@ def task_qa(data: Path, args: argparse.Namespace) -> dict[str, Any]:
             continue
         answered += 1
         cited = " ".join(p.text for p in a.sentences)
-        cited_terms = set(_terms(cited))
+        cited_terms = set(terms(cited))
         cited_vec = embedder.embed([cited])[0]
         options = [c for c in rec["choices"] if "not enough information" not in c.lower()]
         option_vecs = embedder.embed(options)
 
         support = []
         for i, option in enumerate(options):
-            terms = set(_terms(option))
-            lexical = len(terms & cited_terms) / len(terms) if terms else 0.0
+            option_terms = set(terms(option))
+            lexical = len(option_terms & cited_terms) / len(option_terms) if option_terms else 0.0
             support.append(lexical + float(option_vecs[i] @ cited_vec))
         best = int(np.argmax(support))
         supported += options[best] in rec["answers"]
     return {
-        "questions": len(records),
-        "embedder": embedder.name,
         "answerable": answerable,
         "answered_share": round(answered / answerable, 4) if answerable else None,
         "cited_supports_correct_option": round(supported / answerable, 4) if answerable else None,
         "unanswerable": unanswerable,
         "refused_share": round(refused / unanswerable, 4) if unanswerable else None,
     }
+
+
+def task_qa(data: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from newsdesk.pipeline.ai.ask import MIN_STANDOUT
+    from newsdesk.pipeline.text.sentences import split_sentences
+
+    embedder = _Memo(_embedder(args.embedder))
+    records = _jsonl(data / "quail-news" / "qa.jsonl", args.limit)
+    docs: dict[str, tuple[list[str], np.ndarray]] = {}
+    for rec in records:
+        if rec["doc"] not in docs:
+            sents = [s.text for s in split_sentences(rec["context"])]
+            docs[rec["doc"]] = (sents, embedder.embed(sents))
+    out: dict[str, Any] = {"questions": len(records), "embedder": embedder.name, "min_standout": MIN_STANDOUT}
+    out.update(_qa_run(records, embedder, docs))
+    # The trade-off: how many unanswerable questions are refused against how often the cited sentence
+    # supports the right option, as the per-article threshold on the best sentence's standing rises.
+    out["threshold_curve"] = [
+        {"min_standout": z, **{k: v for k, v in _qa_run(records, embedder, docs, min_standout=z).items()
+                               if k in ("refused_share", "cited_supports_correct_option", "answered_share")}}
+        for z in (0.0, 1.0, 1.25, 1.5, 1.75, 2.0)
+    ]  # fmt: skip
+    return out
 
 
 # --- throughput ----------------------------------------------------------------------------------------
