@@ -40,7 +40,7 @@ __all__ = ["WORDS_PER_MINUTE", "ArticlePanel", "explain_article", "explain_artic
 
 WORDS_PER_MINUTE = 230
 MAX_TEXT_CHARS = 200_000
-KEYPHRASE_CHARS = 1000  # a hostile "article" of many megabytes is cut, not processed for minutes
+KEYPHRASE_CHARS = 600  # a hostile "article" of many megabytes is cut, not processed for minutes
 
 
 def _language(text: str) -> str:
