@@ -51,7 +51,7 @@ def _focus_terms(question: str) -> set[str]:
 _AUX = r"(?:did|does|do|will|would|could|should|might|may|can|has|have|had|is|was|are|were)"
 # "What did the Senate (probably) do / think / say …": the doer or opinion holder, and what the opinion is of.
 _DOER = re.compile(
-    rf"^\s*(?:what|how|why)\s+{_AUX}\s+(?P<who>.+?)\s+(?:probably\s+|likely\s+|really\s+)?"
+    rf"^\s*what\s+{_AUX}\s+(?P<who>.+?)\s+(?:probably\s+|likely\s+|really\s+)?"
     r"(?P<verb>think|believe|feel|say|want|expect|hope|plan|do|make|decide|propose)\b"
     r"(?:\s+(?:of|about|on|regarding|towards?)\s+(?P<topic>.+))?",
     re.IGNORECASE,

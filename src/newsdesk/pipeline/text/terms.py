@@ -26,7 +26,8 @@ TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
 def stem(word: str) -> str:
-    """A light English stem: "launches"/"launched"/"launching" → "launch"; "'s" dropped."""
+    """A light English stem: "launches"/"launched"/"launching" → "launch", "drones"/"drone" → "dron";
+    "'s" dropped."""
     w = word.lower().replace("’", "'")
     w = w[:-2] if w.endswith("'s") else w
     for suffix in ("ingly", "ing", "edly", "ed", "ies", "es", "s", "ly"):
@@ -34,7 +35,8 @@ def stem(word: str) -> str:
             w = w[: -len(suffix)] + ("y" if suffix == "ies" else "")
             # "running" → "runn" → "run": undo the doubled consonant of the inflection
             return w[:-1] if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls" else w
-    return w
+    # An uninflected word loses its final silent "e", so "vote"/"voted"/"voting" and "drone"/"drones" meet.
+    return w[:-1] if len(w) > 3 and w.endswith("e") else w
 
 
 def terms(text: str) -> list[str]:
