@@ -4,8 +4,9 @@
 running spaCy with ``nlp.pipe`` (much faster per article). Every output cites the index of the sentence
 it comes from (``panel.sentences[i]``).
 
-No sentence embedding is needed for the panel: the summary ranks sentences by TF-IDF (better ROUGE than
-MiniLM on the dev set, see benchmarks/ai.py), and `ask` embeds the sentences when a question comes.
+No sentence embedding is needed for the panel: the summary ranks sentences by TF-IDF (higher ROUGE on
+the dev set than the earlier MiniLM ranking, see benchmarks/ai.py), and `ask` embeds the sentences when a
+question comes.
 ``embed_sentences=True`` stores the vectors for callers that will ask many questions of one panel.
 """
 
