@@ -1,14 +1,15 @@
 """AI desk quality and speed, printed as one JSON object per run.
 
     python -m benchmarks.ai --task summaries|ner|timex|qa|throughput [--data DIR] [--embedder minilm|hashing]
-                            [--limit N]
+                            [--limit N] [--embed-sentences]
 
 ``DIR`` is the ai-eval folder (default ``../shared/data/ai-eval`` beside the repository); each task reads
 its own sub-folder in the format described by that folder's README.
 
 * ``summaries``: sentences split as the article panel does (spaCy's senter); ROUGE-1/2/L F1 (our own
   implementation, rouge-score's default tokenisation: lower case,
-  runs of [a-z0-9], no stemming; ROUGE-L on the whole summary) of our extractive summary and of Lead-3,
+  runs of [a-z0-9], no stemming; ROUGE-L on the whole summary) of our extractive summary (TF-IDF sentence
+  vectors, as the panel makes it) and of Lead-3,
   against the reference summaries of bbc-news-summary, in the same run.
 * ``ner``: entity-level exact-span precision / recall / F1 on CoNLL-2003, spaCy labels mapped to
   PER / ORG / LOC / MISC (PERSON→PER, ORG→ORG, GPE/LOC/FAC→LOC, NORP/EVENT/PRODUCT/WORK_OF_ART/LAW/
@@ -20,9 +21,10 @@ its own sub-folder in the format described by that folder's README.
   specified prefix. Durations and sets are out of scope and not counted.
 * ``qa``: on QuAIL news, for answerable questions the share where we answer and the cited sentences
   support the correct option best among the options; for "not enough information" questions the share we
-  refuse.
+  refuse; and the curve of both against the per-article threshold `min_standout` of `ask.answer`.
 * ``throughput``: articles per second through the whole panel (sentences, NER, dates, keyphrases,
-  embeddings, summary, facts, timeline), batched, on this machine's cores.
+  summary, facts, timeline, suggested questions), batched, on this machine's cores, by the wall clock and
+  per CPU-second of the process; ``--embed-sentences`` adds the MiniLM pass that stores sentence vectors.
 """
 
 from __future__ import annotations
@@ -104,7 +106,6 @@ def task_summaries(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     from newsdesk.pipeline.text.entities import load_nlp
     from newsdesk.pipeline.text.sentences import sentences_from_doc, split_sentences
 
-    embedder = _embedder(args.embedder)
     nlp = load_nlp(args.spacy_model)
     records = _jsonl(data / "bbc-news-summary" / "summaries.jsonl", args.limit)
     totals = {k: np.zeros(3) for k in ("ours", "lead3")}
@@ -116,8 +117,7 @@ def task_summaries(data: Path, args: argparse.Namespace) -> dict[str, Any]:
         sentences = [s.text for s in (sentences_from_doc(doc) or split_sentences(rec["text"]))]
         if not sentences:
             continue
-        vectors = embedder.embed([rec["title"], *sentences])
-        ours = summarize(rec["title"], sentences, vectors[1:], title_embedding=vectors[0])
+        ours = summarize(rec["title"], sentences)  # TF-IDF sentence vectors, as the article panel does
         ref = rouge_tokens(rec["summary"])
         for name, picked in (("ours", ours), ("lead3", lead(sentences, 3))):
             hyp = rouge_tokens(" ".join(s.text for s in picked))
@@ -126,7 +126,7 @@ def task_summaries(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     n = len(records)
     out: dict[str, Any] = {
         "articles": n,
-        "embedder": embedder.name,
+        "vectors": "tf-idf",
         "seconds": round(time.perf_counter() - t0, 1),
     }
     for name, v in totals.items():
@@ -258,20 +258,27 @@ def task_timex(data: Path, args: argparse.Namespace) -> dict[str, Any]:
 # --- QA ------------------------------------------------------------------------------------------------
 
 
-def task_qa(data: Path, args: argparse.Namespace) -> dict[str, Any]:
-    from newsdesk.pipeline.ai.ask import _terms, answer
-    from newsdesk.pipeline.text.sentences import split_sentences
+class _Memo:
+    """An embedder that embeds each distinct text once (the threshold curve asks every question again)."""
 
-    embedder = _embedder(args.embedder)
-    records = _jsonl(data / "quail-news" / "qa.jsonl", args.limit)
-    cache: dict[str, tuple[list[str], np.ndarray]] = {}
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.name, self._seen = inner, inner.name, {}
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        if todo:
+            self._seen.update(zip(todo, self.inner.embed(todo, batch_size=batch_size), strict=True))
+        return np.stack([self._seen[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
+
+
+def _qa_run(records: list[dict[str, Any]], embedder: Any, docs: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    from newsdesk.pipeline.ai.ask import answer
+    from newsdesk.pipeline.text.terms import terms
+
     answerable = supported = answered = unanswerable = refused = 0
     for rec in records:
-        if rec["doc"] not in cache:
-            sents = [s.text for s in split_sentences(rec["context"])]
-            cache[rec["doc"]] = (sents, embedder.embed(sents))
-        sents, vecs = cache[rec["doc"]]
-        a = answer(rec["question"], sents, embedder=embedder, embeddings=vecs)
+        sents, vecs = docs[rec["doc"]]
+        a = answer(rec["question"], sents, embedder=embedder, embeddings=vecs, **kw)
         if not rec["answerable"]:
             unanswerable += 1
             refused += not a.answerable
@@ -281,27 +288,48 @@ def task_qa(data: Path, args: argparse.Namespace) -> dict[str, Any]:
             continue
         answered += 1
         cited = " ".join(p.text for p in a.sentences)
-        cited_terms = set(_terms(cited))
+        cited_terms = set(terms(cited))
         cited_vec = embedder.embed([cited])[0]
         options = [c for c in rec["choices"] if "not enough information" not in c.lower()]
         option_vecs = embedder.embed(options)
 
         support = []
         for i, option in enumerate(options):
-            terms = set(_terms(option))
-            lexical = len(terms & cited_terms) / len(terms) if terms else 0.0
+            option_terms = set(terms(option))
+            lexical = len(option_terms & cited_terms) / len(option_terms) if option_terms else 0.0
             support.append(lexical + float(option_vecs[i] @ cited_vec))
         best = int(np.argmax(support))
         supported += options[best] in rec["answers"]
     return {
-        "questions": len(records),
-        "embedder": embedder.name,
         "answerable": answerable,
         "answered_share": round(answered / answerable, 4) if answerable else None,
         "cited_supports_correct_option": round(supported / answerable, 4) if answerable else None,
         "unanswerable": unanswerable,
         "refused_share": round(refused / unanswerable, 4) if unanswerable else None,
     }
+
+
+def task_qa(data: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from newsdesk.pipeline.ai.ask import MIN_STANDOUT
+    from newsdesk.pipeline.text.sentences import split_sentences
+
+    embedder = _Memo(_embedder(args.embedder))
+    records = _jsonl(data / "quail-news" / "qa.jsonl", args.limit)
+    docs: dict[str, tuple[list[str], np.ndarray]] = {}
+    for rec in records:
+        if rec["doc"] not in docs:
+            sents = [s.text for s in split_sentences(rec["context"])]
+            docs[rec["doc"]] = (sents, embedder.embed(sents))
+    out: dict[str, Any] = {"questions": len(records), "embedder": embedder.name, "min_standout": MIN_STANDOUT}
+    out.update(_qa_run(records, embedder, docs))
+    # The trade-off: how many unanswerable questions are refused against how often the cited sentence
+    # supports the right option, as the per-article threshold on the best sentence's standing rises.
+    out["threshold_curve"] = [
+        {"min_standout": z, **{k: v for k, v in _qa_run(records, embedder, docs, min_standout=z).items()
+                               if k in ("refused_share", "cited_supports_correct_option", "answered_share")}}
+        for z in (0.0, 1.0, 1.25, 1.5, 1.75, 2.0)
+    ]  # fmt: skip
+    return out
 
 
 # --- throughput ----------------------------------------------------------------------------------------
@@ -314,26 +342,36 @@ def task_throughput(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     from newsdesk.pipeline.text.entities import load_nlp
 
     torch.set_num_threads(args.threads)
-    embedder = _embedder(args.embedder)
+    # The panel needs no embedding (TF-IDF summary; `ask` embeds on demand): the embedder is loaded
+    # only to measure the variant that stores sentence vectors too (--embed-sentences).
+    embedder = _embedder(args.embedder) if args.embed_sentences else None
     nlp = load_nlp(args.spacy_model)
     records = _jsonl(data / "bbc-news-summary" / "summaries.jsonl", args.limit or 200)
     published = datetime(2025, 4, 8, 9, tzinfo=UTC)
     items = [(r["title"], r["text"], published) for r in records]
-    explain_articles(items[:4], embedder=embedder, nlp=nlp)  # warm-up: lazy loads are not throughput
+    kw = {"embedder": embedder, "nlp": nlp, "embed_sentences": args.embed_sentences}
+    explain_articles(items[:4], **kw)  # warm-up: lazy loads are not throughput
     load_before = os.getloadavg()[0]
-    t0 = time.perf_counter()
-    panels = explain_articles(items, embedder=embedder, nlp=nlp, batch_size=16)
-    seconds = time.perf_counter() - t0
+    t0, c0 = time.perf_counter(), time.process_time()
+    panels = explain_articles(items, batch_size=16, **kw)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    load_after = os.getloadavg()[0]
     return {
         "articles": len(panels),
-        "embedder": embedder.name,
+        "embedder": embedder.name if embedder is not None else None,
+        "spacy_pipes": list(nlp.pipe_names),
         "torch_threads": args.threads,
         "cpu_count": os.cpu_count(),
         "load_average_1min_before": round(load_before, 2),
+        "load_average_1min_after": round(load_after, 2),
         "mean_words": round(sum(p.word_count for p in panels) / len(panels), 1),
         "mean_sentences": round(sum(len(p.sentences) for p in panels) / len(panels), 1),
         "seconds": round(seconds, 2),
         "articles_per_s": round(len(panels) / seconds, 2),
+        # CPU time of this process (all its threads): what the figure would be on an idle machine, on
+        # one core; wall-clock figures on a shared machine are pessimistic.
+        "cpu_seconds": round(cpu, 2),
+        "articles_per_cpu_s": round(len(panels) / cpu, 2),
     }
 
 
@@ -356,6 +394,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--spacy-model", default=DEFAULT_SPACY_MODEL)
     p.add_argument("--limit", type=int, default=None, help="first N records (documents for ner)")
     p.add_argument("--threads", type=int, default=2, help="torch threads for throughput")
+    p.add_argument(
+        "--embed-sentences", action="store_true", help="throughput: also embed and store sentence vectors"
+    )
     args = p.parse_args(argv)
     if not args.data.is_dir():
         print(f"data folder not found: {args.data}", file=sys.stderr)

@@ -21,6 +21,7 @@ import numpy as np
 from newsdesk.pipeline.ai.facts import MONEY, NUMBER, PERCENT
 from newsdesk.pipeline.embeddings import Embedder
 from newsdesk.pipeline.text.dates import find_time_expressions, period_start
+from newsdesk.pipeline.text.terms import STOP_WORDS, TOKEN, stem, terms
 
 __all__ = ["Answer", "Passage", "answer", "question_type", "suggested_questions"]
 
@@ -31,41 +32,76 @@ MIN_COVERAGE = 0.5  # share of the question's (idf-weighted) content words the b
 MIN_SCORE = 0.35
 MIN_SIMILARITY = 0.55
 MIN_FOCUS_SIMILARITY = 0.7  # a paraphrase this close may skip the focus-word check
+MIN_STANDOUT = 1.5  # z-score of the best sentence's score among the article's sentences
+MIN_STANDOUT_PASSAGES = 8  # fewer sentences give no stable mean and spread
 _BM25_K1, _BM25_B = 1.2, 0.75
 
-_STOP_WORDS = """
-    a an the and or but if of at by for with about against between into through during before after
-    above below to from up down in out on off over under again further then once here there when where
-    why how all any both each few more most other some such no nor not only own same so than too very
-    can will just don should now is are was were be been being have has had having do does did doing
-    would could might must shall what which who whom whose this that these those i me my we our you
-    your he him his she her it its they them their am according story article text say said says tell
-    told many much long happen happened happens occur occurred role mean means involved probably likely
-    true false think thinks believe believes feel feels end following
-"""
-_STOP = frozenset(_STOP_WORDS.split())
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
-
-
-def _stem(word: str) -> str:
-    w = word.lower().replace("’", "'")
-    w = w[:-2] if w.endswith("'s") else w
-    for suffix in ("ingly", "ing", "edly", "ed", "ies", "es", "s", "ly"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            w = w[: -len(suffix)] + ("y" if suffix == "ies" else "")
-            # "running" → "runn" → "run": undo the doubled consonant of the inflection
-            return w[:-1] if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls" else w
-    return w
-
-
-def _terms(text: str) -> list[str]:
-    return [_stem(w) for w in _TOKEN.findall(text) if w.lower() not in _STOP]
+_STOP = STOP_WORDS
+_TOKEN = TOKEN
+_stem = stem
+_terms = terms
 
 
 def _focus_terms(question: str) -> set[str]:
     """The question's content words that are not names (lower case, not its first word)."""
     words = _TOKEN.findall(question)[1:]
     return {_stem(w) for w in words if w[:1].islower() and w.lower() not in _STOP}
+
+
+_AUX = r"(?:did|does|do|will|would|could|should|might|may|can|has|have|had|is|was|are|were)"
+# "What did the Senate (probably) do / think / say …": the doer or opinion holder, and what the opinion is of.
+_DOER = re.compile(
+    rf"^\s*what\s+{_AUX}\s+(?P<who>.+?)\s+(?:probably\s+|likely\s+|really\s+)?"
+    r"(?P<verb>think|believe|feel|say|want|expect|hope|plan|do|make|decide|propose)\b"
+    r"(?:\s+(?:of|about|on|regarding|towards?)\s+(?P<topic>.+))?",
+    re.IGNORECASE,
+)
+_TOPIC_END = re.compile(
+    r"[,;?]|\s(?:after|before|when|while|since|regarding|following|during|because|if|that|which|who)\s",
+    re.IGNORECASE,
+)
+_GOVERNING = frozenset(
+    {"to", "for", "with", "against", "on", "at", "into", "onto", "from", "of", "about", "urged", "asked"}
+    | {"told", "pressed", "called", "informing", "blamed"}
+)
+# "Which country contributes the most …": a ranking needs a sentence that ranks.
+_SUPERLATIVE_Q = re.compile(
+    r"\b(?:most|least|largest|biggest|highest|lowest|greatest|smallest|fewest)\b(?!\s+(?:probable|likely))",
+    re.IGNORECASE,
+)
+_SUPERLATIVE = re.compile(
+    r"\b(?:most|least|largest|biggest|highest|lowest|greatest|smallest|fewest|top|leading|record|"
+    r"more\s+than\s+any|\w+est)\b",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(?:he|she|they|it|his|her|their|its|him|them)\b", re.IGNORECASE)
+
+
+def _as_doer(head: str, text: str) -> bool:
+    """Whether ``head`` (a stem) occurs in ``text`` other than as what a verb or preposition governs:
+    "officials pressed Congress to act" says nothing Congress did."""
+    words = TOKEN.findall(text)
+    for k, w in enumerate(words):
+        if stem(w) != head:
+            continue
+        before = words[k - 1] if k else ""
+        governed = before.islower() and (before in _GOVERNING or before.endswith(("ed", "ing")))
+        if not governed:
+            return True
+    return False
+
+
+def _doer(question: str) -> tuple[list[str], list[str]]:
+    """The stems naming who a "what did X do/think" question is about, and what X's opinion is of."""
+    m = _DOER.match(question)
+    if not m:
+        return [], []
+    who = _terms(m.group("who"))
+    topic = ""
+    if m.group("verb").lower() not in ("do", "make") and m.group("topic"):
+        # the thing itself, not the clause after it ("the FBI after the reports came out" → "the FBI")
+        topic = _TOPIC_END.split(m.group("topic"), maxsplit=1)[0]
+    return who, _terms(topic)
 
 
 @dataclass(frozen=True)
@@ -150,6 +186,15 @@ def _fits(kind: str | None, p: Passage, published: datetime | None) -> bool:
     return bool(_CAPITALISED.search(text))  # no NER at hand: a proper name somewhere after the first word
 
 
+def _standout(scores: np.ndarray, best: int) -> float | None:
+    """How many standard deviations the best sentence's score lies above the article's mean (None when
+    there are too few sentences to tell)."""
+    if len(scores) < MIN_STANDOUT_PASSAGES:
+        return None
+    spread = float(scores.std())
+    return (float(scores[best]) - float(scores.mean())) / spread if spread > 0 else 0.0
+
+
 def answer(
     question: str,
     passages: Sequence[Passage | str],
@@ -158,6 +203,7 @@ def answer(
     embeddings: np.ndarray | None = None,
     published: datetime | None = None,
     max_sentences: int = 2,
+    min_standout: float = MIN_STANDOUT,
 ) -> Answer:
     """Answer ``question`` from ``passages`` (strings are cited by position), or refuse.
 
@@ -205,6 +251,24 @@ def answer(
                 "agent": "a person or organisation", "place": "a place",
                 "opinion": "what anyone said or thinks"}[kind or "place"]  # fmt: skip
         return Answer(False, [], 0.0, f"{NOT_IN_SOURCES}: no sentence gives {what}")
+    if _SUPERLATIVE_Q.search(question):
+        fits &= np.array([bool(_SUPERLATIVE.search(p.text)) for p in items])
+        if not fits.any():
+            return Answer(False, [], 0.0, f"{NOT_IN_SOURCES}: no sentence ranks what is asked")
+    # What X did or thinks is only in a sentence that names X (or refers back to X named just before),
+    # and an opinion of Y only where Y is named too: matching the rest of the question is not enough.
+    who, topic = _doer(question)
+    if who:
+        for i, d in enumerate(docs):
+            named = (set(who) <= set(d) and _as_doer(who[-1], items[i].text)) or (
+                i > 0 and set(who) <= set(docs[i - 1]) and bool(_PRONOUN.search(items[i].text[:60]))
+            )
+            about = not topic or len(set(topic) & set(d)) * 2 >= len(set(topic))
+            fits[i] = fits[i] and named and about
+        if not fits.any():
+            return Answer(
+                False, [], 0.0, f"{NOT_IN_SOURCES}: no sentence says what {' '.join(who)} did or thinks"
+            )
     ranked = [i for i in np.argsort(-scores, kind="stable") if fits[i]]
     best = ranked[0]
     # Enough of the question's words, or a weaker lexical match the embedding vouches for (paraphrase);
@@ -216,6 +280,13 @@ def answer(
         supported = False
     if not supported or scores[best] < MIN_SCORE:
         return Answer(False, [], float(scores[best]), f"{NOT_IN_SOURCES}: no sentence is about what is asked")
+    # Calibrated per article: a question about the article's topic but not answered by it resembles many
+    # sentences a little; an answered one has a sentence that stands out from the rest.
+    standout = _standout(scores, best)
+    if standout is not None and standout < min_standout:
+        return Answer(
+            False, [], float(scores[best]), f"{NOT_IN_SOURCES}: no sentence stands out as the answer"
+        )
     chosen = [best] + [
         i
         for i in ranked[1:max_sentences]

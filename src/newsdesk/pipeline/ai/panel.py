@@ -1,8 +1,13 @@
 """The AI panel of one article: summary, key facts, entities, timeline, reading time, hashtags.
 
 ``explain_article`` computes everything in one call; ``explain_articles`` does the same for a batch,
-running spaCy with ``nlp.pipe`` and the embedder once over all sentences (much faster per article).
-Every output cites the index of the sentence it comes from (``panel.sentences[i]``).
+running spaCy with ``nlp.pipe`` (much faster per article). Every output cites the index of the sentence
+it comes from (``panel.sentences[i]``).
+
+No sentence embedding is needed for the panel: the summary ranks sentences by TF-IDF (higher ROUGE on
+the dev set than the earlier MiniLM ranking, see benchmarks/ai.py), and `ask` embeds the sentences when a
+question comes.
+``embed_sentences=True`` stores the vectors for callers that will ask many questions of one panel.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ __all__ = ["WORDS_PER_MINUTE", "ArticlePanel", "explain_article", "explain_artic
 
 WORDS_PER_MINUTE = 230
 MAX_TEXT_CHARS = 200_000
-KEYPHRASE_CHARS = 1000  # a hostile "article" of many megabytes is cut, not processed for minutes
+KEYPHRASE_CHARS = 600  # a hostile "article" of many megabytes is cut, not processed for minutes
 
 
 def _language(text: str) -> str:
@@ -92,9 +97,13 @@ class ArticlePanel:
 
     def ask(self, question: str, *, embedder: Embedder | None = None) -> Answer:
         """Answer a reader's question from this article's sentences (see `newsdesk.pipeline.ai.ask`)."""
-        # The stored sentence vectors are reusable only with the embedder that made them.
+        # The stored sentence vectors are reusable only with the embedder that made them; otherwise the
+        # sentences are embedded now, once, and kept for the next question.
         same = embedder is not None and getattr(embedder, "name", None) == self.embedder_name
-        embs = self.embeddings if same else None
+        if embedder is not None and not same and self.sentences:
+            self.embeddings = embedder.embed([s.text for s in self.sentences])
+            self.embedder_name = str(getattr(embedder, "name", ""))
+        embs = self.embeddings if embedder is not None else None
         return answer(question, self.passages(), embedder=embedder, embeddings=embs, published=self.published)
 
     def to_dict(self) -> dict[str, Any]:
@@ -136,8 +145,7 @@ def _build(
     published: datetime,
     doc: Any,
     sentences: list[Sentence],
-    emb: np.ndarray,
-    title_emb: np.ndarray | None,
+    emb: np.ndarray | None,
     embedder_name: str,
 ) -> ArticlePanel:
     starts = [s.start for s in sentences]
@@ -145,7 +153,7 @@ def _build(
     entities = link_mentions(mentions)
     times = find_time_expressions(text, published, sentence_starts=starts) if sentences else []
     texts = [s.text for s in sentences]
-    summary = summarize(title, texts, emb, title_embedding=title_emb) if sentences else []
+    summary = summarize(title, texts) if sentences else []
     words = len(text.split())
     # The title and lead carry an article's topics; YAKE over the whole text costs ~3x more for little.
     lead = text[:KEYPHRASE_CHARS]
@@ -187,11 +195,18 @@ def explain_articles(
     nlp: Any = None,
     spacy_model: str = DEFAULT_SPACY_MODEL,
     batch_size: int = 16,
+    embed_sentences: bool = False,
 ) -> list[ArticlePanel]:
-    """Panels for many ``(title, text, published)`` articles; spaCy and the embedder run batched."""
+    """Panels for many ``(title, text, published)`` articles; spaCy runs batched.
+
+    ``embedder`` is used only with ``embed_sentences=True``, which stores each panel's sentence vectors
+    (``panel.embeddings``) for later questions; by default `ArticlePanel.ask` embeds them on demand.
+    """
     checked = [(*_check(t, x, p), p) for t, x, p in articles]
-    embedder = embedder if embedder is not None else get_default_embedder()
+    if embed_sentences and embedder is None:
+        embedder = get_default_embedder()
     nlp = nlp if nlp is not None else load_nlp(spacy_model)
+    name = str(getattr(embedder, "name", "")) if embed_sentences else ""
     out: list[ArticlePanel] = []
     for b in range(0, len(checked), batch_size):
         batch = checked[b : b + batch_size]
@@ -200,17 +215,15 @@ def explain_articles(
             sentences_from_doc(doc) or split_sentences(text)
             for (_, text, _), doc in zip(batch, docs, strict=True)
         ]
-        flat = [
-            t for (title, _, _), ss in zip(batch, split, strict=True) for t in [title, *(s.text for s in ss)]
-        ]
-        vectors = embedder.embed(flat, batch_size=64) if flat else np.zeros((0, 1), dtype=np.float32)
+        vectors: np.ndarray | None = None
+        if embed_sentences and embedder is not None:
+            flat = [s.text for ss in split for s in ss]
+            vectors = embedder.embed(flat, batch_size=64) if flat else None
         at = 0
         for (title, text, published), doc, ss in zip(batch, docs, split, strict=True):
-            title_emb = vectors[at]
-            emb = vectors[at + 1 : at + 1 + len(ss)]
-            at += 1 + len(ss)
-            name = str(getattr(embedder, "name", ""))
-            out.append(_build(title, text, published, doc, ss, emb, title_emb if title else None, name))
+            emb = vectors[at : at + len(ss)] if vectors is not None else None
+            at += len(ss)
+            out.append(_build(title, text, published, doc, ss, emb, name if emb is not None else ""))
     return out
 
 
@@ -225,7 +238,8 @@ def explain_article(
 ) -> ArticlePanel:
     """The AI panel of one article; ``published`` anchors relative dates ("Tuesday", "next week").
 
-    ``embedder`` defaults to the process-wide MiniLM embedder, ``nlp`` to ``load_nlp(spacy_model)``.
+    ``nlp`` defaults to ``load_nlp(spacy_model)``; ``embedder`` is kept for `ArticlePanel.ask` callers
+    and not needed to build the panel.
     Raises TypeError for arguments of the wrong type; an empty text gives an empty panel.
     """
     return explain_articles([(title, text, published)], embedder=embedder, nlp=nlp, spacy_model=spacy_model)[

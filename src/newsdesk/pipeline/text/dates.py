@@ -99,8 +99,11 @@ _UNIT_AFTER_YEAR = (
     r"employees|students|members|patients|cases|deaths|dollars|euros|pounds|[a-z]+s\b))"
 )
 
+# Every expression starts at a word boundary: testing that first skips the inside of words at once,
+# instead of trying each alternative at every character (a third of the time of the whole pass).
 _PATTERN = re.compile(
-    "|".join(
+    r"\b(?:"
+    + "|".join(
         [
             # 2025-12-09, 2025-12-09T10:47, 2025-12-09 10:47:00Z
             r"(?P<iso>\b(?P<iso_y>\d{4})-(?P<iso_m>[01]\d)-(?P<iso_d>[0-3]\d)"
@@ -137,6 +140,7 @@ _PATTERN = re.compile(
             rf"(?P<yr>{_MOD}(?<![\d$£€.,#/])(?<!\d-)(?P<yr_y>{_YEAR})(?![.,]\d|-\d|\w){_UNIT_AFTER_YEAR})",
         ]
     )
+    + ")"
 )
 
 _FUTURE = re.compile(

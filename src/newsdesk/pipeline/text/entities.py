@@ -144,6 +144,7 @@ def load_nlp(model: str = DEFAULT_SPACY_MODEL) -> Any:
                 # Tagger, parser and lemmatizer cost more than NER itself and nothing here needs them.
                 # The statistical sentence splitter ("senter") costs ~1 ms an article next to NER.
                 nlp = spacy.load(model, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+                _drop_unheard_tok2vec(nlp)
                 if "senter" in nlp.disabled:
                     nlp.enable_pipe("senter")
                 _add_facility_rules(nlp)
@@ -151,6 +152,15 @@ def load_nlp(model: str = DEFAULT_SPACY_MODEL) -> Any:
             except (ImportError, OSError, ValueError) as exc:
                 raise NLPUnavailableError(f"cannot load spaCy model {model!r}: {exc}") from exc
     return _nlp_cache[model]
+
+
+def _drop_unheard_tok2vec(nlp: Any) -> None:
+    """Remove a shared "tok2vec" no remaining component listens to. In en_core_web_sm only the tagger and
+    parser listen; NER and the senter carry their own embedding layers, so this halves spaCy's time with
+    the same entities and sentences. Models whose NER listens (e.g. transformer ones) keep it."""
+    for name in ("tok2vec", "transformer"):
+        if name in nlp.pipe_names and not getattr(nlp.get_pipe(name), "listening_components", [None]):
+            nlp.remove_pipe(name)
 
 
 # Named facilities the small model misses ("Baikonur Cosmodrome", "Heathrow Airport"): a proper name
