@@ -2,17 +2,18 @@
 
     python -m benchmarks.embeddings [--n 200] [--variants default,bf16@128/t1,…] [--cache-dir DIR]
 
-A variant is `RUNTIME[@max_seq_length][/tTHREADS]`. Runtimes: torch `fp32`, `bf16`, `qint8` (torch dynamic
+A variant is `RUNTIME[@max_seq_length][/tTHREADS][/rREPLICAS]` (replicas: model copies that embed shards
+of the batch side by side, torch only). Runtimes: torch `fp32`, `bf16`, `qint8` (torch dynamic
 int8 per-channel quantisation of every Linear layer), ONNX Runtime `onnx-int8` and `onnx-fp32` (exported on
 first use into --cache-dir, default $NEWSDESK_HOME/models, and needing onnxruntime + onnx), and `default`:
-what the product runs (`make_embedder("minilm")`). max_seq_length defaults to 128, threads to torch's
+what the product runs (`make_embedder("minilm")`). max_seq_length defaults to 256, threads to torch's
 own setting. Each variant's vectors are compared with torch fp32 *at the same max_seq_length* (the same
 text seen), computed once per length. Texts are title + lead (what newsdesk embeds) of real BBC articles
 from ../shared/data. Prints one JSON object.
 
 On a shared CPU wall-clock rates move with the load average (printed per variant); `articles_per_cpu_s`
 (articles per second of this process's CPU time) moves much less and, for one thread, is the rate the
-variant reaches on one idle core.
+variant reaches on one idle core (with replicas, the rate per core when every core embeds).
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ from newsdesk.pipeline.embeddings import (
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "bbc-news" / "bbc_news.jsonl"
-DEFAULT_VARIANTS = "default,fp32@128/t1,bf16@128/t1,bf16@128/t2,qint8@128/t1,bf16@256/t1,fp32@256/t1"
+DEFAULT_VARIANTS = (
+    "default,fp32@256/t1,bf16@256/t1,bf16@256/t2,bf16@256/t1/r2,bf16@128/t1,bf16@128/t1/r2,qint8@128/t1,"
+    "fp32@128/t1"
+)
 
 
 def load_texts(path: Path, n: int) -> list[str]:
@@ -86,14 +90,16 @@ class _QuantisedTorch(MiniLMEmbedder):
         self.name = f"all-MiniLM-L6-v2/torch-qint8/{max_seq_length}"
 
 
-def parse_variant(variant: str) -> tuple[str, int, int | None]:
-    head, _, threads = variant.partition("/t")
+def parse_variant(variant: str) -> tuple[str, int, int | None, int]:
+    """`RUNTIME[@max_seq_length][/tTHREADS][/rREPLICAS]` → (runtime, length, threads, replicas)."""
+    head, *options = variant.split("/")
     name, _, seq = head.partition("@")
-    return name, int(seq or DEFAULT_MAX_SEQ_LENGTH), int(threads) if threads else None
+    opts = {o[0]: int(o[1:]) for o in options if o[:1] in ("t", "r") and o[1:].isdigit()}
+    return name, int(seq or DEFAULT_MAX_SEQ_LENGTH), opts.get("t"), opts.get("r", 1)
 
 
 def build(variant: str, cache_dir: Path) -> Embedder:
-    name, seq, threads = parse_variant(variant)
+    name, seq, threads, replicas = parse_variant(variant)
     if name == "default":
         return make_embedder("minilm", cache_dir)
     if name.startswith("onnx-"):
@@ -101,7 +107,7 @@ def build(variant: str, cache_dir: Path) -> Embedder:
         return OnnxMiniLMEmbedder(cache_dir, quantize=quantize, max_seq_length=seq, threads=threads)
     if name == "qint8":
         return _QuantisedTorch(max_seq_length=seq, threads=threads)
-    return MiniLMEmbedder(name, max_seq_length=seq, threads=threads)  # type: ignore[arg-type]
+    return MiniLMEmbedder(name, max_seq_length=seq, threads=threads, replicas=replicas)  # type: ignore[arg-type]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import struct
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -78,7 +79,7 @@ def test_onnx_int8_agrees_with_torch_fp32(model: MiniLMEmbedder, onnx_model: Onn
         *PARAPHRASES,
         "Wärtsilä and GEV sign an agreement on hydrogen ship propulsion.",
         "Short.",
-        # Longer than 128 word pieces: both must truncate the same way.
+        # Longer than 256 tokens: both must truncate the same way.
         "Ministers met in Brussels to discuss the budget. " * 60,
     ]
     cos = np.sum(model.embed(texts) * onnx_model.embed(texts, batch_size=3), axis=1)
@@ -200,24 +201,40 @@ def test_device_choice_uses_cuda_when_torch_reports_a_gpu(monkeypatch: pytest.Mo
     assert choose_device("cpu") == "cpu"  # an explicit device always wins
 
 
-def test_default_embedder_is_minilm_at_128_word_pieces_on_one_cpu_thread(model: MiniLMEmbedder) -> None:
+def test_default_embedder_is_minilm_with_one_replica_per_core(model: MiniLMEmbedder) -> None:
     torch = pytest.importorskip("torch")
     default = make_embedder("minilm")
-    assert isinstance(default, MiniLMEmbedder) and default.max_seq_length == 128
+    assert isinstance(default, MiniLMEmbedder) and default.max_seq_length == 256
     if default.device == "cpu":
-        assert default.threads == 1
+        assert default.threads == 1 and default.replicas == len(os.sched_getaffinity(0))
         # bf16 only where the CPU runs it natively (it is ~10x slower when emulated).
         fast_bf16 = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
         assert default.precision == ("bf16" if fast_bf16 else "fp32")
-    before = torch.get_num_threads()
-    text = ["Ministers met in Brussels to discuss the budget. " * 40]  # far beyond 128 word pieces
-    got = default.embed(text)
-    assert torch.get_num_threads() == before  # the thread cap is undone after each call
-    # Agrees with the fp32 reference on the same (truncated) text.
-    assert float(got[0] @ model.embed(text)[0]) >= 0.99
+    texts = [f"Ministers met in Brussels on day {i} to discuss the budget. " * 30 for i in range(6)]
+    got = default.embed(texts, batch_size=2)  # sharded over the replicas when there are several
+    # Agrees with the fp32 reference on the same (truncated) texts, row by row, in the caller's order.
+    cos = np.sum(got * model.embed(texts), axis=1)
+    assert cos.min() >= 0.99, cos
     assert make_embedder("hashing").name == "hashing-384"
     with pytest.raises(ValueError, match="unknown embedder"):
         make_embedder("word2vec")
+
+
+def test_replicas_embed_side_by_side_and_agree_with_one(model: MiniLMEmbedder) -> None:
+    texts = [f"{word} prices rose again in the third quarter." for word in ("Oil", "Gas", "Wheat", "Gold")]
+    two = MiniLMEmbedder("fp32", replicas=2)
+    alone = model.embed(texts)
+    np.testing.assert_allclose(two.embed(texts, batch_size=1), alone, atol=1e-5)
+    # Two callers at once each get a model of their own (the tokenizer is not shareable).
+    results: list[np.ndarray] = []
+    threads = [threading.Thread(target=lambda: results.append(two.embed(texts))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert len(results) == 2
+    for r in results:
+        np.testing.assert_allclose(r, alone, atol=1e-5)
 
 
 def test_embedder_rejects_bad_settings() -> None:
@@ -225,3 +242,5 @@ def test_embedder_rejects_bad_settings() -> None:
         MiniLMEmbedder(max_seq_length=1)
     with pytest.raises(ValueError, match="threads"):
         MiniLMEmbedder(threads=0)
+    with pytest.raises(ValueError, match="replicas"):
+        MiniLMEmbedder(replicas=0)

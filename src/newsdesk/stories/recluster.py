@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.coordination import serialised
-from newsdesk.pipeline.stories import StoryState
+from newsdesk.pipeline.stories import StoryClusterer, StoryState
 from newsdesk.stories.assign import _member_fields, cached_features, clusterer, refresh_story
 from newsdesk.stories.models import Story
 
@@ -51,17 +51,36 @@ def _states(stories: list[Story]) -> list[StoryState]:
 def merge_and_split_stories(limit: int = ACTIVE_STORIES) -> ReclusterReport:
     """Run the repair pass over the `limit` most recently updated stories and store what it decided."""
     report = ReclusterReport()
+    # Decide outside the lock (scoring takes a while; on SQLite the lock stops every writer), then
+    # store under it only if the stories involved still have the members the decision saw.
+    active = list(
+        Story.objects.filter(article_count__gt=0, merged_into__isnull=True).order_by("-last_updated", "-pk")[
+            :limit
+        ]
+    )
+    states = _states(active)
+    report.stories_seen = len(states)
+    seen = {int(s.id): [int(i) for i in s.member_ids] for s in states}  # the pass grows these states
+    # A private copy of the shared clusterer's term statistics: workers assigning articles meanwhile
+    # change those, and this pass must score every story with the same idf.
+    judge = StoryClusterer()
+    judge.restore_statistics(*clusterer().term_statistics())
+    result = judge.merge_and_split(states)
+    if not result.merged and not result.split:
+        return report
+    # Stored stories only: ids that are not numbers are stories the split has just started.
+    involved = {int(i) for pair in result.merged for i in pair if i.isdigit()}
+    involved |= {int(old) for _, old, _ in result.split}
     with serialised("stories"):
-        active = list(
-            Story.objects.filter(article_count__gt=0, merged_into__isnull=True).order_by(
-                "-last_updated", "-pk"
-            )[:limit]
-        )
-        states = _states(active)
-        report.stories_seen = len(states)
-        result = clusterer().merge_and_split(states)
-        if not result.merged and not result.split:
-            return report
+        for story_id in sorted(involved):
+            now_members = list(
+                Article.objects.filter(story_id=story_id, embedding__isnull=False)
+                .order_by("-pk")
+                .values_list("pk", flat=True)[:MAX_MEMBERS]
+            )
+            if now_members != seen.get(story_id):
+                logger.info("story repair pass skipped: story %s changed meanwhile", story_id)
+                return ReclusterReport(stories_seen=report.stories_seen)
         existing = {str(s.pk): s for s in active}
         final: dict[str, Story] = {}
         for state in result.stories:
