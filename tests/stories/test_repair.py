@@ -117,3 +117,28 @@ def test_repair_pass_runs_every_fifteen_minutes() -> None:
 
     assert all(repair_stories.s().name in due(m) for m in (0, 15, 30, 45))
     assert repair_stories.s().name not in due(7)
+
+
+@pytest.mark.django_db
+def test_repair_stores_nothing_when_a_story_changed_while_it_was_deciding(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from newsdesk.pipeline.stories import StoryClusterer
+
+    _ingest(tmp_path)
+    second = Story.objects.create(headline="Late Haaland goal settles Manchester derby")
+    _move("football-1", second)
+    decide = StoryClusterer.merge_and_split
+
+    def decide_then_a_worker_assigns(self, stories):  # a worker's write lands while the pass decides
+        result = decide(self, stories)
+        _move("starship-0", second)
+        return result
+
+    monkeypatch.setattr(StoryClusterer, "merge_and_split", decide_then_a_worker_assigns)
+    before = _stories()
+    report = merge_and_split_stories()
+    assert report.merged == [] and report.split == []
+    # Nothing of the stale decision was stored: only the worker's own write is there.
+    assert _stories() == {**before, "starship-0": second.pk}
+    assert Story.objects.get(pk=second.pk).merged_into_id is None
