@@ -87,6 +87,8 @@ class _QuantisedTorch(MiniLMEmbedder):
         self._model = quantize_dynamic(
             copy.deepcopy(self._model), {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8
         )
+        self._idle.get_nowait()  # the pool must hand out the quantised model, not the fp32 one
+        self._idle.put(self._model)
         self.name = f"all-MiniLM-L6-v2/torch-qint8/{max_seq_length}"
 
 

@@ -37,7 +37,9 @@ def get_embedder() -> Embedder:
     global _embedder
     with _lock:
         if _embedder is None:
-            _embedder = get_default_embedder(kind=settings.NEWSDESK_EMBEDDER)
+            _embedder = get_default_embedder(
+                kind=settings.NEWSDESK_EMBEDDER, max_seq_length=settings.NEWSDESK_EMBED_MAX_TOKENS
+            )
         return _embedder
 
 

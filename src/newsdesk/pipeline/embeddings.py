@@ -628,17 +628,20 @@ class OnnxMiniLMEmbedder:
 # hashing fallback.
 EMBEDDER_KINDS = ("minilm", "minilm-onnx", "hashing")
 
-_defaults: dict[str, Embedder] = {}
+_defaults: dict[tuple[str, int], Embedder] = {}
 _default_lock = threading.Lock()
 
 
-def make_embedder(kind: str = "minilm", cache_dir: Path | None = None) -> Embedder:
+def make_embedder(
+    kind: str = "minilm", cache_dir: Path | None = None, *, max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH
+) -> Embedder:
     """A new embedder of one of `EMBEDDER_KINDS`.
 
     "minilm" is the measured default (benchmarks/embeddings.py): torch, 256 word pieces, bf16 on a CPU
     with AVX512-BF16/AMX; on the CPU one thread per call and one model replica per core; a CUDA device
     when torch sees one. "minilm-onnx"
     falls back to it, with a warning, when ONNX Runtime is missing or cannot load the model.
+    `max_seq_length` 128 doubles the speed and costs story clustering quality (see the constant).
     """
     if kind not in EMBEDDER_KINDS:
         raise ValueError(f"unknown embedder {kind!r}: expected one of {', '.join(EMBEDDER_KINDS)}")
@@ -647,23 +650,28 @@ def make_embedder(kind: str = "minilm", cache_dir: Path | None = None) -> Embedd
     device = choose_device()
     if kind == "minilm-onnx" and device == "cpu":
         try:
-            return OnnxMiniLMEmbedder(cache_dir or default_model_cache_dir())
+            return OnnxMiniLMEmbedder(cache_dir or default_model_cache_dir(), max_seq_length=max_seq_length)
         except ModelUnavailableError as exc:
             logger.warning("ONNX embedder unavailable, falling back to torch: %s", exc)
     if device != "cpu":
-        return MiniLMEmbedder(device=device)
-    return MiniLMEmbedder(device=device, threads=DEFAULT_CPU_THREADS, replicas=_cpu_count())
+        return MiniLMEmbedder(device=device, max_seq_length=max_seq_length)
+    return MiniLMEmbedder(
+        device=device, max_seq_length=max_seq_length, threads=DEFAULT_CPU_THREADS, replicas=_cpu_count()
+    )
 
 
-def get_default_embedder(cache_dir: Path | None = None, kind: str = "minilm") -> Embedder:
+def get_default_embedder(
+    cache_dir: Path | None = None, kind: str = "minilm", max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH
+) -> Embedder:
     """The process-wide embedder of `kind` (see `make_embedder`), created on first use and then reused.
 
     `cache_dir` (the ONNX model cache, default `$NEWSDESK_HOME/models`) only matters on the first call.
     """
-    found = _defaults.get(kind)
+    key = (kind, max_seq_length)
+    found = _defaults.get(key)
     if found is None:
         with _default_lock:
-            found = _defaults.get(kind)
+            found = _defaults.get(key)
             if found is None:
-                found = _defaults[kind] = make_embedder(kind, cache_dir)
+                found = _defaults[key] = make_embedder(kind, cache_dir, max_seq_length=max_seq_length)
     return found
