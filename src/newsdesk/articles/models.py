@@ -83,6 +83,9 @@ class Article(models.Model):
     )
     story_score = models.FloatField(null=True, blank=True)
     story_reason = models.CharField(max_length=500, blank=True)
+    lead_entities = models.JSONField(
+        null=True, blank=True, help_text="Names in the title and lead (for related-article reasons)."
+    )
 
     # Pipeline state.
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.NEW, db_index=True)

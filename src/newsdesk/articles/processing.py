@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from newsdesk.articles import rawstore
 from newsdesk.articles.models import FINAL_STAGE, Article, DuplicateKind, Stage
+from newsdesk.articles.related import lead_entities
 from newsdesk.articles.vectors import get_embedder
 from newsdesk.coordination import claim, release, serialised
 from newsdesk.fetcher import get_fetcher
@@ -236,7 +237,13 @@ def embed_articles(articles: list[Article]) -> None:
     vectors = get_embedder().embed([article_embedding_text(a.title, a.text) for a in articles])
     now = timezone.now()
     for article, vector in zip(articles, vectors, strict=True):
-        _save(article, stage=Stage.EMBEDDED, embedding=to_blob(vector), embedded_at=now)
+        _save(
+            article,
+            stage=Stage.EMBEDDED,
+            embedding=to_blob(vector),
+            embedded_at=now,
+            lead_entities=lead_entities(article.title, article.text),
+        )
 
 
 def _embed(article: Article) -> bool:

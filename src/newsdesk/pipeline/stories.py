@@ -44,6 +44,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 import numpy as np
 
@@ -485,8 +486,6 @@ class ArticleFeatures:
     near_duplicate_of: str | None = None
     keys: frozenset[str] = field(init=False, repr=False)
     terms: frozenset[str] = field(init=False, repr=False)
-    term_counts: dict[str, float] = field(init=False, repr=False)
-    section_counts: tuple[dict[str, float], ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.published = _aware(self.published)
@@ -504,8 +503,15 @@ class ArticleFeatures:
             self.entities = frozenset(self.entities)
         self.keys = _entity_keys(self.entities)
         self.terms = title_terms(self.title)
-        self.term_counts = sparse_terms(self.title, self.text)
-        self.section_counts = tuple(sparse_terms("", sec) for sec in text_sections(self.text))
+
+    # The wording terms are computed on first use: clustering needs them, related articles do not.
+    @cached_property
+    def term_counts(self) -> dict[str, float]:
+        return sparse_terms(self.title, self.text)
+
+    @cached_property
+    def section_counts(self) -> tuple[dict[str, float], ...]:
+        return tuple(sparse_terms("", sec) for sec in text_sections(self.text))
 
 
 @dataclass(eq=False)

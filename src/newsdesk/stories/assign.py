@@ -172,7 +172,12 @@ def refresh_story(story: Story) -> None:
         last_found=Max("discovered_at"),
     )
     if not stats["n"]:
-        story.delete()
+        if story.merged_into_id is None:
+            story.delete()
+        else:  # kept, empty, so that its page redirects to the story it was merged into
+            story.article_count = story.source_count = 0
+            story.importance = 0.0
+            story.save()
         return
     story.article_count = stats["n"]
     story.source_count = stats["sources"]

@@ -14,6 +14,11 @@ class Story(models.Model):
     source_count = models.PositiveIntegerField(default=0, db_index=True)
     importance = models.FloatField(default=0.0, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when the periodic pass folded this story into another: the row stays (empty) so that links
+    # to it keep working and redirect to the surviving story.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="absorbed"
+    )
 
     class Meta:
         ordering = ["-importance", "-last_updated"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.readers.foryou import front_cards
 from newsdesk.readers.state import reader_state
 from newsdesk.stories.assign import ranked
 from newsdesk.stories.models import Story
+from newsdesk.stories.recluster import surviving
 
 FRONT_PAGE_STORIES = 30
 CANDIDATES = 500
@@ -37,6 +38,10 @@ def front(request: HttpRequest) -> HttpResponse:
 
 def story(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Story, pk=pk)
+    if item.merged_into_id is not None:  # folded into another story by the repair pass
+        target = surviving(item)
+        if target.pk != item.pk:
+            return redirect("story", pk=target.pk)
     articles = list(
         Article.objects.filter(story=item, stage=FINAL_STAGE)
         .select_related("source")

@@ -1,0 +1,77 @@
+"""Full-text search over more matches than it ranks: the best of the newest come first, with snippets."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from newsdesk.articles import fulltext
+from newsdesk.articles.models import Article
+from newsdesk.articles.search import search
+from newsdesk.sources.models import Source
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_embedder(settings):
+    # This test is about the words; the hashing embedder keeps the vector half of search cheap.
+    from newsdesk.articles import vectors
+
+    settings.NEWSDESK_EMBEDDER = "hashing"
+    vectors.reset()
+    yield
+    vectors.reset()
+
+
+def _site(n: int) -> list[Article]:
+    source = Source.objects.create(url="https://a.example/feed", canonical_url="https://a.example/feed")
+    now = timezone.now()
+    filler = "The harbour council met on Tuesday and discussed the ferry timetable at length."
+    articles = [
+        Article(
+            source=source,
+            guid=f"g{i}",
+            canonical_url=f"https://a.example/{i}",
+            title=f"Council notes {i}",
+            text=f"{filler} Item {i} of the agenda.",
+            stage="clustered",
+            published_at=now,
+        )
+        for i in range(n)
+    ]
+    return Article.objects.bulk_create(articles)
+
+
+def test_ranking_is_capped_to_the_newest_matches(monkeypatch) -> None:
+    monkeypatch.setattr(fulltext, "RANK_CAP", 20)
+    articles = _site(60)
+    # The strongest match of all (the words in its title), but older than the 20 newest matches.
+    old = articles[5]
+    Article.objects.filter(pk=old.pk).update(title="Ferry timetable harbour ferry timetable")
+    # A strong match among the newest.
+    new = articles[55]
+    Article.objects.filter(pk=new.pk).update(title="Harbour ferry timetable changes")
+
+    hits = fulltext.search("ferry timetable", limit=10)
+    assert hits[0][0] == new.pk
+    assert len(hits) == 10 and all(pk > articles[39].pk for pk, _, _ in hits)
+    assert "<mark>ferry</mark>" in hits[0][2].lower()
+    # Without snippets the ranking is the same, and snippets can be built for just the rows shown.
+    bare = fulltext.search("ferry timetable", limit=10, snippets=False)
+    assert [pk for pk, _, _ in bare] == [pk for pk, _, _ in hits]
+    assert all(snip == "" for _, _, snip in bare)
+    shown = fulltext.snippets_for("ferry timetable", [new.pk, old.pk])
+    assert set(shown) == {new.pk, old.pk} and "<mark>" in shown[old.pk]
+
+
+def test_search_page_results_carry_highlighted_snippets_for_word_matches() -> None:
+    _site(30)
+    hits = search("ferry timetable", limit=5)
+    assert len(hits) == 5
+    assert all("words" in h.matched_by and "<mark>" in h.snippet_html for h in hits)
+    # Fewer than the cap: every match is ranked, so an old article with the words in its title leads.
+    first = Article.objects.order_by("pk").first()
+    assert first is not None
+    Article.objects.filter(pk=first.pk).update(title="Ferry timetable for the harbour ferry")
+    assert search("ferry timetable", limit=5)[0].article.pk == first.pk
