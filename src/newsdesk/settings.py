@@ -173,3 +173,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
+
+# Optional LLM (issue 4, point 7): an OpenAI-compatible server (Ollama, vLLM, llama.cpp server) that may
+# rewrite story summaries and answers from their cited sentences only; every generated sentence must
+# pass the grounding check or is dropped. Unset: the extractive panel is the whole product.
+NEWSDESK_LLM_URL = os.environ.get("NEWSDESK_LLM_URL", "").strip()
+NEWSDESK_LLM_MODEL = os.environ.get("NEWSDESK_LLM_MODEL", "").strip()
+NEWSDESK_LLM_TIMEOUT = float(os.environ.get("NEWSDESK_LLM_TIMEOUT", "30"))
