@@ -8,6 +8,7 @@ turned back into the outlets' sentences they stand for, with the call's latency 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,6 +62,7 @@ def rewrite(kind: str, cited: Sequence[dict[str, Any]], question: str = "") -> d
     if client is None or not cited:
         return None
     texts = [str(c["text"]) for c in cited]
+    started = time.perf_counter()
     try:
         with client:
             if kind == "answer":
@@ -72,6 +74,7 @@ def rewrite(kind: str, cited: Sequence[dict[str, Any]], question: str = "") -> d
         return {
             "error": str(exc)[:500],
             "model": settings.NEWSDESK_LLM_MODEL,
+            "latency_s": round(time.perf_counter() - started, 3),  # how long it took to fail
             "made_at": timezone.now().isoformat(),
         }
     return _stored(result, cited)
