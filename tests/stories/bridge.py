@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
@@ -58,6 +60,16 @@ def add_report(story: Story | None, outlet: str, title: str, text: str, hour: in
         stage=FINAL_STAGE,
         story=story,
     )
+
+
+@pytest.fixture()
+def bridge_story(db) -> Story:  # type: ignore[no-untyped-def]
+    story = Story.objects.create(headline="Bridge collapse in Riverton", first_seen=PUBLISHED)
+    for i, (outlet, title, text) in enumerate(REPORTS):
+        add_report(story, outlet, title, text, 8 + i)
+    story.article_count = story.source_count = len(REPORTS)
+    story.save()
+    return story
 
 
 def article_of(outlet: str) -> Article:

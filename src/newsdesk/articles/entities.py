@@ -11,18 +11,20 @@ inside a story that says so.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
 from newsdesk.articles.models import FINAL_STAGE, Article, EntityAlias, EntityMention, Insight
 from newsdesk.pipeline.text.dates import period_start
 from newsdesk.pipeline.text.entities import Entity, link_entities, slugify
 
+log = logging.getLogger(__name__)
 ENTITY_KEYS = ("people", "organisations", "places", "other_entities")
 MAX_SIBLINGS = 60  # linking against this many story members is enough to resolve "Musk"
 
@@ -106,9 +108,13 @@ def link_and_store(members: Sequence[tuple[Article, Sequence[Entity]]], write: s
     for position, (article, ents) in enumerate(members):
         if article.pk in write:
             rows += _rows(article, ents, linked, position)
-    with transaction.atomic():
-        EntityMention.objects.filter(article_id__in=write).delete()
-        EntityMention.objects.bulk_create(rows)
+    try:
+        with transaction.atomic():
+            EntityMention.objects.filter(article_id__in=write).delete()
+            EntityMention.objects.bulk_create(rows)
+    except IntegrityError:
+        # Another process stored the same article's mentions at the same moment (PostgreSQL): theirs stand.
+        log.info("entity mentions of %s were written concurrently", sorted(write))
     return linked
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db import IntegrityError
 from django.urls import reverse
 
 from newsdesk.articles.entities import link_and_store, panel_entities
@@ -185,12 +186,15 @@ def story_panel(story: Story, *, compute: bool = True, use_llm: bool = False) ->
     configured, its summary rewrite too. None before the story has any article; empty ``data`` when no
     member has enough text for a panel."""
     articles, fp = members(story)
-    insight = StoryInsight.objects.filter(story=story).first()
+    # Passages and vectors are loaded only when a question is asked.
+    insight = StoryInsight.objects.filter(story=story).defer("passages", "vectors").first()
     if (insight is None or insight.members_fingerprint != fp) and compute and articles:
         try:
             insight = _compute(story, articles, fp) or insight
         except (ValueError, TypeError) as exc:
             log.warning("no story panel for story %s: %s", story.pk, exc)
+        except IntegrityError:  # another process made the same panel at the same moment
+            insight = StoryInsight.objects.filter(story=story).first()
     if insight is not None and insight.data and use_llm and _llm_due(insight):
         rewrite_summary(insight)
     return insight
