@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -28,6 +29,7 @@ from newsdesk.llm import llm_configured, rewrite
 from newsdesk.pipeline.ai.ask import Answer, Passage, answer, suggested_questions
 from newsdesk.pipeline.ai.story import StoryArticle, explain_story
 from newsdesk.pipeline.ai.timeline import TimelineEvent
+from newsdesk.pipeline.embeddings import Embedder
 from newsdesk.pipeline.text.entities import Entity
 from newsdesk.stories.models import Story, StoryInsight
 
@@ -116,6 +118,22 @@ def _suggested(data: dict[str, Any], linked: list[Entity], passages: list[Passag
     return out[:4]
 
 
+class _Remembering:
+    """An embedder that keeps what it embedded: the panel and the ask passages embed the same sentences."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.dim, self.name = inner, inner.dim, str(getattr(inner, "name", ""))
+        self.seen: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.seen]
+        if missing:
+            self.seen.update(zip(missing, self.inner.embed(missing, batch_size=batch_size), strict=True))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self.seen[t] for t in texts]).astype(np.float32, copy=False)
+
+
 def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | None:
     panels = [(a, p) for a in articles if (p := panel_for(a)) is not None]
     if not panels:  # only teasers: stored empty, so the worker does not try again every minute
@@ -129,7 +147,7 @@ def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | N
                      published=a.display_time)
         for a, p in panels
     ]  # fmt: skip
-    embedder = get_embedder()
+    embedder = _Remembering(get_embedder())
     panel = explain_story(items, embedder=embedder)
     # Entities are linked (and their mentions stored) here, so the panel's slugs are the entity pages'.
     linked = link_and_store([(a, panel_entities(p)) for a, p in panels], {a.pk for a, _ in panels})
@@ -154,7 +172,7 @@ def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | N
             "data": data,
             "passages": passages,
             "vectors": vectors.tobytes(),
-            "embedder_name": str(getattr(embedder, "name", "")),
+            "embedder_name": embedder.name,
             "llm": None,
             "llm_answers": {},
         },
