@@ -130,6 +130,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import newsdesk.operations.tasks  # heartbeat
     import newsdesk.readers.tasks
     import newsdesk.sources.tasks
+    import newsdesk.stories.tasks
     import newsdesk.webhooks.tasks  # noqa: F401
 
     _migrate()
@@ -306,10 +307,100 @@ def _no_article(command_name: str, ref: str) -> int:
     return 2
 
 
+def _story_panel(command_name: str, story_id: int):
+    from newsdesk.stories.insights import story_panel
+    from newsdesk.stories.models import Story
+
+    story = Story.objects.filter(pk=story_id).first()
+    if story is None:
+        print(f"newsdesk {command_name}: no story {story_id}", file=sys.stderr)
+        return None, None, 2
+    insight = story_panel(story, use_llm=True)
+    if insight is None or not insight.data:
+        print(
+            f"newsdesk {command_name}: this story's articles have too little text for a panel",
+            file=sys.stderr,
+        )
+        return story, None, 1
+    return story, insight, 0
+
+
+def _explain_story(args: argparse.Namespace) -> int:
+    story, insight, rc = _story_panel("explain", args.story)
+    if insight is None:
+        return rc
+    data = insight.data
+    if args.json:
+        out = {"story": {"id": story.pk, "headline": story.headline}, **data, "llm": insight.llm}
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    print(story.headline)
+    print(f"{data['source_count']} outlets, {data['article_count']} articles")
+    llm = insight.llm or {}
+    if llm.get("sentences"):
+        print(f"\nSummary (rewritten by {llm['model']} from the cited sentences, {llm['latency_s']} s):")
+        for s in llm["sentences"]:
+            print(f"  - {s['text']}")
+            for c in s["citations"]:
+                print(f"      {c['source']}: {c['text']}")
+    print("\nSummary:")
+    for s in data["summary"]:
+        print(
+            f"  - {s['source']}: {s['text']} [article {s['article_id']}, sentence {s['sentence_index'] + 1}]"
+        )
+    if data["disagreements"]:
+        print("\nWhere the outlets differ:")
+        for d in data["disagreements"]:
+            print(f"  a {d['kind']}:")
+            for v in d["values"]:
+                print(f"    {v['value']:<12} {v['source']}: {v['sentence']}")
+    print("\nWhat each outlet adds:")
+    for source, items in data["outlet_additions"].items():
+        print(f"  {source}:" + ("" if items else " nothing the others do not say"))
+        for s in items:
+            print(f"    - {s['text']} [sentence {s['sentence_index'] + 1}]")
+    for kind, label in (("person", "People"), ("organisation", "Organisations"), ("place", "Places")):
+        names = [e["name"] for e in data["entities"] if e["kind"] == kind]
+        if names:
+            print(f"\n{label}: " + ", ".join(names))
+    if data["timeline"]:
+        print("\nTimeline:")
+        for t in data["timeline"]:
+            print(f"  {t['value']:<18} {t['source']}: {t['sentence']}")
+    if data.get("suggested_questions"):
+        print("\nYou could ask: " + " · ".join(data["suggested_questions"]))
+    return 0
+
+
+def _ask_story(args: argparse.Namespace) -> int:
+    from newsdesk.stories.insights import ask
+
+    story, insight, rc = _story_panel("ask", args.story)
+    if insight is None:
+        return rc
+    result = ask(story, args.question, insight=insight)
+    if result is None:
+        print("newsdesk ask: this story's articles have too little text to answer from", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif result.answer.answerable:
+        llm = result.llm or {}
+        for s in llm.get("sentences") or []:
+            print(f"{s['text']} (rewritten by {llm['model']} from the sentences below)")
+        for p in result.answer.sentences:
+            print(f"{p.source}: {p.text} [article {p.article_id}, sentence {p.sentence_index + 1}]")
+    else:
+        print(f"Not in the sources: {result.answer.reason}")
+    return 0 if result.answer.answerable else 3
+
+
 @command("explain")
 def cmd_explain(args: argparse.Namespace) -> int:
     from newsdesk.articles.insights import panel_for
 
+    if args.story is not None:
+        return _explain_story(args)
     article = _find_article(args.article)
     if article is None:
         return _no_article("explain", args.article)
@@ -341,6 +432,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from newsdesk.articles.insights import ask
 
+    if args.story is not None:
+        return _ask_story(args)
     article = _find_article(args.article)
     if article is None:
         return _no_article("ask", args.article)
@@ -460,11 +553,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wait", action="store_true", help="do the work now and wait until it is done")
     p = add("reextract", "Extract articles again from their stored pages (after an extractor upgrade).")
     p.add_argument("--source", type=int, metavar="ID")
-    p = add("explain", "Print an article's AI panel: summary, key facts, entities, timeline (all cited).")
-    p.add_argument("--article", required=True, metavar="ID_OR_URL")
+    p = add(
+        "explain",
+        "Print an article's or a story's AI panel: summary, key facts, entities, timeline (all cited).",
+    )
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--article", metavar="ID_OR_URL")
+    target.add_argument("--story", type=int, metavar="ID")
     p.add_argument("--json", action="store_true")
-    p = add("ask", "Answer a question from an article's own sentences, with citations, or refuse.")
-    p.add_argument("--article", required=True, metavar="ID_OR_URL")
+    p = add("ask", "Answer a question from an article's or a story's sentences, with citations, or refuse.")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--article", metavar="ID_OR_URL")
+    target.add_argument("--story", type=int, metavar="ID")
     p.add_argument("question")
     p.add_argument("--json", action="store_true")
     add("reindex", "Rebuild the full-text index and the vector index from the database.")

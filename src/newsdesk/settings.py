@@ -284,3 +284,9 @@ LOGGING["handlers"]["console"]["filters"] = ["request_context"]
 LOGGING["filters"] = {"request_context": {"()": "newsdesk.operations.logs.RequestContextFilter"}}
 # /metrics asks for `Authorization: Bearer <token>` when this is set (else it is open).
 NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
+# Optional LLM (issue 4, point 7): an OpenAI-compatible server (Ollama, vLLM, llama.cpp server) that may
+# rewrite story summaries and answers from their cited sentences only; every generated sentence must
+# pass the grounding check or is dropped. Unset: the extractive panel is the whole product.
+NEWSDESK_LLM_URL = os.environ.get("NEWSDESK_LLM_URL", "").strip()
+NEWSDESK_LLM_MODEL = os.environ.get("NEWSDESK_LLM_MODEL", "").strip()
+NEWSDESK_LLM_TIMEOUT = float(os.environ.get("NEWSDESK_LLM_TIMEOUT", "30"))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("article/<int:pk>/", articles.article, name="article"),
     path("sources/", sources.sources, name="sources"),
     path("source/<int:pk>/", sources.source, name="source"),
+    path("entity/<str:slug>/", articles.entity, name="entity"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("newsdesk.readers.accounts")),

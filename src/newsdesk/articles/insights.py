@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 
+from newsdesk.articles.entities import index_article
 from newsdesk.articles.models import FINAL_STAGE, Article, Insight
 from newsdesk.articles.vectors import get_embedder
 from newsdesk.operations.instruments import AI_LATENCY
@@ -45,6 +46,7 @@ def panel_for(article: Article, *, compute: bool = True) -> dict[str, Any] | Non
     Insight.objects.update_or_create(
         article=article, defaults={"data": data, "text_fingerprint": article.content_fingerprint}
     )
+    index_article(article, data)
     return data
 
 

@@ -154,3 +154,39 @@ class Insight(models.Model):
     data = models.JSONField()
     text_fingerprint = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+
+class EntityMention(models.Model):
+    """A named entity an article mentions, normalised and linked across its story, for entity pages.
+
+    `slug` is the entity's stable id across articles ("nasa" for "NASA" and "National Aeronautics and
+    Space Administration"; "elon-musk" for "Musk" in a story that names Elon Musk); `local_slug` is the
+    slug in the article's own panel, so the panel can link to the entity page.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="entity_mentions")
+    slug = models.CharField(max_length=200)
+    local_slug = models.CharField(max_length=200)
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20)
+    count = models.PositiveIntegerField(default=1)
+    sentence_indices = models.JSONField(default=list)
+    published_at = models.DateTimeField(help_text="The article's time, so 'newest first' needs no join.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "local_slug"], name="mention_unique_article_local"),
+        ]
+        indexes = [models.Index(fields=["slug", "-published_at"], name="mention_slug_time")]
+
+    def __str__(self) -> str:
+        return f"{self.name} in article {self.article_id}"
+
+
+class EntityAlias(models.Model):
+    """A written form learned to name an entity known by another slug, so that an article spelling out
+    "National Aeronautics and Space Administration" alone still links to `nasa`."""
+
+    form = models.CharField(max_length=300, unique=True, help_text="Lower-case written form.")
+    slug = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from itertools import groupby
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from newsdesk.articles.entities import ENTITY_KEYS, entity_page
 from newsdesk.articles.insights import ask, panel_for
-from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.models import FINAL_STAGE, Article, EntityMention
 from newsdesk.articles.related import more_from_story, related_for
 from newsdesk.articles.search import Filters, search
 from newsdesk.readers.personal import mark_read
@@ -54,6 +56,8 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     state = reader_state(request)
     # Muted sources and keywords never appear among related articles: ask for more, keep 5.
     related = state.visible(related_for(item, k=10 if state.mutes_anything else 5), key=lambda r: r.article)
+    if panel:
+        _link_entities(item, panel)
     question = (request.GET.get("ask") or "").strip()[:500]
     return render(
         request,
@@ -69,6 +73,21 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
             "answer": ask(item, question) if question and panel else None,
         },
     )
+
+
+def _link_entities(article: Article, panel: dict[str, Any]) -> None:
+    """Give each panel entity the slug of its entity page (linked across the story, so "Musk" → Elon Musk)."""
+    slugs = dict(EntityMention.objects.filter(article=article).values_list("local_slug", "slug"))
+    for key in ENTITY_KEYS:
+        for e in panel.get(key) or []:
+            e["link_slug"] = slugs.get(e["slug"], e["slug"])
+
+
+def entity(request: HttpRequest, slug: str) -> HttpResponse:
+    page = entity_page(slug[:200])
+    if page is None:
+        raise Http404("No article mentions this entity.")
+    return render(request, "articles/entity.html", {"entity": page})
 
 
 def _filters(request: HttpRequest) -> Filters:

@@ -114,3 +114,17 @@
     footer.appendChild(hint);
   });
 })();
+
+// A citation links to "#s-N", a sentence inside the article's folded sentence list: unfold it.
+(function () {
+  function reveal() {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const el = id && document.getElementById(id);
+    if (!el) return;
+    for (let d = el.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) d.open = true;
+    el.classList.add("cited");
+    el.scrollIntoView({ block: "center" });
+  }
+  window.addEventListener("hashchange", reveal);
+  document.addEventListener("DOMContentLoaded", reveal);
+})();

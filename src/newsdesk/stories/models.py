@@ -26,3 +26,23 @@ class Story(models.Model):
 
     def __str__(self) -> str:
         return self.headline or f"story {self.pk}"
+
+
+class StoryInsight(models.Model):
+    """The story panel (summary across outlets, what each adds, disagreements, timeline), stored.
+
+    `members_fingerprint` hashes the member articles and their texts: a story that grows, loses an
+    article or has one edited gets a new panel. `passages` and `vectors` are every member sentence and
+    its unit vector (float32), kept for answering questions without re-embedding them.
+    """
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="insight")
+    members_fingerprint = models.CharField(max_length=40)
+    data = models.JSONField()
+    passages = models.JSONField(default=list)
+    vectors = models.BinaryField(null=True, blank=True)
+    embedder_name = models.CharField(max_length=100, blank=True)
+    # The optional LLM's rewrite of the summary (or why there is none), with its latency and tokens.
+    llm = models.JSONField(null=True, blank=True)
+    llm_answers = models.JSONField(default=dict, help_text="LLM-rewritten answers, by question.")
+    created_at = models.DateTimeField(default=timezone.now)

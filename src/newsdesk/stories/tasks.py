@@ -1,4 +1,4 @@
-"""Background tasks for stories (Huey): the periodic merge/split repair pass."""
+"""Background tasks for stories (Huey): the periodic merge/split repair pass and the story panels."""
 
 from __future__ import annotations
 
@@ -16,3 +16,11 @@ def repair_stories() -> None:
     pass and an assignment, run one after the other; a second pass over the same stories changes nothing.
     """
     merge_and_split_stories()
+
+
+@db_periodic_task(crontab(minute="*"))
+def enrich_stories() -> None:
+    """Every minute: panels for stories that are new or changed, so story pages render them at once."""
+    from newsdesk.stories.insights import enrich_pending
+
+    enrich_pending()

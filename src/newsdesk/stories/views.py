@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.readers.foryou import front_cards
 from newsdesk.readers.state import reader_state
 from newsdesk.stories.assign import ranked
+from newsdesk.stories.insights import ask, story_panel
 from newsdesk.stories.models import Story
 from newsdesk.stories.recluster import surviving
 
@@ -61,6 +64,10 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     counts = Counter(t.strftime(fmt) for t in times)
     peak = max(counts.values(), default=1)
     timeline = [(label, n, round(100 * n / peak)) for label, n in sorted(counts.items())]
+    insight = story_panel(item)
+    panel = _linked(insight.data) if insight is not None and insight.data else None
+    question = " ".join((request.GET.get("ask") or "").split())[:500]
+    answer = ask(item, question, insight=insight) if question and panel else None
     return render(
         request,
         "stories/story.html",
@@ -71,5 +78,51 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": "hour" if span_h <= 48 else "day",
             "hidden": hidden,
             "article_ids": [a.pk for a in articles],
+            "panel": panel,
+            "llm_summary": _llm_sentences(insight.llm if insight else None, panel),
+            "llm": insight.llm if insight else None,
+            "question": question,
+            "answer": answer,
+            "llm_answer": _llm_sentences(answer.llm if answer else None, panel),
         },
     )
+
+
+def _href(article_id: object, sentence_index: object) -> str:
+    return f"{reverse('article', args=[int(str(article_id))])}#s-{int(str(sentence_index))}"
+
+
+def _cite(item: dict[str, Any], articles: dict[str, Any]) -> dict[str, Any]:
+    """A cited sentence with the link to its sentence on the article page and the article's title."""
+    info = articles.get(str(item.get("article_id")), {})
+    return {**item, "href": _href(item["article_id"], item["sentence_index"]), "title": info.get("title", "")}
+
+
+def _linked(data: dict[str, Any]) -> dict[str, Any]:
+    """The stored panel with every citation resolved to a link, for the template."""
+    arts = data.get("articles", {})
+    return {
+        **data,
+        "summary": [_cite(s, arts) for s in data["summary"]],
+        "outlet_additions": [
+            (source, [_cite(s, arts) for s in items]) for source, items in data["outlet_additions"].items()
+        ],
+        "disagreements": [
+            {**d, "values": [_cite(v, arts) for v in d["values"]]} for d in data["disagreements"]
+        ],
+        "timeline": [_cite(e, arts) for e in data["timeline"]],
+        "people": [e for e in data["entities"] if e["kind"] == "person"],
+        "organisations": [e for e in data["entities"] if e["kind"] == "organisation"],
+        "places": [e for e in data["entities"] if e["kind"] == "place"],
+    }
+
+
+def _llm_sentences(llm: dict[str, Any] | None, panel: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The LLM's kept sentences with their citations linked; empty when there is none to show."""
+    if not llm or "error" in llm or panel is None:
+        return []
+    arts = panel.get("articles", {})
+    return [
+        {"text": s["text"], "citations": [_cite(c, arts) for c in s["citations"] if "article_id" in c]}
+        for s in llm.get("sentences", [])
+    ]

@@ -149,7 +149,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.server.owner._dispatch(self)
 
     do_HEAD = do_GET
-    do_POST = do_GET  # webhook receivers; the handler reads the body
+    do_POST = do_GET  # routes read the body themselves (webhook receivers, a stand-in LLM API)
 
     def handle(self) -> None:
         # The client gave up (as the fetcher does with hostile servers): not a server error.

@@ -1,0 +1,293 @@
+"""The story panel: every outlet's article compared by `pipeline.ai.story`, stored, and asked.
+
+A summary across outlets citing each outlet's sentence, what each outlet adds that the others do not
+say, where they give different numbers or dates (every value with its source), a merged timeline, the
+story's entities and suggested questions. Stored as a `StoryInsight` keyed by the members' fingerprint:
+a story that grows gets a new panel. Made by the worker every minute, or on first view.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import IntegrityError
+from django.urls import reverse
+
+from newsdesk.articles.entities import link_and_store, panel_entities
+from newsdesk.articles.insights import panel_for
+from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.vectors import get_embedder
+from newsdesk.llm import llm_configured, rewrite
+from newsdesk.pipeline.ai.ask import Answer, Passage, answer, suggested_questions
+from newsdesk.pipeline.ai.story import StoryArticle, explain_story
+from newsdesk.pipeline.ai.timeline import TimelineEvent
+from newsdesk.pipeline.embeddings import Embedder
+from newsdesk.pipeline.text.entities import Entity
+from newsdesk.stories.models import Story, StoryInsight
+
+log = logging.getLogger(__name__)
+MAX_ARTICLES = 24  # the panel compares sentence pairs: a huge story is read from its first 24 tellings
+MAX_CACHED_ANSWERS = 200
+LLM_RETRY_S = 600  # a failed LLM rewrite is tried again by the worker after this long
+
+
+def _member_rows(story_ids: list[int]) -> dict[int, list[tuple[int, int, datetime, str]]]:
+    """(pk, source, time, text fingerprint) of each story's visible articles, oldest first."""
+    rows: dict[int, list[tuple[int, int, datetime, str]]] = {}
+    for story_id, pk, source_id, published, discovered, fp in (
+        Article.objects.filter(story_id__in=story_ids, stage=FINAL_STAGE, duplicate_of__isnull=True)
+        .order_by("published_at", "pk")
+        .values_list("story_id", "pk", "source_id", "published_at", "discovered_at", "content_fingerprint")
+    ):
+        rows.setdefault(story_id, []).append((pk, source_id, published or discovered, fp))
+    return rows
+
+
+def _select(rows: list[tuple[int, int, datetime, str]]) -> list[tuple[int, int, datetime, str]]:
+    """One article per outlet first (its earliest), then more, up to MAX_ARTICLES, in time order."""
+    first: dict[int, tuple[int, int, datetime, str]] = {}
+    for r in rows:
+        first.setdefault(r[1], r)
+    chosen = list(first.values())[:MAX_ARTICLES]
+    ids = {r[0] for r in chosen}
+    chosen += [r for r in rows if r[0] not in ids][: MAX_ARTICLES - len(chosen)]
+    return sorted(chosen, key=lambda r: (r[2], r[0]))
+
+
+def _fingerprint(rows: list[tuple[int, int, datetime, str]]) -> str:
+    key = "\n".join(sorted(f"{pk}:{fp}" for pk, _, _, fp in rows))
+    return hashlib.sha1(key.encode()).hexdigest()
+
+
+def members(story: Story) -> tuple[list[Article], str]:
+    """The articles the panel reads (teasers too short for a panel are skipped later) and their key."""
+    chosen = _select(_member_rows([story.pk]).get(story.pk, []))
+    by_pk = Article.objects.select_related("source").in_bulk([r[0] for r in chosen])
+    return [by_pk[r[0]] for r in chosen if r[0] in by_pk], _fingerprint(chosen)
+
+
+def _passages(article: Article, source: str, panel: dict[str, Any]) -> list[dict[str, Any]]:
+    """The article's sentences as citable passages, with what each mentions (for answer-type checks)."""
+    kinds: dict[int, set[str]] = {}
+    for e in panel_entities(panel):
+        for i in e.sentence_indices:
+            kinds.setdefault(i, set()).add(e.kind)
+    timed = {t.get("sentence_index") for t in panel.get("time_expressions") or []}
+    return [
+        {
+            "text": s["text"],
+            "sentence_index": s["index"],
+            "article_id": str(article.pk),
+            "source": source,
+            "kinds": sorted(kinds.get(s["index"], ())),
+            "has_time": s["index"] in timed,
+        }
+        for s in panel["sentences"]
+    ]
+
+
+def _as_passage(p: dict[str, Any]) -> Passage:
+    return Passage(
+        p["text"], p["sentence_index"], p["article_id"], p["source"], frozenset(p["kinds"]), p["has_time"]
+    )
+
+
+def _suggested(data: dict[str, Any], linked: list[Entity], passages: list[Passage], published: datetime,
+               embedder: Any, vectors: np.ndarray) -> list[str]:  # fmt: skip
+    """Questions built from the story's timeline and entities that the story's sentences can answer."""
+    shape = SimpleNamespace(
+        published=published,
+        timeline=[TimelineEvent(**e) for e in data["timeline"]],
+        people=[e for e in linked if e.kind == "person"],
+        places=[e for e in linked if e.kind == "place"],
+        organisations=[e for e in linked if e.kind == "organisation"],
+        key_facts=[],
+    )
+    out = []
+    for q in suggested_questions(shape, limit=6):
+        if answer(q, passages, embedder=embedder, embeddings=vectors, published=published).answerable:
+            out.append(q)
+    return out[:4]
+
+
+class _Remembering:
+    """An embedder that keeps what it embedded: the panel and the ask passages embed the same sentences."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner, self.dim, self.name = inner, inner.dim, str(getattr(inner, "name", ""))
+        self.seen: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.seen]
+        if missing:
+            self.seen.update(zip(missing, self.inner.embed(missing, batch_size=batch_size), strict=True))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self.seen[t] for t in texts]).astype(np.float32, copy=False)
+
+
+def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | None:
+    panels = [(a, p) for a in articles if (p := panel_for(a)) is not None]
+    if not panels:  # only teasers: stored empty, so the worker does not try again every minute
+        insight, _ = StoryInsight.objects.update_or_create(
+            story=story, defaults={"members_fingerprint": fp, "data": {}, "passages": [], "vectors": None}
+        )
+        return insight
+    names = {a.pk: a.source.display_name for a, _ in panels}
+    items = [
+        StoryArticle(str(a.pk), names[a.pk], a.title, sentences=[s["text"] for s in p["sentences"]],
+                     published=a.display_time)
+        for a, p in panels
+    ]  # fmt: skip
+    embedder = _Remembering(get_embedder())
+    panel = explain_story(items, embedder=embedder)
+    # Entities are linked (and their mentions stored) here, so the panel's slugs are the entity pages'.
+    linked = link_and_store([(a, panel_entities(p)) for a, p in panels], {a.pk for a, _ in panels})
+    data = panel.to_dict()
+    data["entities"] = [e.to_dict() | {"articles": [int(items[i].id) for i in e.articles]} for e in linked]
+    data["articles"] = {
+        str(a.pk): {"title": a.title, "source": names[a.pk], "url": reverse("article", args=[a.pk])}
+        for a, _ in panels
+    }
+    data["source_count"] = len(set(names.values()))
+    data["article_count"] = len(panels)
+    passages = [p for a, panel_data in panels for p in _passages(a, names[a.pk], panel_data)]
+    vectors = np.asarray(embedder.embed([p["text"] for p in passages]), dtype=np.float32)
+    published = min(a.display_time for a, _ in panels)
+    data["suggested_questions"] = _suggested(
+        data, linked, [_as_passage(p) for p in passages], published, embedder, vectors
+    )
+    insight, _ = StoryInsight.objects.update_or_create(
+        story=story,
+        defaults={
+            "members_fingerprint": fp,
+            "data": data,
+            "passages": passages,
+            "vectors": vectors.tobytes(),
+            "embedder_name": embedder.name,
+            "llm": None,
+            "llm_answers": {},
+        },
+    )
+    return insight
+
+
+def _llm_due(insight: StoryInsight) -> bool:
+    if not llm_configured():
+        return False
+    if insight.llm is None:
+        return True
+    if insight.llm.get("model") != settings.NEWSDESK_LLM_MODEL:
+        return True
+    if "error" in insight.llm:
+        made = datetime.fromisoformat(insight.llm["made_at"])
+        return (datetime.now(made.tzinfo) - made).total_seconds() >= LLM_RETRY_S
+    return False
+
+
+def rewrite_summary(insight: StoryInsight) -> None:
+    """Have the configured LLM rewrite the summary from its cited sentences (grounded), and store it."""
+    insight.llm = rewrite("summary", insight.data["summary"])
+    insight.save(update_fields=["llm"])
+
+
+def story_panel(story: Story, *, compute: bool = True, use_llm: bool = False) -> StoryInsight | None:
+    """The stored panel, made now if missing or stale (and ``compute``); with ``use_llm`` and an LLM
+    configured, its summary rewrite too. None before the story has any article; empty ``data`` when no
+    member has enough text for a panel."""
+    articles, fp = members(story)
+    # Passages and vectors are loaded only when a question is asked.
+    insight = StoryInsight.objects.filter(story=story).defer("passages", "vectors").first()
+    if (insight is None or insight.members_fingerprint != fp) and compute and articles:
+        try:
+            insight = _compute(story, articles, fp) or insight
+        except (ValueError, TypeError) as exc:
+            log.warning("no story panel for story %s: %s", story.pk, exc)
+        except IntegrityError:  # another process made the same panel at the same moment
+            insight = StoryInsight.objects.filter(story=story).first()
+    if insight is not None and insight.data and use_llm and _llm_due(insight):
+        rewrite_summary(insight)
+    return insight
+
+
+@dataclass
+class StoryAnswer:
+    """An answer from the story's sentences (or a refusal), and the LLM's grounded rewrite of it."""
+
+    answer: Answer
+    llm: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.answer.to_dict()
+        d["llm"] = self.llm
+        return d
+
+
+def _vectors(insight: StoryInsight) -> np.ndarray | None:
+    embedder = get_embedder()
+    if not insight.vectors or insight.embedder_name != str(getattr(embedder, "name", "")):
+        return None
+    vectors = np.frombuffer(bytes(insight.vectors), dtype=np.float32)
+    n = len(insight.passages)
+    return vectors.reshape(n, -1) if n and vectors.size % n == 0 else None
+
+
+def ask(
+    story: Story, question: str, *, use_llm: bool = True, insight: StoryInsight | None = None
+) -> StoryAnswer | None:
+    """Answer from every member's sentences, citing outlet and sentence; None when there is no panel."""
+    insight = insight or story_panel(story)
+    if insight is None or not insight.passages:
+        return None
+    question = " ".join(question.split())[:500]
+    passages = [_as_passage(p) for p in insight.passages]
+    result = answer(
+        question, passages, embedder=get_embedder(), embeddings=_vectors(insight), published=story.first_seen
+    )
+    llm = None
+    if use_llm and result.answerable and llm_configured():
+        key = f"{settings.NEWSDESK_LLM_MODEL}\n{question.lower()}"
+        llm = insight.llm_answers.get(key)
+        if llm is None or "error" in llm:
+            cited = [
+                {"text": s.text, "article_id": s.article_id, "sentence_index": s.sentence_index,
+                 "source": s.source}
+                for s in result.sentences
+            ]  # fmt: skip
+            llm = rewrite("answer", cited, question)
+            if llm is not None and "error" not in llm:
+                answers = dict(list(insight.llm_answers.items())[-(MAX_CACHED_ANSWERS - 1) :])
+                answers[key] = llm
+                insight.llm_answers = answers
+                insight.save(update_fields=["llm_answers"])
+    return StoryAnswer(result, llm)
+
+
+def pending(limit: int = 200) -> list[Story]:
+    """Recently updated stories whose panel is missing or stale (their members changed)."""
+    stories = list(Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:limit])
+    stored = dict(
+        StoryInsight.objects.filter(story__in=stories).values_list("story_id", "members_fingerprint")
+    )
+    rows = _member_rows([s.pk for s in stories])
+    return [s for s in stories if rows.get(s.pk) and stored.get(s.pk) != _fingerprint(_select(rows[s.pk]))]
+
+
+def enrich_pending(limit: int = 10) -> int:
+    """Make panels for stories that need one (the worker runs this every minute); LLM rewrites too."""
+    done = 0
+    for story in pending()[:limit]:
+        done += story_panel(story, use_llm=True) is not None
+    if llm_configured():
+        for insight in StoryInsight.objects.order_by("-created_at")[:50]:
+            if insight.data and _llm_due(insight):
+                rewrite_summary(insight)
+    return done
