@@ -52,6 +52,9 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     )
     shown = reader_state(request).visible(articles)
     hidden = len(articles) - len(shown)
+    # What the reader muted is left out of the panel too: its citations, and its outlet's additions.
+    hidden_outlets = {a.source.display_name for a in articles} - {a.source.display_name for a in shown}
+    visible_ids = {a.pk for a in shown}
     articles = shown
     by_outlet: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
@@ -65,7 +68,9 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     peak = max(counts.values(), default=1)
     timeline = [(label, n, round(100 * n / peak)) for label, n in sorted(counts.items())]
     insight = story_panel(item)
-    panel = _linked(insight.data) if insight is not None and insight.data else None
+    panel = None
+    if insight is not None and insight.data:
+        panel = _linked(insight.data, visible_ids, hidden_outlets)
     question = " ".join((request.GET.get("ask") or "").split())[:500]
     answer = ask(item, question, insight=insight) if question and panel else None
     return render(
@@ -79,11 +84,11 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
             "hidden": hidden,
             "article_ids": [a.pk for a in articles],
             "panel": panel,
-            "llm_summary": _llm_sentences(insight.llm if insight else None, panel),
+            "llm_summary": _llm_sentences(insight.llm if insight else None, panel, visible_ids),
             "llm": insight.llm if insight else None,
             "question": question,
             "answer": answer,
-            "llm_answer": _llm_sentences(answer.llm if answer else None, panel),
+            "llm_answer": _llm_sentences(answer.llm if answer else None, panel, visible_ids),
         },
     )
 
@@ -98,31 +103,46 @@ def _cite(item: dict[str, Any], articles: dict[str, Any]) -> dict[str, Any]:
     return {**item, "href": _href(item["article_id"], item["sentence_index"]), "title": info.get("title", "")}
 
 
-def _linked(data: dict[str, Any]) -> dict[str, Any]:
-    """The stored panel with every citation resolved to a link, for the template."""
+def _linked(data: dict[str, Any], visible_ids: set[int], hidden_outlets: set[str]) -> dict[str, Any]:
+    """The stored panel with every citation resolved to a link, for the template; citations of
+    articles the reader does not see (mutes) are left out."""
     arts = data.get("articles", {})
+
+    def cites(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [_cite(s, arts) for s in items if int(str(s.get("article_id"))) in visible_ids]
+
+    disagreements = [{**d, "values": cites(d["values"])} for d in data["disagreements"]]
     return {
         **data,
-        "summary": [_cite(s, arts) for s in data["summary"]],
+        "summary": cites(data["summary"]),
         "outlet_additions": [
-            (source, [_cite(s, arts) for s in items]) for source, items in data["outlet_additions"].items()
+            (source, cites(items))
+            for source, items in data["outlet_additions"].items()
+            if source not in hidden_outlets
         ],
-        "disagreements": [
-            {**d, "values": [_cite(v, arts) for v in d["values"]]} for d in data["disagreements"]
-        ],
-        "timeline": [_cite(e, arts) for e in data["timeline"]],
+        "disagreements": [d for d in disagreements if len(d["values"]) > 1],
+        "timeline": cites(data["timeline"]),
         "people": [e for e in data["entities"] if e["kind"] == "person"],
         "organisations": [e for e in data["entities"] if e["kind"] == "organisation"],
         "places": [e for e in data["entities"] if e["kind"] == "place"],
     }
 
 
-def _llm_sentences(llm: dict[str, Any] | None, panel: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The LLM's kept sentences with their citations linked; empty when there is none to show."""
+def _llm_sentences(
+    llm: dict[str, Any] | None, panel: dict[str, Any] | None, visible_ids: set[int]
+) -> list[dict[str, Any]]:
+    """The LLM's kept sentences with their citations linked; empty when there is none to show.
+    A sentence that rests only on articles the reader muted is left out."""
     if not llm or "error" in llm or panel is None:
         return []
     arts = panel.get("articles", {})
-    return [
-        {"text": s["text"], "citations": [_cite(c, arts) for c in s["citations"] if "article_id" in c]}
-        for s in llm.get("sentences", [])
-    ]
+    out = []
+    for s in llm.get("sentences", []):
+        cited = [
+            _cite(c, arts)
+            for c in s["citations"]
+            if "article_id" in c and int(str(c["article_id"])) in visible_ids
+        ]
+        if cited:
+            out.append({"text": s["text"], "citations": cited})
+    return out
