@@ -1,8 +1,7 @@
 """Entities (people, organisations, places) as the API and feeds see them: one small interface.
 
-They come from the stored entity mentions (`articles.EntityMention`, linked across each story) where
-that table exists, else from the stored article panels (`Insight.data`). `_mentions` is the only
-place that knows which.
+They come from the stored entity mentions (`articles.EntityMention`, linked across each story by
+`articles/entities.py`); `_mentions` is the only query.
 """
 
 from __future__ import annotations
@@ -10,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import QuerySet
 
-from newsdesk.articles.models import FINAL_STAGE, Article, Insight
+from newsdesk.articles.models import FINAL_STAGE, Article, EntityMention
 
-ENTITY_KEYS = ("people", "organisations", "places", "other_entities")
-SCAN_LIMIT = 5000  # the newest panels read per call: entity pages are about what is in the news now
+SCAN_LIMIT = 50_000  # the newest mentions read for the top list: entity pages are about the news now
 
 
 @dataclass
@@ -27,30 +24,16 @@ class EntityInfo:
     article_ids: list[int] = field(default_factory=list)
 
 
-def _mentions(article_ids: Iterable[int] | None = None) -> Iterable[tuple[int, str, str, str]]:
-    """(article id, slug, name, kind) for every entity of every visible article (or of `article_ids`)."""
-    try:
-        mentions = apps.get_model("articles", "EntityMention")
-    except LookupError:
-        mentions = None
-    if mentions is not None:
-        rows = mentions.objects.filter(article__stage=FINAL_STAGE, article__duplicate_of__isnull=True)
-        if article_ids is not None:
-            rows = rows.filter(article_id__in=list(article_ids))
-        yield from rows.order_by("-published_at").values_list("article_id", "slug", "name", "kind")[
-            : SCAN_LIMIT * 10
-        ]
-        return
-    qs = Insight.objects.filter(article__stage=FINAL_STAGE, article__duplicate_of__isnull=True)
+def _mentions(
+    article_ids: Iterable[int] | None = None, slug: str | None = None
+) -> Iterable[tuple[int, str, str, str]]:
+    """(article id, slug, name, kind) for the entities of visible articles, newest first."""
+    rows = EntityMention.objects.filter(article__stage=FINAL_STAGE, article__duplicate_of__isnull=True)
     if article_ids is not None:
-        qs = qs.filter(article_id__in=list(article_ids))
-    for article_id, data in qs.order_by("-article__discovered_at").values_list("article_id", "data")[
-        :SCAN_LIMIT
-    ]:
-        for key in ENTITY_KEYS:
-            for e in (data or {}).get(key) or []:
-                if isinstance(e, dict) and e.get("slug") and e.get("name"):
-                    yield article_id, str(e["slug"]), str(e["name"]), str(e.get("kind") or key)
+        rows = rows.filter(article_id__in=list(article_ids))
+    if slug is not None:
+        rows = rows.filter(slug=slug)
+    return rows.order_by("-published_at").values_list("article_id", "slug", "name", "kind")[:SCAN_LIMIT]
 
 
 def _collect(rows: Iterable[tuple[int, str, str, str]]) -> dict[str, EntityInfo]:
@@ -76,7 +59,7 @@ def top_entities(limit: int = 50, prefix: str = "") -> list[EntityInfo]:
 
 
 def entity(slug: str) -> EntityInfo | None:
-    return _collect(m for m in _mentions() if m[1] == slug).get(slug)
+    return _collect(_mentions(slug=slug)).get(slug)
 
 
 def entities_of(article_ids: Iterable[int]) -> list[EntityInfo]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
 
 from newsdesk.api import entities
 from newsdesk.articles.models import Article, Insight
 from newsdesk.sources.models import Source
+from newsdesk.stories.insights import stored_panel_data
 from newsdesk.stories.models import Story
 
 
@@ -125,14 +125,6 @@ def article_detail(request: HttpRequest, a: Article) -> dict[str, Any]:
     }
 
 
-def _stored_story_panel(story: Story) -> dict[str, Any] | None:
-    try:
-        model = apps.get_model("stories", "StoryInsight")
-    except LookupError:  # no stored story panels on this site yet
-        return None
-    return model.objects.filter(story=story).values_list("data", flat=True).first()
-
-
 def _from_member_panels(visible: list[Article]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Summary (of the earliest member with a panel) and everyone's timeline, from article panels."""
     panels = {
@@ -154,7 +146,7 @@ def story_detail(request: HttpRequest, s: Story, members: list[Article]) -> dict
     """A story with its members (earliest first); summary and timeline from the stored story panel
     where the AI desk has made one, else from the members' article panels."""
     visible = [a for a in members if a.duplicate_of_id is None]
-    stored = _stored_story_panel(s)
+    stored = stored_panel_data(s)
     if stored:
         summary = cited(stored.get("summary") or [], None, None)
         timeline = events(stored.get("timeline") or [], None, None)

@@ -16,9 +16,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from django.apps import apps
 from django.core import signing
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Substr
@@ -31,6 +29,7 @@ from newsdesk.articles.insights import panel_for
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.readers.foryou import StoryView, story_views
 from newsdesk.readers.state import MUTE_TEXT_CHARS, ReaderState, load_state, reader_state
+from newsdesk.stories.insights import stored_panel_data
 from newsdesk.stories.models import Story
 
 TOP = 8
@@ -93,7 +92,7 @@ def window_end(now: datetime | None = None) -> datetime:
 
 def _story_summary(view: StoryView, state: ReaderState) -> list[Citation]:
     """The one call site for a story's cited summary: the story panel if stored, else the lead's panel."""
-    story_insight = _stored_story_panel(view.story)
+    story_insight = stored_panel_data(view.story)
     if story_insight:
         by_id = {a.pk: a for a in view.members}
         out = []
@@ -120,14 +119,6 @@ def _story_summary(view: StoryView, state: ReaderState) -> list[Citation]:
         for s in (data.get("summary") or [])[:SUMMARY_SENTENCES]
         if not state.text_muted(s.get("text", ""))
     ]
-
-
-def _stored_story_panel(story: Story) -> dict[str, Any] | None:
-    try:
-        model = apps.get_model("stories", "StoryInsight")
-    except LookupError:
-        return None
-    return model.objects.filter(story=story).values_list("data", flat=True).first()
 
 
 def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -> Briefing:

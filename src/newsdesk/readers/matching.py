@@ -1,8 +1,8 @@
 """Which entities each article mentions: the one place reader features ask, so it has one source.
 
 Entities come from the article's stored AI panel (`Insight.data`, slugs made by the pipeline's
-entity linker), and — where the entity index exists (`articles.EntityMention`, story-wide slugs
-for entity pages) — from it too. Following an entity by either slug finds the article.
+entity linker) and from the entity index (`articles.EntityMention`, slugs linked across the story,
+as entity pages use them). Following an entity by either slug finds the article.
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.apps import apps
-
-from newsdesk.articles.models import Insight
+from newsdesk.articles.models import EntityMention, Insight
 from newsdesk.pipeline.text.entities import slugify
 
 ENTITY_KEYS = ("people", "organisations", "places", "other_entities")
@@ -36,13 +34,6 @@ def _panel_entities(data: dict[str, Any]) -> Iterable[tuple[str, str, str]]:
                 yield str(e.get("slug") or entity_slug(str(e["name"]))), str(e["name"]), KIND_OF_KEY[key]
 
 
-def _mention_model():
-    try:
-        return apps.get_model("articles", "EntityMention")
-    except LookupError:
-        return None
-
-
 def entity_slugs_for(article_ids: Iterable[int]) -> dict[int, set[str]]:
     """Every entity slug each article mentions (articles with none are absent)."""
     ids = list(set(article_ids))
@@ -52,10 +43,9 @@ def entity_slugs_for(article_ids: Iterable[int]) -> dict[int, set[str]]:
     for article_id, data in Insight.objects.filter(article_id__in=ids).values_list("article_id", "data"):
         for slug, _name, _kind in _panel_entities(data or {}):
             out.setdefault(article_id, set()).add(slug)
-    mention = _mention_model()
-    if mention is not None:
-        for article_id, slug in mention.objects.filter(article_id__in=ids).values_list("article_id", "slug"):
-            out.setdefault(article_id, set()).add(slug)
+    mentions = EntityMention.objects.filter(article_id__in=ids)
+    for article_id, slug in mentions.values_list("article_id", "slug"):
+        out.setdefault(article_id, set()).add(slug)
     return out
 
 

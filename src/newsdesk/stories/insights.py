@@ -218,6 +218,12 @@ def story_panel(story: Story, *, compute: bool = True, use_llm: bool = False) ->
     return insight
 
 
+def stored_panel_data(story: Story) -> dict[str, Any] | None:
+    """The story panel the AI desk has stored, if any, as is (never computed here): for the briefing
+    and the API, which show a panel but must not make one on a request."""
+    return StoryInsight.objects.filter(story=story).values_list("data", flat=True).first()
+
+
 @dataclass
 class StoryAnswer:
     """An answer from the story's sentences (or a refusal), and the LLM's grounded rewrite of it."""
