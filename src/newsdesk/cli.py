@@ -118,6 +118,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import newsdesk.sources.tasks  # noqa: F401
 
     _migrate()
+    # A starting worker does this minute's scheduling and sweep at once (first_in_tick keeps it to
+    # one worker), so work left by a killed worker does not wait for the next minute's tick.
+    newsdesk.sources.tasks.schedule_due_sources()
+    newsdesk.articles.tasks.sweep_pending_articles()
     consumer = HUEY.create_consumer(
         workers=args.threads, worker_type="thread", periodic=True, check_worker_health=True
     )

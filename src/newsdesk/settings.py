@@ -158,6 +158,9 @@ NEWSDESK_FETCH_ARTICLE_PAGES = _env_bool("NEWSDESK_FETCH_ARTICLE_PAGES", True)
 # How long a worker holds an article it works on: long enough for robots.txt + page fetch (20 s
 # each) + extraction; short enough that work held by a killed worker is taken up again soon.
 NEWSDESK_ARTICLE_LEASE_S = int(os.environ.get("NEWSDESK_ARTICLE_LEASE_S", "120"))
+# The sweep re-queues unfinished articles untouched for this long (their task was lost with a
+# killed worker or an emptied Redis); younger ones are presumably still in the queue.
+NEWSDESK_SWEEP_STALE_S = int(os.environ.get("NEWSDESK_SWEEP_STALE_S", "120"))
 # Embeddings: "minilm" (all-MiniLM-L6-v2, offline from its PyPI package) or "hashing" (a fast,
 # model-free fallback for machines that cannot run the model; much weaker similarity).
 NEWSDESK_EMBEDDER = os.environ.get("NEWSDESK_EMBEDDER", "minilm")
