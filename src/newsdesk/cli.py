@@ -369,6 +369,37 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("backup")
+def cmd_backup(args: argparse.Namespace) -> int:
+    from newsdesk.backup import BackupError, backup
+
+    bars = _Bars(sys.stderr.isatty())
+    try:
+        manifest = backup(Path(args.file), progress=bars)
+    except (BackupError, OSError) as exc:
+        print(f"newsdesk backup: {exc}", file=sys.stderr)
+        return 1
+    bars.close()
+    print(f"backed up the {manifest['database']} database and {manifest['raw_pages']} raw pages to {args.file}")
+    return 0
+
+
+@command("restore")
+def cmd_restore(args: argparse.Namespace) -> int:
+    from newsdesk.backup import BackupError, restore
+
+    bars = _Bars(sys.stderr.isatty())
+    try:
+        manifest = restore(Path(args.file), progress=bars)
+    except (BackupError, OSError) as exc:
+        print(f"newsdesk restore: {exc}", file=sys.stderr)
+        return 1
+    bars.close()
+    _migrate()  # a backup from an older version gets this version's migrations
+    print(f"restored the backup of {manifest['created']} ({manifest['raw_pages']} raw pages)")
+    return 0
+
+
 @command("manage")
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
@@ -429,6 +460,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("reindex", "Rebuild the full-text index and the vector index from the database.")
     p = add("status", "Counts per pipeline stage and the health of every source.")
     p.add_argument("--json", action="store_true")
+    p = add("backup", "Write the database and the raw-page store to FILE (safe while the site runs).")
+    p.add_argument("file")
+    p = add("restore", "Replace this site's database with a backup's and add its raw pages (stop the site first).")
+    p.add_argument("file")
     p = add("manage", "Run a Django management command (e.g. `newsdesk manage createsuperuser`).")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
