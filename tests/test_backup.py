@@ -20,7 +20,7 @@ from newsdesk.testing.services import PrivatePostgres, ServiceUnavailable
 pytestmark = pytest.mark.slow
 
 PAGES = [
-    ("harbour", "Harbour bridge reopens after repairs", "engineers finished the repairs to the harbour bridge"),
+    ("harbour", "Harbour bridge reopens after repairs", "engineers finished repairing the harbour bridge"),
     ("harbour-2", "Bridge open again, council says", "the council reopened the harbour bridge to traffic"),
     ("election", "Mayor wins second term", "the mayor won a second term with a larger majority"),
 ]
@@ -29,7 +29,7 @@ PAGES = [
 def _pages(folder: Path) -> Path:
     folder.mkdir()
     for name, title, lead in PAGES:
-        body = "".join(f"<p>{lead.capitalize()}, paragraph {i}, in a report filed on Tuesday.</p>" for i in range(10))
+        body = "".join(f"<p>{lead.capitalize()}, paragraph {i}, filed on Tuesday.</p>" for i in range(10))
         (folder / f"{name}.html").write_text(
             f"<html><head><title>{title}</title>"
             f'<link rel="canonical" href="https://news.example/{name}"></head>'
@@ -46,7 +46,11 @@ def _site(home: Path, database_url: str | None) -> Callable[..., str]:
 
     def cli(*args: str, ok: bool = True) -> str:
         done = subprocess.run(
-            [sys.executable, "-m", "newsdesk.cli", *args], env=env, capture_output=True, text=True, timeout=300
+            [sys.executable, "-m", "newsdesk.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if ok:
             assert done.returncode == 0, done.stdout + done.stderr
@@ -58,7 +62,8 @@ def _site(home: Path, database_url: str | None) -> Callable[..., str]:
 def _snapshot(cli: Callable[..., str]) -> str:
     """What a reader and an operator see: every article with its stage, story and stored page."""
     script = (
-        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'newsdesk.settings'); django.setup();\n"
+        "import django, os\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'newsdesk.settings'); django.setup()\n"
         "from newsdesk.articles.models import Article; from newsdesk.articles import rawstore\n"
         "from newsdesk.stories.models import Story\n"
         "for a in Article.objects.order_by('guid'):\n"

@@ -28,7 +28,7 @@ from newsdesk.testing.services import PrivatePostgres, PrivateRedis, ServiceUnav
 pytestmark = pytest.mark.slow
 
 OUTLETS = ("Harbour Herald", "Valley Courier")
-SYLLABLES = "ka lo mi ne ru sa ti vo ze ba du fe gi ho ju".split()
+SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "ba", "du", "fe", "gi", "ho", "ju"]
 PAGE_DELAY_S = 1.0  # slow pages, so kills and restarts land while work is in flight
 
 
@@ -45,7 +45,8 @@ def _report(event: int, outlet: int) -> tuple[str, str]:
     sentences = [" ".join(rng.sample(words, 6)) + "." for _ in range(14)]
     title = " ".join(words[:3] if outlet == 0 else words[1:4])
     paragraphs = "".join(f"<p>{s}</p>" for s in sentences)
-    html = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+    body = f"<body><article><h1>{title}</h1>{paragraphs}</article></body>"
+    html = f"<html><head><title>{title}</title></head>{body}</html>"
     return title, html
 
 
@@ -90,7 +91,8 @@ class Site:
                 f"<description>Teaser.</description></item>"
                 for e in range(self.n_events)
             )
-            feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{OUTLETS[outlet]}</title>{items}</channel></rss>'
+            channel = f"<channel><title>{OUTLETS[outlet]}</title>{items}</channel>"
+            feed = f'<?xml version="1.0"?><rss version="2.0">{channel}</rss>'
             server.route("/feed.xml", static(feed.encode(), content_type="application/rss+xml"))
             for e in range(self.n_events):
                 server.route(f"/story/{e}", self._page(outlet))
@@ -207,7 +209,9 @@ def test_ten_kill_9_cycles_lose_and_duplicate_nothing(site: Site) -> None:
     last = 0
     for cycle in range(10):
         site.wait_for(
-            lambda last=last: site.done() >= last + 2 and site.in_flight() > 0, 90, f"progress in cycle {cycle}"
+            lambda last=last: site.done() >= last + 2 and site.in_flight() > 0,
+            90,
+            f"progress in cycle {cycle}",
         )
         kills_in_flight += site.in_flight() > 0
         victim = workers[cycle % 2]

@@ -47,7 +47,9 @@ def _pg_url(db: dict) -> str:
 
 def _run(args: list[str], what: str) -> None:
     if shutil.which(args[0]) is None:
-        raise BackupError(f"{args[0]} is not installed: install the PostgreSQL client (Debian postgresql-client)")
+        raise BackupError(
+            f"{args[0]} is not installed: install the PostgreSQL client (Debian postgresql-client)"
+        )
     done = subprocess.run(args, capture_output=True, text=True)
     if done.returncode != 0:
         raise BackupError(f"{what} failed: {done.stderr.strip()[-1000:]}")
@@ -102,7 +104,7 @@ def restore(source: Path, progress: Callable[[str, int, int], None] | None = Non
     db = _database()
     raw_root = Path(settings.NEWSDESK_RAW_STORE)
     try:
-        tar = tarfile.open(source, "r")
+        tar = tarfile.open(source, "r")  # noqa: SIM115 (closed by the with block below)
     except (OSError, tarfile.TarError) as exc:
         raise BackupError(f"{source} is not a newsdesk backup: {exc}") from exc
     with tar, tempfile.TemporaryDirectory(prefix="newsdesk-restore-") as tmp:

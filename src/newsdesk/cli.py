@@ -115,7 +115,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from huey.contrib.djhuey import HUEY
 
     import newsdesk.articles.tasks
-    import newsdesk.sources.tasks  # noqa: F401
+    import newsdesk.sources.tasks
 
     _migrate()
     # A starting worker does this minute's scheduling and sweep at once (first_in_tick keeps it to
@@ -380,7 +380,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print(f"newsdesk backup: {exc}", file=sys.stderr)
         return 1
     bars.close()
-    print(f"backed up the {manifest['database']} database and {manifest['raw_pages']} raw pages to {args.file}")
+    what = f"the {manifest['database']} database and {manifest['raw_pages']} raw pages"
+    print(f"backed up {what} to {args.file}")
     return 0
 
 
@@ -462,7 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p = add("backup", "Write the database and the raw-page store to FILE (safe while the site runs).")
     p.add_argument("file")
-    p = add("restore", "Replace this site's database with a backup's and add its raw pages (stop the site first).")
+    p = add("restore", "Replace the database with a backup's and add its raw pages (stop the site first).")
     p.add_argument("file")
     p = add("manage", "Run a Django management command (e.g. `newsdesk manage createsuperuser`).")
     p.add_argument("rest", nargs=argparse.REMAINDER)

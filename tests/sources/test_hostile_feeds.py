@@ -24,7 +24,8 @@ def _feed(items: list[tuple[str, str, str]]) -> bytes:
         f"<link>https://harbour.example/{guid}</link><description>{text}</description></item>"
         for guid, title, text in items
     )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>{xml}</channel></rss>'.encode()
+    channel = f"<channel><title>Harbour</title>{xml}</channel>"
+    return f'<?xml version="1.0"?><rss version="2.0">{channel}</rss>'.encode()
 
 
 @pytest.fixture
@@ -45,7 +46,10 @@ def _refresh(source: Source) -> None:
 
 
 def test_items_edited_under_the_same_guids_update_in_place(server: LoopbackServer) -> None:
-    first = [("a", "Ships wait outside harbour", BODY.format(n=12, day="Monday")), ("b", "Crane repaired", BODY.format(n=3, day="Sunday"))]
+    first = [
+        ("a", "Ships wait outside harbour", BODY.format(n=12, day="Monday")),
+        ("b", "Crane repaired", BODY.format(n=3, day="Sunday")),
+    ]
     server.route("/feed.xml", static(_feed(first), content_type="application/rss+xml"))
     source = add_url(server.url("/feed.xml")).source
     _refresh(source)
@@ -72,7 +76,8 @@ def test_items_edited_under_the_same_guids_update_in_place(server: LoopbackServe
 def test_feed_served_as_html_or_octet_stream_is_still_read(server: LoopbackServer) -> None:
     items = [("x", "Tide tables published", BODY.format(n=5, day="Friday"))]
     server.route("/as-html", static(_feed(items), content_type="text/html; charset=utf-8"))
-    server.route("/as-binary", static(_feed([("y", "Pier closed", BODY.format(n=1, day="Friday"))]), content_type="application/octet-stream"))
+    pier = _feed([("y", "Pier closed", BODY.format(n=1, day="Friday"))])
+    server.route("/as-binary", static(pier, content_type="application/octet-stream"))
     for path in ("/as-html", "/as-binary"):
         _refresh(add_url(server.url(path)).source)
     assert set(Article.objects.values_list("title", flat=True)) == {"Tide tables published", "Pier closed"}

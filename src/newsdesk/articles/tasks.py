@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from huey import crontab
-from django.conf import settings
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from newsdesk import work

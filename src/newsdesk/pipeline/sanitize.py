@@ -113,7 +113,9 @@ _H1_RE = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 MAX_NESTING = 400
 _DEEP_CHECK_TAGS = 2 * MAX_NESTING
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
-_VOID_TAGS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_VOID_TAGS = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
 
 
 def _nesting_depth(html: str) -> int:
@@ -127,6 +129,8 @@ def _nesting_depth(html: str) -> int:
             depth += 1
             deepest = max(deepest, depth)
     return deepest
+
+
 _IMG_WITHOUT_SRC_RE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
 
 
