@@ -30,3 +30,53 @@ def smtp_server(settings):
         settings.EMAIL_PORT = server.port
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         yield server
+
+
+# --- which database the run uses -------------------------------------------------------------
+# `make test` runs the suite twice: on SQLite, then with DATABASE_URL=postgres://… . The second
+# pass runs only the tests that touch the database (a django_db marker, a database fixture, or
+# the `database` marker for tests that drive processes against the configured database); tests
+# that never open a connection would only repeat themselves.
+DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "client", "admin_client", "live_server"}
+
+
+def _on_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") or item.get_closest_marker("database"):
+        return True
+    return bool(DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def _postgres_unreachable() -> str | None:
+    """Why the PostgreSQL server in DATABASE_URL cannot be reached, or None when it can."""
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    try:
+        psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
+    except psycopg.Error as exc:
+        return f"PostgreSQL at {url.split('@')[-1]} is not reachable ({str(exc).strip()[:200]})"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _on_postgres():
+        return
+    kept = [item for item in items if _uses_database(item)]
+    deselected = [item for item in items if not _uses_database(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+    if reason := _postgres_unreachable():
+        skip = pytest.mark.skip(reason=f"{reason}: the PostgreSQL pass is skipped")
+        for item in items:
+            item.add_marker(skip)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if _on_postgres():
+        return "database: PostgreSQL (only the database tests run in this pass)"
+    return "database: SQLite"

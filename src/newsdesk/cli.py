@@ -131,9 +131,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import newsdesk.readers.tasks
     import newsdesk.sources.tasks
     import newsdesk.stories.tasks
-    import newsdesk.webhooks.tasks  # noqa: F401
+    import newsdesk.webhooks.tasks
 
     _migrate()
+    # A starting worker does this minute's scheduling and sweep at once (first_in_tick keeps it to
+    # one worker), so work left by a killed worker does not wait for the next minute's tick.
+    newsdesk.sources.tasks.schedule_due_sources()
+    newsdesk.articles.tasks.sweep_pending_articles()
     consumer = HUEY.create_consumer(
         workers=args.threads, worker_type="thread", periodic=True, check_worker_health=True
     )
@@ -499,6 +503,38 @@ def cmd_role(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("backup")
+def cmd_backup(args: argparse.Namespace) -> int:
+    from newsdesk.backup import BackupError, backup
+
+    bars = _Bars(sys.stderr.isatty())
+    try:
+        manifest = backup(Path(args.file), progress=bars)
+    except (BackupError, OSError) as exc:
+        print(f"newsdesk backup: {exc}", file=sys.stderr)
+        return 1
+    bars.close()
+    what = f"the {manifest['database']} database and {manifest['raw_pages']} raw pages"
+    print(f"backed up {what} to {args.file}")
+    return 0
+
+
+@command("restore")
+def cmd_restore(args: argparse.Namespace) -> int:
+    from newsdesk.backup import BackupError, restore
+
+    bars = _Bars(sys.stderr.isatty())
+    try:
+        manifest = restore(Path(args.file), progress=bars)
+    except (BackupError, OSError) as exc:
+        print(f"newsdesk restore: {exc}", file=sys.stderr)
+        return 1
+    bars.close()
+    _migrate()  # a backup from an older version gets this version's migrations
+    print(f"restored the backup of {manifest['created']} ({manifest['raw_pages']} raw pages)")
+    return 0
+
+
 @command("manage")
 def cmd_manage(args: argparse.Namespace) -> int:
     from django.core.management import execute_from_command_line
@@ -573,6 +609,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("role", "Show or set an account's role: reader, moderator (comments) or admin (everything).")
     p.add_argument("user", help="user name")
     p.add_argument("role", nargs="?", choices=["reader", "moderator", "admin"])
+    p = add("backup", "Write the database and the raw-page store to FILE (safe while the site runs).")
+    p.add_argument("file")
+    p = add("restore", "Replace the database with a backup's and add its raw pages (stop the site first).")
+    p.add_argument("file")
     p = add("manage", "Run a Django management command (e.g. `newsdesk manage createsuperuser`).")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     return parser

@@ -7,6 +7,7 @@ decisions depend on each other (duplicate detection, story assignment).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -46,3 +47,20 @@ def serialised(name: str) -> Iterator[None]:
         PipelineLock.objects.get_or_create(name=name)
         PipelineLock.objects.select_for_update().get(name=name)
         yield
+
+
+def first_in_tick(name: str, period_s: int = 60, now: float | None = None) -> bool:
+    """True for exactly one caller per period across every worker and machine.
+
+    Every Huey consumer runs the periodic tasks, so with N workers each tick is queued N times; the
+    task asks this first and only the first caller of the period does the work. A row per tick in
+    the lock table (its primary key is the tick), older ticks pruned by the winner.
+    """
+    from newsdesk.articles.models import PipelineLock
+
+    tick = int((time.time() if now is None else now) // period_s)
+    prefix = f"tick:{name}:"
+    _, created = PipelineLock.objects.get_or_create(name=f"{prefix}{tick}")
+    if created:
+        PipelineLock.objects.filter(name__startswith=prefix).exclude(name=f"{prefix}{tick}").delete()
+    return created

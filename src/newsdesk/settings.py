@@ -165,6 +165,9 @@ NEWSDESK_FETCH_ARTICLE_PAGES = _env_bool("NEWSDESK_FETCH_ARTICLE_PAGES", True)
 # How long a worker holds an article it works on: long enough for robots.txt + page fetch (20 s
 # each) + extraction; short enough that work held by a killed worker is taken up again soon.
 NEWSDESK_ARTICLE_LEASE_S = int(os.environ.get("NEWSDESK_ARTICLE_LEASE_S", "120"))
+# The sweep re-queues unfinished articles untouched for this long (their task was lost with a
+# killed worker or an emptied Redis); younger ones are presumably still in the queue.
+NEWSDESK_SWEEP_STALE_S = int(os.environ.get("NEWSDESK_SWEEP_STALE_S", "120"))
 # Embeddings: "minilm" (all-MiniLM-L6-v2 on torch, offline from its PyPI package; CUDA when present,
 # else bf16 on CPUs that have it, one thread and one model copy per core), "minilm-onnx" (ONNX Runtime
 # int8; needs the optional onnxruntime and onnx packages) or "hashing" (a fast, model-free fallback;

@@ -42,6 +42,7 @@ MAX_PAGE_ATTEMPTS = 3
 MIN_WORDS_FOR_TEXT_DUPLICATE = 25
 NEAR_DUPLICATE_THRESHOLD = 0.8
 NEAR_DUPLICATE_WINDOW = timedelta(days=14)
+RAW_STORE_RETRY_S = 60
 
 
 def advance(article_id: int, *, until: str | None = None) -> str:
@@ -88,9 +89,12 @@ def _fetch_page(article: Article) -> bool:
     try:
         key = rawstore.put(result.body)
     except rawstore.RawStoreError as exc:
-        log.error("%s", exc)
-        _save(article, stage=Stage.FETCHED, page_error=str(exc))
-        return True
+        # A full disk is the operator's to fix: the article waits (stage unchanged, no attempt
+        # counted) and is fetched again by itself once the page can be kept.
+        log.error("article %s: %s", article.pk, exc.strerror)
+        retry_at = timezone.now() + timedelta(seconds=RAW_STORE_RETRY_S)
+        _save(article, error=exc.strerror, retry_at=retry_at)
+        return False
     if result.url and not article.url:
         article.url = result.url
     _save(article, stage=Stage.FETCHED, raw_page_key=key, page_error="", error="", retry_at=None)

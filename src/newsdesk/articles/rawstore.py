@@ -48,8 +48,9 @@ def put(body: bytes) -> str:
     except OSError as exc:
         raise RawStoreError(
             exc.errno,
-            f"cannot write the raw page store at {_root()}: {exc.strerror}. Free disk space or "
-            "set NEWSDESK_RAW_STORE to a writable folder; articles keep their feed text meanwhile.",
+            f"cannot write the raw page store at {_root()}: {exc.strerror}. Free disk space there "
+            "(or set NEWSDESK_RAW_STORE to a folder with space and restart the workers); the "
+            "article waits and is fetched again by itself within a minute of space being back.",
         ) from exc
     return key
 

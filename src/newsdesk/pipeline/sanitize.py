@@ -7,6 +7,7 @@ handlers, frames, forms and ``javascript:``/``data:`` URLs never survive, whatev
 from __future__ import annotations
 
 import re
+from html import escape
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
@@ -88,6 +89,11 @@ def clean_article_html(html: str, base_url: str) -> str:
             return _absolute(value, base_url, _IMAGE_SCHEMES)
         return value
 
+    if html.count("<") > _DEEP_CHECK_TAGS and _nesting_depth(html) > MAX_NESTING:
+        # nh3's parser is quadratic in nesting depth (50,000 nested divs: 40 s); such markup is
+        # hostile or broken, so keep its text as plain paragraphs.
+        paragraphs = html_to_text(html).split("\n\n")
+        return "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p)
     # The page title is shown apart; a heading inside the body is kept one level down.
     html = _H1_RE.sub(r"<\1h2", html)
     cleaned = nh3.clean(
@@ -104,6 +110,27 @@ def clean_article_html(html: str, base_url: str) -> str:
 
 
 _H1_RE = re.compile(r"<(/?)h1\b", re.IGNORECASE)
+MAX_NESTING = 400
+_DEEP_CHECK_TAGS = 2 * MAX_NESTING
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+_VOID_TAGS = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]
+)
+
+
+def _nesting_depth(html: str) -> int:
+    """The deepest element nesting, counted from the tags alone (linear time)."""
+    depth = deepest = 0
+    for match in _TAG_RE.finditer(html):
+        closing, tag, self_closing = match.groups()
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closing and tag.lower() not in _VOID_TAGS:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
 _IMG_WITHOUT_SRC_RE = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>", re.IGNORECASE)
 
 

@@ -6,6 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from newsdesk import work
+from newsdesk.coordination import first_in_tick
 
 
 @db_task(retries=0)
@@ -20,6 +21,8 @@ def fetch_source_task(source_id: int) -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def schedule_due_sources() -> None:
-    """Every minute: queue a fetch for every source whose next fetch time has come."""
+    """Every minute: queue a fetch for every source whose next fetch time has come (one worker only)."""
+    if not first_in_tick("schedule_due_sources"):
+        return
     for source_id in work.due_sources().values_list("pk", flat=True):
         fetch_source_task(source_id)

@@ -1,0 +1,313 @@
+"""Load: concurrent readers on a synthetic site, beside a hello-world ASGI app; feeds/min refreshing.
+
+    python -m benchmarks.load [--articles 100000] [--users 50] [--seconds 20] [--feeds 1000]
+
+Builds a fresh SQLite site with N synthetic articles in stories of 5 (sentences recombined from the
+BBC corpus, random unit vectors), serves it with uvicorn (one process, as `newsdesk web`), and runs
+an asyncio httpx client on loopback: `--users` concurrent users, each looping over front, story,
+article and search pages for `--seconds`. The same client then hits a minimal ASGI hello-world app
+under the same uvicorn settings: the ceiling of this machine with this client. Then `--feeds`
+feeds on a loopback server are refreshed twice; the second pass is all conditional GETs (304).
+Prints one JSON object; the client shares the CPU with the server (see `loadavg`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BBC = REPO_ROOT.parent / "shared" / "data" / "bbc-news" / "bbc_news.jsonl"
+sys.path.insert(0, str(REPO_ROOT / "src"))
+
+HELLO = """
+async def app(scope, receive, send):
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"hello, world"})
+"""
+
+
+# The same server settings for the site and the hello-world app (one process, as `newsdesk web`).
+UVICORN = ["--workers", "1", "--log-level", "warning", "--no-access-log", "--lifespan", "off"]
+
+
+def _pct(xs: list[float], p: float) -> float:
+    return round(float(np.percentile(np.array(xs) * 1000, p)), 1) if xs else 0.0
+
+
+def build_site(n: int, seed: int = 7) -> dict[str, Any]:
+    """Bulk-create n articles in stories of 5 (the way benchmarks.search does, plus stories)."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from newsdesk.articles.models import Article
+    from newsdesk.pipeline.embeddings import to_blob
+    from newsdesk.sources.models import Source
+    from newsdesk.stories.models import Story
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(seed)
+    np_rng = np.random.default_rng(seed)
+    rows = [json.loads(line) for line in BBC.read_text().splitlines() if line.strip()]
+    sentences = [s.strip() + "." for r in rows for s in r["text"].split(".") if len(s.split()) > 5]
+    titles = [r["title"] for r in rows]
+    sources = [
+        Source.objects.create(
+            url=f"https://s{i}.example/feed", canonical_url=f"https://s{i}.example/feed", title=f"Outlet {i}"
+        )
+        for i in range(40)
+    ]
+    now = timezone.now()
+    started = time.perf_counter()
+    batch = 5000
+    for start in range(0, n, batch):
+        count = min(batch, n - start)
+        vecs = np_rng.normal(size=(count, 384)).astype(np.float32)
+        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+        with transaction.atomic():
+            stories = Story.objects.bulk_create(
+                Story(
+                    headline=rng.choice(titles),
+                    first_seen=now - timezone.timedelta(minutes=(start + k) % 20000),
+                    last_updated=now - timezone.timedelta(minutes=(start + k) % 20000),
+                    article_count=5,
+                    source_count=5,
+                    importance=rng.random(),
+                )
+                for k in range(0, count, 5)
+            )
+            Article.objects.bulk_create(
+                Article(
+                    source=sources[(start + j) % len(sources)],
+                    guid=f"g{start + j}",
+                    canonical_url=f"https://x.example/{start + j}",
+                    url=f"https://x.example/{start + j}",
+                    title=rng.choice(titles),
+                    text="\n\n".join(" ".join(rng.sample(sentences, 3)) for _ in range(4)),
+                    stage="clustered",
+                    published_at=now - timezone.timedelta(minutes=(start + j) % 20000),
+                    embedding=to_blob(vecs[j]),
+                    embedded_at=now,
+                    story=stories[j // 5],
+                )
+                for j in range(count)
+            )
+    insert_s = time.perf_counter() - started
+    from newsdesk.articles.tasks import analyze_database
+
+    analyze_database.call_local()  # what the worker's hourly task does on a live site
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db_path = Path(connection.settings_dict["NAME"])
+    size = db_path.stat().st_size
+    words = [w for w in " ".join(titles).lower().split() if len(w) > 4 and w.isalpha()]
+    article_ids = list(Article.objects.values_list("pk", flat=True)[:: max(1, n // 2000)])
+    _precompute_panels(article_ids)
+    return {
+        "insert_s": round(insert_s, 1),
+        "db_bytes": size,
+        "db_bytes_per_article": round(size / n),
+        "story_ids": list(Story.objects.values_list("pk", flat=True)[:: max(1, n // 5 // 2000)]),
+        "article_ids": article_ids,
+        "words": words,
+    }
+
+
+def _precompute_panels(article_ids: list[int]) -> None:
+    """The worker computes AI panels ahead of readers; here one real panel is stored for every page
+    the readers visit, so pages render a panel of real size instead of running spaCy on first view."""
+    from newsdesk.articles.insights import panel_for
+    from newsdesk.articles.models import Article, Insight
+
+    data = panel_for(Article.objects.get(pk=article_ids[0]))
+    Insight.objects.bulk_create(
+        [Insight(article_id=pk, data=data, text_fingerprint="") for pk in article_ids[1:]],
+        ignore_conflicts=True,
+    )
+
+
+def _serve(target: str, port: int, env: dict[str, str], cwd: str) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port), *UVICORN],
+        env=env,
+        cwd=cwd,
+    )
+    from newsdesk.testing.services import _wait_for_port
+
+    _wait_for_port(port, 60, proc)
+    return proc
+
+
+async def _users(base: str, paths: dict[str, list[str]], users: int, seconds: float) -> dict[str, Any]:
+    import httpx
+
+    times: dict[str, list[float]] = {kind: [] for kind in paths}
+    errors = 0
+    kinds = list(paths)
+    deadline = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+
+        async def user(seed: int) -> None:
+            nonlocal errors
+            rng = random.Random(seed)
+            while time.monotonic() < deadline:
+                kind = kinds[rng.randrange(len(kinds))]
+                started = time.perf_counter()
+                try:
+                    response = await client.get(rng.choice(paths[kind]))
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                elapsed = time.perf_counter() - started
+                errors += not ok
+                times[kind].append(elapsed)
+
+        started = time.monotonic()
+        await asyncio.gather(*(user(i) for i in range(users)))
+        wall = time.monotonic() - started
+    every = [t for ts in times.values() for t in ts]
+    return {
+        "requests": len(every),
+        "errors": errors,
+        "requests_per_s": round(len(every) / wall, 1),
+        "all_ms": {"p50": _pct(every, 50), "p95": _pct(every, 95), "p99": _pct(every, 99)},
+        **{
+            f"{kind}_ms": {"p50": _pct(ts, 50), "p95": _pct(ts, 95), "p99": _pct(ts, 99), "n": len(ts)}
+            for kind, ts in times.items()
+        },
+    }
+
+
+def load(site: dict[str, Any], users: int, seconds: float) -> dict[str, Any]:
+    from newsdesk.testing.services import free_port
+
+    rng = random.Random(1)
+    paths = {
+        "front": ["/"],
+        "story": [f"/story/{pk}/" for pk in site["story_ids"]],
+        "article": [f"/article/{pk}/" for pk in site["article_ids"]],
+        "search": [f"/search/?q={'+'.join(rng.sample(site['words'], 2))}" for _ in range(300)],
+    }
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
+    port = free_port()
+    web = _serve("newsdesk.asgi:application", port, env, str(REPO_ROOT))
+    try:
+        base = f"http://127.0.0.1:{port}"
+        import httpx
+
+        for kind_paths in paths.values():  # warm up: the ANN index and caches are built on first use
+            httpx.get(base + kind_paths[0], timeout=600)
+        asyncio.run(_users(base, {k: v[:20] for k, v in paths.items()}, 4, 3))
+        site_result = asyncio.run(_users(base, paths, users, seconds))
+    finally:
+        web.kill()
+        web.wait(15)
+    hello_dir = tempfile.mkdtemp(prefix="newsdesk-hello-")
+    Path(hello_dir, "hello_asgi.py").write_text(HELLO)
+    port = free_port()
+    hello = _serve("hello_asgi:app", port, env, hello_dir)
+    try:
+        hello_result = asyncio.run(_users(f"http://127.0.0.1:{port}", {"hello": ["/"]}, users, seconds))
+    finally:
+        hello.kill()
+        hello.wait(15)
+    return {
+        "site": site_result,
+        "hello_world": hello_result,
+        "site_over_hello_rps": round(
+            site_result["requests_per_s"] / max(hello_result["requests_per_s"], 1), 3
+        ),
+    }
+
+
+def feeds(n: int) -> dict[str, Any]:
+    """n feeds on loopback, refreshed twice through the real refresh path; the second pass is 304s."""
+    from django.conf import settings
+
+    from newsdesk.fetcher import reset_fetcher
+    from newsdesk.sources.models import Source
+    from newsdesk.testing.loopback import LoopbackServer
+    from newsdesk.work import refresh_sources
+
+    settings.NEWSDESK_ALLOW_PRIVATE_NETWORKS = True
+    settings.NEWSDESK_FETCH_ARTICLE_PAGES = False
+    reset_fetcher()
+    folder = Path(tempfile.mkdtemp(prefix="newsdesk-feeds-"))
+    for i in range(n):
+        items = "".join(
+            f"<item><title>Feed {i} item {k}</title><link>https://f{i}.example/{k}</link>"
+            f"<guid>f{i}-{k}</guid><description>Item {k} of feed {i}.</description></item>"
+            for k in range(10)
+        )
+        (folder / f"{i}.xml").write_text(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {i}</title>{items}</channel></rss>'
+        )
+    result: dict[str, Any] = {"feeds": n}
+    with LoopbackServer() as server:
+        server.serve_dir("/feeds", folder)
+        ids = [
+            Source.objects.create(
+                url=server.url(f"/feeds/{i}.xml"), canonical_url=f"loop-{i}", title=f"F{i}"
+            ).pk
+            for i in range(n)
+        ]
+        for label in ("first_fetch", "conditional_get"):
+            started = time.perf_counter()
+            refresh_sources(ids, threads=8)
+            elapsed = time.perf_counter() - started
+            result[f"{label}_feeds_per_min"] = round(n / elapsed * 60)
+        result["not_modified"] = Source.objects.filter(pk__in=ids, consecutive_failures=0).count()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--feeds", type=int, default=1000)
+    args = parser.parse_args()
+    os.environ.update(
+        NEWSDESK_HOME=tempfile.mkdtemp(prefix="newsdesk-load-"),
+        NEWSDESK_EMBEDDER="hashing",
+        DJANGO_SETTINGS_MODULE="newsdesk.settings",
+    )
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    site = build_site(args.articles)
+    out: dict[str, Any] = {
+        "articles": args.articles,
+        "users": args.users,
+        "seconds": args.seconds,
+        "server": "uvicorn, 1 worker process",
+        "insert_s": site["insert_s"],
+        "sqlite_bytes_per_article": site["db_bytes_per_article"],
+        "sqlite_gib_per_million_extrapolated": round(site["db_bytes_per_article"] * 1e6 / 2**30, 2),
+    }
+    out.update(load(site, args.users, args.seconds))
+    out["feed_refresh"] = feeds(args.feeds)
+    out["loadavg"] = Path("/proc/loadavg").read_text().split()[:3]
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
