@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,15 @@ run: $(STAMP)
 # database and skips them, saying why, when no server answers at PG_TEST_URL); `slow` ones run once.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium (Playwright never downloads a browser of its own):
+# installed here when missing and apt-get is usable; without it those tests skip, saying why.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
+	  echo "chromium could not be installed: the browser tests will skip"
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check src tests benchmarks
 	NEWSDESK_HOME=$${NEWSDESK_HOME:-$$(mktemp -d)} $(BIN)/pytest -q $(PYTEST_ARGS)
 	@echo "== the database tests again, on PostgreSQL ($(PG_TEST_URL))"
