@@ -9,41 +9,25 @@ from newsdesk.stories.models import Story
 from tests.stories.bridge import bridge_story
 
 __all__ = ["bridge_story"]  # the fixture
-pytestmark = pytest.mark.e2e
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_citation_lands_on_the_cited_sentence(bridge_story: Story, live_server) -> None:
+def test_citation_lands_on_the_cited_sentence(bridge_story: Story, site, page, page_events) -> None:
     insight = story_panel(bridge_story)  # made before the browser asks, as the worker does
     assert insight is not None
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(f"{live_server.url}/story/{bridge_story.pk}/")
-            star = page.locator(".disagreements a.cite", has_text="Evening Star").first
-            href = star.get_attribute("href")
-            assert href and "#s-" in href
-            star.click()
-            page.wait_for_url(f"**{href}")
-            cited = page.locator(f"#{href.split('#')[1]}")
-            cited.wait_for(state="visible")
-            assert "At least 14 people were killed" in cited.inner_text()
-            assert "cited" in (cited.get_attribute("class") or "")
-            # The entity links of the story panel lead to entity pages listing the outlets' articles.
-            page.go_back()
-            page.locator(".story-panel a.entity", has_text="Maria Lopez").click()
-            page.wait_for_url("**/entity/maria-lopez/")
-            assert "At least 14 dead as Riverton bridge falls" in page.content()
-        finally:
-            browser.close()
+    page.goto(f"{site}/story/{bridge_story.pk}/")
+    star = page.locator(".disagreements a.cite", has_text="Evening Star").first
+    href = star.get_attribute("href")
+    assert href and "#s-" in href
+    star.click()
+    page.wait_for_url(f"**{href}")
+    cited = page.locator(f"#{href.split('#')[1]}")
+    cited.wait_for(state="visible")
+    assert "At least 14 people were killed" in cited.inner_text()
+    assert "cited" in (cited.get_attribute("class") or "")
+    # The entity links of the story panel lead to entity pages listing the outlets' articles.
+    page.go_back()
+    page.locator(".story-panel a.entity", has_text="Maria Lopez").click()
+    page.wait_for_url("**/entity/maria-lopez/")
+    assert "At least 14 dead as Riverton bridge falls" in page.content()
+    assert page_events.page_errors == []
