@@ -278,3 +278,8 @@ LOGGING["handlers"]["console"]["filters"] = ["request_context"]
 LOGGING["filters"] = {"request_context": {"()": "newsdesk.operations.logs.RequestContextFilter"}}
 # /metrics asks for `Authorization: Bearer <token>` when this is set (else it is open).
 NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
+# Content-Security-Policy on HTML responses (src/newsdesk/security.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "newsdesk.security.ContentSecurityPolicyMiddleware",
+)

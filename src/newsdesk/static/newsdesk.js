@@ -114,3 +114,9 @@
     footer.appendChild(hint);
   });
 })();
+
+// Coverage timeline bars: their widths come as data-pct (no style attributes under our CSP).
+document.querySelectorAll(".bar[data-pct]").forEach(function (bar) {
+  const pct = parseFloat(bar.dataset.pct);
+  if (pct >= 0 && pct <= 100) bar.style.width = pct + "%";
+});
