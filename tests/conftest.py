@@ -30,3 +30,14 @@ def smtp_server(settings):
         settings.EMAIL_PORT = server.port
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches() -> None:
+    """Each test's database starts empty and reuses primary keys: the per-process vector index and
+    story clusterer must not carry an earlier test's articles into it."""
+    from newsdesk.articles import vectors
+    from newsdesk.stories import assign
+
+    vectors.forget_index()
+    assign.reset()

@@ -12,13 +12,11 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from newsdesk.articles import vectors
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.fetcher import reset_fetcher
 from newsdesk.readers.briefing import top_stories
 from newsdesk.readers.state import ReaderState
 from newsdesk.sources.adding import add_url
-from newsdesk.stories import assign
 from newsdesk.testing.loopback import LoopbackServer
 from newsdesk.work import refresh_sources, wait_until_idle
 
@@ -36,10 +34,6 @@ def server(shared_data: Path, settings, tmp_path: Path) -> Iterator[LoopbackServ
     # The items link to archive.is: the feed text is the article (nothing leaves loopback).
     settings.NEWSDESK_FETCH_ARTICLE_PAGES = False
     reset_fetcher()
-    # The per-process vector index and clusterer may hold an earlier test's articles, whose primary
-    # keys this test's database hands out again: start both from this database.
-    vectors.reset()
-    assign.reset()
     with LoopbackServer() as srv:
         srv.serve_dir("/feeds", tmp_path)
         srv.archive = shared_data / "rss-feeds-rssarch"  # type: ignore[attr-defined]

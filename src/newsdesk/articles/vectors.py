@@ -73,6 +73,14 @@ def article_index(*, fresh: bool = False) -> VectorIndex:
         return _index
 
 
+def forget_index() -> None:
+    """Drop the cached index but keep the embedder loaded: tests, whose database is emptied between
+    them while primary keys are handed out again."""
+    global _index, _synced_at
+    with _lock:
+        _index, _synced_at = None, None
+
+
 def reset() -> None:
     """Forget the cached index (it is rebuilt from the database on next use): `newsdesk reindex`, tests."""
     global _index, _synced_at, _embedder
