@@ -28,18 +28,19 @@ _lock = threading.Lock()
 _embedder: Embedder | None = None
 _index: VectorIndex | None = None
 _synced_at: datetime | None = None
+_embedder_kind = ""
 # Rows embedded by another process shortly before our last sync may commit after it.
 SYNC_OVERLAP = timedelta(minutes=2)
 TOP_UP_EVERY = timedelta(seconds=1)  # a page asking twice in a second needs no second query
 
 
 def get_embedder() -> Embedder:
-    global _embedder
+    global _embedder, _embedder_kind
     with _lock:
-        if _embedder is None:
-            _embedder = (
-                HashingEmbedder() if settings.NEWSDESK_EMBEDDER == "hashing" else get_default_embedder()
-            )
+        # Built once per process, again only if the setting changed (tests switch it).
+        if _embedder is None or _embedder_kind != settings.NEWSDESK_EMBEDDER:
+            _embedder_kind = settings.NEWSDESK_EMBEDDER
+            _embedder = HashingEmbedder() if _embedder_kind == "hashing" else get_default_embedder()
         return _embedder
 
 
