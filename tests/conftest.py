@@ -80,3 +80,14 @@ def pytest_report_header(config: pytest.Config) -> str:
     if _on_postgres():
         return "database: PostgreSQL (only the database tests run in this pass)"
     return "database: SQLite"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches() -> None:
+    """Each test's database starts empty and reuses primary keys: the per-process vector index and
+    story clusterer must not carry an earlier test's articles into it."""
+    from newsdesk.articles import vectors
+    from newsdesk.stories import assign
+
+    vectors.forget_index()
+    assign.reset()

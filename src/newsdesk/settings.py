@@ -293,3 +293,8 @@ NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
 NEWSDESK_LLM_URL = os.environ.get("NEWSDESK_LLM_URL", "").strip()
 NEWSDESK_LLM_MODEL = os.environ.get("NEWSDESK_LLM_MODEL", "").strip()
 NEWSDESK_LLM_TIMEOUT = float(os.environ.get("NEWSDESK_LLM_TIMEOUT", "30"))
+# Content-Security-Policy on HTML responses (src/newsdesk/security.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "newsdesk.security.ContentSecurityPolicyMiddleware",
+)

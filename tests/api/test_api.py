@@ -206,6 +206,21 @@ def test_rate_limit_gives_429_with_retry_after(world, client_for, settings):
     _error(client_for("nd_made-up-again").get("/api/stories"), 429)
 
 
+def test_rate_limit_behind_a_proxy_counts_the_forwarded_address(world, settings):
+    """Same address rule as the site's log-in limits: behind a proxy each forwarded client has its
+    own budget, though all arrive from the proxy's address."""
+    settings.NEWSDESK_API_RATE_PER_MIN = 3
+    settings.NEWSDESK_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    proxy = Client(REMOTE_ADDR="10.9.9.9")
+
+    def get(forwarded: str) -> int:
+        return proxy.get("/api/stories", headers={"X-Forwarded-For": forwarded}).status_code
+
+    assert [get("198.51.100.7") for _ in range(3)] == [200] * 3
+    assert get("spoofed-by-client, 198.51.100.7") == 429  # the proxy's own (last) hop counts
+    assert [get("198.51.100.8") for _ in range(3)] == [200] * 3
+
+
 def test_reader_state_round_trip(world, client_for):
     c = client_for(world.token)
     a, b = world.articles[0], world.articles[1]

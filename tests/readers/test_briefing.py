@@ -66,25 +66,41 @@ def test_briefing_page_and_atom_feed(client: Client) -> None:
     assert page.index(stories[9].headline) < page.index(stories[8].headline)
     assert stories[1].headline not in page and "10 outlets" in page and '<a class="cite"' in page
 
-    answer = client.get("/briefing/feed.atom")
+    # The old address redirects for good, keeping the query; one builder serves every format.
+    old = client.get("/briefing/feed.atom?u=abc")
+    assert old.status_code == 301 and old["Location"] == "/feeds/briefing.atom?u=abc"
+    answer = client.get("/feeds/briefing.atom")
     assert answer["Content-Type"].startswith("application/atom+xml")
     feed = feedparser.parse(answer.content)
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "atom10" and len(feed.entries) == 8
-    assert feed.entries[0].title == f"1. {stories[9].headline}"
+    assert feed.entries[0].title == stories[9].headline
     assert feed.entries[0].link.endswith(f"/story/{stories[9].pk}/")
-    assert "10 outlets" in feed.entries[0].summary and re.search(
+    assert "No. 1 today, 10 outlets" in feed.entries[0].summary and re.search(
         r"\[Outlet [A-J] \d+\]", feed.entries[0].summary
     )
+    assert "public" in answer["Cache-Control"]
 
-    # A reader's own feed (signed link from the page) has their follows; a forged link is refused.
+    # A reader's own feed (signed link from the page) has their follows, in every format, and stays
+    # out of shared caches; a forged link is refused.
     reader = User.objects.create_user("cy")
     Follow.objects.create(user=reader, kind="entity", key="person-1", label="Person 1")
     client.force_login(reader)
-    link = re.search(r'href="(/briefing/feed\.atom\?u=[^"]+)"', client.get("/briefing/").content.decode())[1]
-    own = feedparser.parse(Client().get(link).content)
-    assert own.bozo == 0 and any(stories[0].headline in e.title for e in own.entries)
-    assert Client().get("/briefing/feed.atom?u=1:forged").status_code == 404
+    page = client.get("/briefing/").content.decode()
+    link = re.search(r'href="(/feeds/briefing\.atom\?u=[^"]+)"', page)[1]
+    assert stories[0].headline not in [e.title for e in feed.entries]
+    own_answer = Client().get(link)
+    own = feedparser.parse(own_answer.content)
+    assert own.bozo == 0 and stories[0].headline in [e.title for e in own.entries]
+    assert own_answer["Cache-Control"].startswith("private")
+    token = link.split("?u=")[1]
+    as_json = Client().get(f"/feeds/briefing.json?u={token}").json()
+    assert stories[0].headline in [i["title"] for i in as_json["items"]]
+    # The old personal link still arrives at the same feed.
+    via_old = feedparser.parse(Client().get(f"/briefing/feed.atom?u={token}", follow=True).content)
+    assert [e.title for e in via_old.entries] == [e.title for e in own.entries]
+    assert Client().get("/feeds/briefing.atom?u=1:forged").status_code == 404
+    assert Client().get("/feeds/briefing.rss?u=1:forged").status_code == 404
 
 
 # --- e-mail -----------------------------------------------------------------------------------------

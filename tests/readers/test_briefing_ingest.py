@@ -69,7 +69,7 @@ def test_briefing_picks_the_widest_coverage_of_a_real_day(server: LoopbackServer
     assert widths[0] >= 2  # the outlets share at least one event that day
     assert all(i.outlets == len(outlets[i.story.pk]) for i in briefing.items)
 
-    feed = feedparser.parse(client.get("/briefing/feed.atom").content)
+    feed = feedparser.parse(client.get("/feeds/briefing.atom").content)
     assert feed.bozo == 0 and [e.link.rsplit("/story/", 1)[1].strip("/") for e in feed.entries] == [
         str(s) for s in chosen
     ]

@@ -1,4 +1,5 @@
-"""The briefing (the day's top stories): the one place the API and the feeds get it from.
+"""The briefing (the day's top stories) for the JSON API; the briefing feeds (api/feedkinds.py) call
+`readers.briefing.top_stories` themselves, for the citations and the signed `?u=`.
 
 The readers app's own briefing (`newsdesk.readers.briefing.top_stories`, personal: follows lift a
 story, mutes hide it) is used where it exists; otherwise the top 8 of the front page's ranking among

@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
 from newsdesk.api import entities
-from newsdesk.api.briefing import briefing_stories
 from newsdesk.api.feedformats import Feed, FeedItem
 from newsdesk.api.models import SearchFeedKey
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.articles.search import Filters, search
+from newsdesk.readers import briefing as readers_briefing
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
 
@@ -98,12 +98,30 @@ def front(request: HttpRequest, feed_url: str) -> Feed:
 
 
 def briefing(request: HttpRequest, feed_url: str) -> Feed:
+    """The Top 8 of the last 24 hours: site-wide, or a reader's own with the signed `?u=` token
+    from the briefing page (their follows lift stories, their mutes hide them)."""
+    state = readers_briefing.feed_state(request.GET.get("u", ""))
+    today = readers_briefing.top_stories(state)
+    items = []
+    for rank, item in enumerate(today.items, start=1):
+        page = _url(request, "story", item.story.pk)
+        outlets = f"{item.outlets} outlet{'s' if item.outlets != 1 else ''}"
+        items.append(
+            FeedItem(
+                id=f"{page}#{today.end.date().isoformat()}",  # a new entry each day it makes the cut
+                title=item.story.headline or (item.lead.title if item.lead else f"Story {item.story.pk}"),
+                link=page,
+                summary=f"No. {rank} today, {outlets}. {item.summary_text}".strip(),
+                published=item.story.first_seen,
+                updated=item.story.last_updated,
+            )
+        )
     return Feed(
-        f"{SITE}: briefing",
-        _url(request, "front"),
+        f"{SITE}: Top 8" + (", yours" if state.user_id is not None else ""),
+        _url(request, "briefing"),
         feed_url,
-        "Today's top 8 stories.",
-        _story_items(request, briefing_stories(None)),
+        "The most important stories of the last 24 hours.",
+        items,
     )
 
 

@@ -31,7 +31,8 @@ def _view(build: Callable[..., feedkinds.Feed]) -> Callable[..., HttpResponse]:
     def view(request: HttpRequest, fmt: str, **kwargs: object) -> HttpResponse:
         feed = build(request, request.build_absolute_uri(), **kwargs)
         response = HttpResponse(render(feed, fmt), content_type=FORMATS[fmt])
-        response["Cache-Control"] = "public, max-age=300"
+        # A personal feed (signed ?u=, the briefing's) must not sit in a shared cache.
+        response["Cache-Control"] = ("private" if "u" in request.GET else "public") + ", max-age=300"
         return response
 
     return view

@@ -2,6 +2,11 @@
 
 The cache is per process unless REDIS_URL is set (then shared), so with several web processes the
 limit is per process: good enough to stop a runaway client.
+
+Why not `readers.ratelimit` too: that one counts rows in the database so that security-sensitive,
+low-volume actions (log-ins, sign-ups, comments) hold exactly across processes, while this one runs
+on every API read, where a database write per request would cost too much (on SQLite above all), so
+a cache window suffices. Both find the client's address the same way (`ratelimit.client_ip`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
 from newsdesk.api import tokens
+from newsdesk.readers import ratelimit
 
 WINDOW_S = 60
 
@@ -28,7 +34,7 @@ def client_key(request: HttpRequest) -> str:
         row = tokens.resolve(header[7:].strip())
     if row is not None:
         return f"t:{row.pk}"
-    return "ip:" + (request.META.get("REMOTE_ADDR") or "unknown")
+    return "ip:" + ratelimit.client_ip(request)
 
 
 class WindowThrottle(BaseThrottle):

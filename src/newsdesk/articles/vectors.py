@@ -27,6 +27,7 @@ _lock = threading.Lock()
 _embedder: Embedder | None = None
 _index: VectorIndex | None = None
 _synced_at: datetime | None = None
+_embedder_kind: tuple[str, int] | None = None
 # Rows embedded by another process shortly before our last sync may commit after it.
 SYNC_OVERLAP = timedelta(minutes=2)
 TOP_UP_EVERY = timedelta(seconds=1)  # a page asking twice in a second needs no second query
@@ -34,12 +35,13 @@ TOP_UP_EVERY = timedelta(seconds=1)  # a page asking twice in a second needs no 
 
 def get_embedder() -> Embedder:
     """The embedder `NEWSDESK_EMBEDDER` names ("minilm", "minilm-onnx" or "hashing"), one per process."""
-    global _embedder
+    global _embedder, _embedder_kind
     with _lock:
-        if _embedder is None:
-            _embedder = get_default_embedder(
-                kind=settings.NEWSDESK_EMBEDDER, max_seq_length=settings.NEWSDESK_EMBED_MAX_TOKENS
-            )
+        # Built once per process, again only if the settings changed (tests switch them).
+        wanted = (settings.NEWSDESK_EMBEDDER, settings.NEWSDESK_EMBED_MAX_TOKENS)
+        if _embedder is None or _embedder_kind != wanted:
+            _embedder_kind = wanted
+            _embedder = get_default_embedder(kind=wanted[0], max_seq_length=wanted[1])
         return _embedder
 
 
@@ -71,6 +73,14 @@ def article_index(*, fresh: bool = False) -> VectorIndex:
                 _index.add([pk for pk, _ in new_rows], np.stack([v for _, v in new_rows]))
         _synced_at = now
         return _index
+
+
+def forget_index() -> None:
+    """Drop the cached index but keep the embedder loaded: tests, whose database is emptied between
+    them while primary keys are handed out again."""
+    global _index, _synced_at
+    with _lock:
+        _index, _synced_at = None, None
 
 
 def reset() -> None:

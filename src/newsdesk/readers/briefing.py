@@ -20,10 +20,10 @@ from datetime import datetime, timedelta
 from django.core import signing
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Substr
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import feedgenerator, timezone
+from django.utils import timezone
 
 from newsdesk.articles.insights import panel_for
 from newsdesk.articles.models import FINAL_STAGE, Article
@@ -165,45 +165,35 @@ def feed_token(user_id: int) -> str:
     return signing.dumps(user_id, salt=FEED_SALT)
 
 
+def feed_state(token: str) -> ReaderState:
+    """The reader a signed `?u=` feed token names (anonymous without one); a forged one is a 404."""
+    if not token:
+        return ReaderState()
+    try:
+        return load_state(int(signing.loads(token, salt=FEED_SALT)))
+    except (signing.BadSignature, TypeError, ValueError):
+        raise Http404("This briefing feed link is not valid.") from None
+
+
+def personal_feed_url(state: ReaderState, fmt: str = "atom") -> str:
+    """The briefing feed (built in api/feedkinds.py), the reader's own when signed in."""
+    url = reverse("feed-briefing", args=[fmt])
+    if state.user_id is not None:
+        url += f"?u={feed_token(state.user_id)}"
+    return url
+
+
 def briefing_page(request: HttpRequest) -> HttpResponse:
     state = reader_state(request)
     briefing = top_stories(state)
-    feed = reverse("briefing-feed")
-    if state.user_id is not None:
-        feed += f"?u={feed_token(state.user_id)}"
+    feed = personal_feed_url(state)
     return render(request, "readers/briefing.html", {"briefing": briefing, "feed_url": feed, "state": state})
 
 
 def briefing_feed(request: HttpRequest) -> HttpResponse:
-    """Atom feed of the briefing; `?u=` (a signed token shown on the page) makes it the reader's own."""
-    state = ReaderState()
-    if token := request.GET.get("u"):
-        try:
-            state = load_state(int(signing.loads(token, salt=FEED_SALT)))
-        except (signing.BadSignature, TypeError, ValueError):
-            raise Http404("This briefing feed link is not valid.") from None
-    briefing = top_stories(state)
-    page = request.build_absolute_uri(reverse("briefing"))
-    feed = feedgenerator.Atom1Feed(
-        title="newsdesk · Top 8",
-        link=page,
-        description="The most important stories of the last 24 hours.",
-        feed_url=request.build_absolute_uri(),
-        language="en",
-        updated=briefing.end,
-        id=page,
-    )
-    for rank, item in enumerate(briefing.items, start=1):
-        link = request.build_absolute_uri(reverse("story", args=[item.story.pk]))
-        outlets = f"{item.outlets} outlet{'s' if item.outlets != 1 else ''}"
-        feed.add_item(
-            title=f"{rank}. {item.story.headline}",
-            link=link,
-            description=f"{outlets}. {item.summary_text}".strip(),
-            unique_id=f"{link}#{briefing.end.date().isoformat()}",
-            updateddate=item.story.last_updated,
-            pubdate=item.story.first_seen,
-        )
-    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
-    feed.write(response, "utf-8")
-    return response
+    """The feed's former address: one builder serves /feeds/briefing.atom now (query kept, so old
+    personal links keep working)."""
+    url = reverse("feed-briefing", args=["atom"])
+    if query := request.META.get("QUERY_STRING", ""):
+        url += f"?{query}"
+    return HttpResponsePermanentRedirect(url)

@@ -124,6 +124,40 @@ def clear(scope: str, value: str) -> None:
     RateEvent.objects.filter(scope=scope, key=hashed(value)).delete()
 
 
+class LoginGuard:
+    """Failed log-ins counted per (scope, value, rate): each attempt takes a slot before the secret
+    is checked (a burst from many processes cannot slip past the count); success gives slots back.
+
+    Shared by the site's log-in form and the reader-app protocols (Google Reader, Fever).
+    """
+
+    def __init__(self, counters: list[tuple[str, str, Rate]]) -> None:
+        self.counters = counters
+        self._events: list[RateEvent] = []
+
+    def start(self) -> Limited | None:
+        """Count this attempt; a refusal if any window is already full (then nothing stays counted)."""
+        for scope, value, rate in self.counters:
+            event, limited = take_event(scope, value, rate)
+            if limited:
+                self.give_back()
+                return limited
+            self._events.append(event)  # type: ignore[arg-type]
+        return None
+
+    def give_back(self) -> None:
+        for event in self._events:
+            event.delete()
+        self._events = []
+
+    def failed(self) -> Limited | None:
+        """After a failure: a refusal if that failure filled a window (say so now, not next time)."""
+        for scope, value, rate in self.counters:
+            if limited := check(scope, value, rate):
+                return limited
+        return None
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or the last hop of a header set by a trusted proxy."""
     header = getattr(settings, "NEWSDESK_CLIENT_IP_HEADER", "")

@@ -13,11 +13,13 @@ import zlib
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
 
 from newsdesk.articles.models import Article
+from newsdesk.readers import ratelimit
 from newsdesk.readersync import state
 from newsdesk.readersync.models import AppCredential, sha256_hex
 from newsdesk.sources.models import Source
@@ -183,14 +185,36 @@ def _mark(user: Any, p: QueryDict, body: dict[str, Any]) -> None:
         body["unread_item_ids"] = _unread_ids(user)
 
 
+def _rate(setting: str) -> ratelimit.Rate:
+    return ratelimit.Rate.parse(getattr(settings, setting))
+
+
+def _refused(limited: ratelimit.Limited) -> JsonResponse:
+    """What the protocol allows: auth 0, here with HTTP 429, Retry-After and a sentence."""
+    body = {"api_version": API_VERSION, "auth": 0, "error": f"Too many failed log-ins. {limited.message}"}
+    response = JsonResponse(body, status=429)
+    response["Retry-After"] = str(limited.retry_after_s)
+    return response
+
+
 @csrf_exempt
 def endpoint(request: HttpRequest) -> HttpResponse:
     p = _params(request)
     if "api" not in p:
         return HttpResponse("Fever API: POST /fever/?api with api_key\n", content_type="text/plain")
+    # The key is md5(login:password): a wrong one names no account, so failures count per address
+    # only (the budget shared with the site's log-in form). While limited even the right key fails.
+    guard = ratelimit.LoginGuard(
+        [("login-ip", ratelimit.client_ip(request), _rate("NEWSDESK_LOGIN_FAILURES_IP"))]
+    )
+    if limited := guard.start():
+        return _refused(limited)
     user = _user_for(p.get("api_key", ""))
     if user is None:
+        if limited := guard.failed():
+            return _refused(limited)
         return JsonResponse({"api_version": API_VERSION, "auth": 0})
+    guard.give_back()
     followed = Source.objects.filter(pk__in=state.followed_source_ids(user))
     refreshed = followed.aggregate(t=Max("last_fetch_at"))["t"]
     body: dict[str, Any] = {

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from newsdesk.articles.models import Article
+from newsdesk.readers import ratelimit
 from newsdesk.readersync import state
 from newsdesk.readersync.models import AppCredential, AppToken, sha256_hex
 from newsdesk.sources.adding import AddError, add_url
@@ -146,6 +147,19 @@ def api(view: View) -> View:
     return wrapped
 
 
+def _rate(setting: str) -> ratelimit.Rate:
+    return ratelimit.Rate.parse(getattr(settings, setting))
+
+
+def _too_many(limited: ratelimit.Limited) -> HttpResponse:
+    """429 with Retry-After and a sentence an app may show as it is."""
+    response = HttpResponse(
+        f"Too many failed log-ins. {limited.message}\n", status=429, content_type="text/plain"
+    )
+    response["Retry-After"] = str(limited.retry_after_s)
+    return response
+
+
 @csrf_exempt
 def client_login(request: HttpRequest) -> HttpResponse:
     p = params(request)
@@ -157,9 +171,23 @@ def client_login(request: HttpRequest) -> HttpResponse:
             .objects.filter(Q(username__iexact=login) | Q(email__iexact=login), is_active=True)
             .first()
         )
+    # App passwords are guessable like any other: the site's log-in limits, counted per account
+    # and per address (the address budget is shared with the site's log-in form).
+    account = (user.get_username() if user else login).lower()
+    guard = ratelimit.LoginGuard(
+        [
+            ("greader-login-account", account, _rate("NEWSDESK_LOGIN_FAILURES_ACCOUNT")),
+            ("login-ip", ratelimit.client_ip(request), _rate("NEWSDESK_LOGIN_FAILURES_IP")),
+        ]
+    )
+    if limited := guard.start():
+        return _too_many(limited)
     cred = AppCredential.objects.filter(user=user).first() if user else None
     if cred is None or not cred.app_password or not check_password(password, cred.app_password):
+        if limited := guard.failed():
+            return _too_many(limited)
         return HttpResponse("Error=BadAuthentication\n", status=401, content_type="text/plain")
+    guard.give_back()
     raw = secrets.token_urlsafe(32)
     AppToken.objects.create(
         user=user, token_hash=sha256_hex(raw), client=request.headers.get("User-Agent", "")[:200]

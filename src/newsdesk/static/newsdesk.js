@@ -128,3 +128,9 @@
   window.addEventListener("hashchange", reveal);
   document.addEventListener("DOMContentLoaded", reveal);
 })();
+
+// Coverage timeline bars: their widths come as data-pct (no style attributes under our CSP).
+document.querySelectorAll(".bar[data-pct]").forEach(function (bar) {
+  const pct = parseFloat(bar.dataset.pct);
+  if (pct >= 0 && pct <= 100) bar.style.width = pct + "%";
+});
