@@ -1,6 +1,6 @@
 """Load: concurrent readers on a synthetic site, beside a hello-world ASGI app; feeds/min refreshing.
 
-    python -m benchmarks.load [--articles 100000] [--users 50] [--seconds 20] [--feeds 1000]
+    python -m benchmarks.load [--articles 100000] [--users 50] [--seconds 20] [--feeds 1000] [--home DIR]
 
 Builds a fresh SQLite site with N synthetic articles in stories of 5 (sentences recombined from the
 BBC corpus, random unit vectors), serves it with uvicorn (one process, as `newsdesk web`), and runs
@@ -282,10 +282,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--feeds", type=int, default=1000, help="0 skips the feed refresh")
+    parser.add_argument(
+        "--home", help="site folder to reuse: built there on first use (with site.json), reused after"
+    )
     args = parser.parse_args()
+    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="newsdesk-load-"))
+    home.mkdir(parents=True, exist_ok=True)
     os.environ.update(
-        NEWSDESK_HOME=tempfile.mkdtemp(prefix="newsdesk-load-"),
+        NEWSDESK_HOME=str(home),
         NEWSDESK_EMBEDDER="hashing",
         DJANGO_SETTINGS_MODULE="newsdesk.settings",
     )
@@ -293,18 +298,28 @@ def main() -> None:
     import django
 
     django.setup()
-    site = build_site(args.articles)
+    meta = home / "site.json"
+    if meta.exists():  # a site built by an earlier run: same articles, panels and sample of pages
+        site = json.loads(meta.read_text())
+        if site.get("articles") != args.articles:
+            parser.error(f"{home} holds a site of {site.get('articles')} articles, not {args.articles}")
+        site["reused"] = True
+    else:
+        site = {**build_site(args.articles), "articles": args.articles}
+        meta.write_text(json.dumps(site))
     out: dict[str, Any] = {
         "articles": args.articles,
         "users": args.users,
         "seconds": args.seconds,
         "server": "uvicorn, 1 worker process",
         "insert_s": site["insert_s"],
+        "site_reused": site.get("reused", False),
         "sqlite_bytes_per_article": site["db_bytes_per_article"],
         "sqlite_gib_per_million_extrapolated": round(site["db_bytes_per_article"] * 1e6 / 2**30, 2),
     }
     out.update(load(site, args.users, args.seconds))
-    out["feed_refresh"] = feeds(args.feeds)
+    if args.feeds:
+        out["feed_refresh"] = feeds(args.feeds)
     out["loadavg"] = Path("/proc/loadavg").read_text().split()[:3]
     print(json.dumps(out))
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.operations.health import worker_alive
 from newsdesk.readers.foryou import front_cards
 from newsdesk.readers.state import reader_state
 from newsdesk.stories.assign import ranked
@@ -67,7 +68,8 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     counts = Counter(t.strftime(fmt) for t in times)
     peak = max(counts.values(), default=1)
     timeline = [(label, n, round(100 * n / peak)) for label, n in sorted(counts.items())]
-    insight = story_panel(item)
+    # With a worker running, the panel is its job (enrich_stories); a page never waits for it.
+    insight = story_panel(item, compute=not worker_alive())
     panel = None
     if insight is not None and insight.data:
         panel = _linked(insight.data, visible_ids, hidden_outlets)
@@ -84,6 +86,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
             "hidden": hidden,
             "article_ids": [a.pk for a in articles],
             "panel": panel,
+            "panel_pending": insight is None and bool(articles),
             "llm_summary": _llm_sentences(insight.llm if insight else None, panel, visible_ids),
             "llm": insight.llm if insight else None,
             "question": question,
