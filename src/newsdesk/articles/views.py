@@ -121,7 +121,7 @@ def _filters(request: HttpRequest) -> Filters:
 
 def search_page(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:300]
-    hits = search(query, _filters(request)) if query else []
+    hits = search(query, _filters(request), bodies=False) if query else []
     hits = reader_state(request).visible(hits, key=lambda h: h.article)
     as_stories = request.GET.get("as") == "stories"
     groups: list[tuple[object, list]] = []
@@ -145,7 +145,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 def search_json(request: HttpRequest) -> JsonResponse:
     query = (request.GET.get("q") or "").strip()[:300]
-    hits = search(query, _filters(request)) if query else []
+    hits = search(query, _filters(request), bodies=False) if query else []
     hits = reader_state(request).visible(hits, key=lambda h: h.article)
     return JsonResponse(
         {

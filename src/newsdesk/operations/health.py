@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -25,26 +24,11 @@ def queue_depth() -> int:
     return int(HUEY.pending_count())
 
 
-_alive: tuple[float, bool] = (0.0, False)  # (checked at, monotonic; answer), per process
-ALIVE_CACHE_S = 10.0  # pages ask on every view; a heartbeat is written once a minute anyway
-
-
 def worker_alive() -> bool:
-    """Whether a worker beat within NEWSDESK_HEARTBEAT_MAX_AGE_S (asked at most every 10 s per
-    process). Pages then leave AI panels to the worker instead of computing them on a request."""
-    global _alive
-    now = time.monotonic()
-    if now - _alive[0] < ALIVE_CACHE_S:
-        return _alive[1]
+    """Whether a worker beat within NEWSDESK_HEARTBEAT_MAX_AGE_S: pages then leave missing AI
+    panels to it instead of computing them on the request (one query on a table of a few rows)."""
     since = timezone.now() - timedelta(seconds=settings.NEWSDESK_HEARTBEAT_MAX_AGE_S)
-    _alive = (now, Heartbeat.objects.filter(beat_at__gte=since).exists())
-    return _alive[1]
-
-
-def forget_worker() -> None:
-    """Drop the cached answer of `worker_alive` (tests that start or stop a worker)."""
-    global _alive
-    _alive = (0.0, False)
+    return Heartbeat.objects.filter(beat_at__gte=since).exists()
 
 
 def beat() -> None:
