@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from newsdesk.stories.recluster import surviving
 
 FRONT_PAGE_STORIES = 30
 CANDIDATES = 500
+LEAD_CHARS = 600  # a card's dek is its first 35 words
 
 
 def front(request: HttpRequest) -> HttpResponse:
@@ -32,6 +34,9 @@ def front(request: HttpRequest) -> HttpResponse:
     leads = {}
     for article in (
         Article.objects.filter(story__in=stories, duplicate_of__isnull=True, stage=FINAL_STAGE)
+        # A card shows the lead's first words only: its whole text is not loaded, for 150 articles.
+        .defer("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
+        .annotate(text_lead=Substr("text", 1, LEAD_CHARS))
         .select_related("source")
         .order_by("published_at")
     ):
