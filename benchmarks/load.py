@@ -169,6 +169,30 @@ def _precompute_story_panels(story_ids: list[int]) -> None:
     )
 
 
+def _store_lead_entities() -> None:
+    """The names related-article reasons cite, stored as the embed stage does on a live site (bulk
+    inserts skip that stage); without them every article page recomputes them for 40 candidates."""
+    from django.db import transaction
+    from django.db.models.functions import Substr
+
+    from newsdesk.articles.models import Article
+    from newsdesk.articles.related import LEAD_CHARS, lead_entities
+
+    while True:
+        batch = list(
+            Article.objects.filter(lead_entities__isnull=True)
+            .only("pk", "title")
+            .annotate(lead=Substr("text", 1, LEAD_CHARS))
+            .order_by("pk")[:5000]
+        )
+        if not batch:
+            return
+        for a in batch:
+            a.lead_entities = lead_entities(a.title, a.lead)
+        with transaction.atomic():
+            Article.objects.bulk_update(batch, ["lead_entities"], batch_size=1000)
+
+
 def _worker_beat() -> None:
     """A live worker's heartbeat, as on a deployed site (`newsdesk worker` beside `newsdesk web`):
     pages then leave missing AI panels to the worker instead of computing them on the request."""
@@ -346,7 +370,9 @@ def main() -> None:
     else:
         site = {**build_site(args.articles), "articles": args.articles}
         meta.write_text(json.dumps(site))
-    _precompute_story_panels(site["story_ids"])  # also on a reused site built before stories had them
+    # Also on a reused site built before these were stored.
+    _store_lead_entities()
+    _precompute_story_panels(site["story_ids"])
     out: dict[str, Any] = {
         "articles": args.articles,
         "users": args.users,
