@@ -1,6 +1,6 @@
 """Load: concurrent readers on a synthetic site, beside a hello-world ASGI app; feeds/min refreshing.
 
-    python -m benchmarks.load [--articles 100000] [--users 50] [--seconds 20] [--feeds 1000]
+    python -m benchmarks.load [--articles 100000] [--users 50] [--seconds 20] [--feeds 1000] [--home DIR]
 
 Builds a fresh SQLite site with N synthetic articles in stories of 5 (sentences recombined from the
 BBC corpus, random unit vectors), serves it with uvicorn (one process, as `newsdesk web`), and runs
@@ -141,6 +141,68 @@ def _precompute_panels(article_ids: list[int]) -> None:
     )
 
 
+def _precompute_story_panels(story_ids: list[int]) -> None:
+    """As for articles: one real story panel, stored for every sampled story under that story's own
+    members fingerprint, so story pages render a stored panel (the worker's job) and never make one."""
+    from newsdesk.stories.insights import _fingerprint, _member_rows, _select, story_panel
+    from newsdesk.stories.models import Story, StoryInsight
+
+    first = story_panel(Story.objects.get(pk=story_ids[0]))
+    if first is None:
+        return
+    rows = {}
+    for start in range(0, len(story_ids), 500):
+        rows.update(_member_rows(story_ids[start : start + 500]))
+    StoryInsight.objects.bulk_create(
+        [
+            StoryInsight(
+                story_id=pk,
+                members_fingerprint=_fingerprint(_select(rows.get(pk, []))),
+                data=first.data,
+                passages=first.passages,
+                vectors=first.vectors,
+                embedder_name=first.embedder_name,
+            )
+            for pk in story_ids[1:]
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _store_lead_entities() -> None:
+    """The names related-article reasons cite, stored as the embed stage does on a live site (bulk
+    inserts skip that stage); without them every article page recomputes them for 40 candidates."""
+    from django.db import transaction
+    from django.db.models.functions import Substr
+
+    from newsdesk.articles.models import Article
+    from newsdesk.articles.related import LEAD_CHARS, lead_entities
+
+    while True:
+        batch = list(
+            Article.objects.filter(lead_entities__isnull=True)
+            .only("pk", "title")
+            .annotate(lead=Substr("text", 1, LEAD_CHARS))
+            .order_by("pk")[:5000]
+        )
+        if not batch:
+            return
+        for a in batch:
+            a.lead_entities = lead_entities(a.title, a.lead)
+        with transaction.atomic():
+            Article.objects.bulk_update(batch, ["lead_entities"], batch_size=1000)
+
+
+def _worker_beat() -> None:
+    """A live worker's heartbeat, as on a deployed site (`newsdesk worker` beside `newsdesk web`):
+    pages then leave missing AI panels to the worker instead of computing them on the request."""
+    from django.utils import timezone
+
+    from newsdesk.operations.models import Heartbeat
+
+    Heartbeat.objects.update_or_create(name="benchmarks.load", defaults={"beat_at": timezone.now()})
+
+
 def _serve(target: str, port: int, env: dict[str, str], cwd: str) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port), *UVICORN],
@@ -206,6 +268,7 @@ def load(site: dict[str, Any], users: int, seconds: float) -> dict[str, Any]:
         "search": [f"/search/?q={'+'.join(rng.sample(site['words'], 2))}" for _ in range(300)],
     }
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
+    _worker_beat()
     port = free_port()
     web = _serve("newsdesk.asgi:application", port, env, str(REPO_ROOT))
     try:
@@ -282,10 +345,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--feeds", type=int, default=1000, help="0 skips the feed refresh")
+    parser.add_argument(
+        "--home", help="site folder to reuse: built there on first use (with site.json), reused after"
+    )
     args = parser.parse_args()
+    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="newsdesk-load-"))
+    home.mkdir(parents=True, exist_ok=True)
     os.environ.update(
-        NEWSDESK_HOME=tempfile.mkdtemp(prefix="newsdesk-load-"),
+        NEWSDESK_HOME=str(home),
         NEWSDESK_EMBEDDER="hashing",
         DJANGO_SETTINGS_MODULE="newsdesk.settings",
     )
@@ -293,18 +361,31 @@ def main() -> None:
     import django
 
     django.setup()
-    site = build_site(args.articles)
+    meta = home / "site.json"
+    if meta.exists():  # a site built by an earlier run: same articles, panels and sample of pages
+        site = json.loads(meta.read_text())
+        if site.get("articles") != args.articles:
+            parser.error(f"{home} holds a site of {site.get('articles')} articles, not {args.articles}")
+        site["reused"] = True
+    else:
+        site = {**build_site(args.articles), "articles": args.articles}
+        meta.write_text(json.dumps(site))
+    # Also on a reused site built before these were stored.
+    _store_lead_entities()
+    _precompute_story_panels(site["story_ids"])
     out: dict[str, Any] = {
         "articles": args.articles,
         "users": args.users,
         "seconds": args.seconds,
         "server": "uvicorn, 1 worker process",
         "insert_s": site["insert_s"],
+        "site_reused": site.get("reused", False),
         "sqlite_bytes_per_article": site["db_bytes_per_article"],
         "sqlite_gib_per_million_extrapolated": round(site["db_bytes_per_article"] * 1e6 / 2**30, 2),
     }
     out.update(load(site, args.users, args.seconds))
-    out["feed_refresh"] = feeds(args.feeds)
+    if args.feeds:
+        out["feed_refresh"] = feeds(args.feeds)
     out["loadavg"] = Path("/proc/loadavg").read_text().split()[:3]
     print(json.dumps(out))
 

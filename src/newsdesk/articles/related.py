@@ -14,6 +14,7 @@ from newsdesk.pipeline.embeddings import from_blob
 from newsdesk.pipeline.stories import ArticleFeatures, entity_proxies, related_articles
 
 CANDIDATES = 40
+MUTE_TEXT_CHARS = 3000  # as readers.state: a muted keyword in the lead hides an article
 LEAD_CHARS = 600  # reasons name shared entities of the title and lead; the rest only costs time
 WINDOW = timedelta(days=14)
 
@@ -62,7 +63,7 @@ def related_for(article: Article, k: int = 5) -> list[Related]:
     )
     if article.story_id:
         pool = pool.exclude(story_id=article.story_id)
-    copies = {article.duplicate_of_id, *article.copies.values_list("pk", flat=True)}
+    copies = {article.duplicate_of_id, *article.copies.order_by().values_list("pk", flat=True)}
     eligible = [
         a
         for a in pool
@@ -81,6 +82,8 @@ def more_from_story(article: Article, limit: int = 10) -> list[Article]:
     return list(
         Article.objects.filter(story_id=article.story_id, stage=FINAL_STAGE, duplicate_of__isnull=True)
         .exclude(pk=article.pk)
+        .defer("content_html", "feed_content", "feed_summary", "minhash", "text", "embedding")
+        .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))  # all that mutes look at
         .select_related("source")
         .order_by("-published_at")[:limit]
     )

@@ -6,13 +6,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
+from django.db.models.functions import Substr
 
 from newsdesk.articles import fulltext
 from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.related import MUTE_TEXT_CHARS
 from newsdesk.articles.vectors import article_index, get_embedder
 
 RRF_K = 60  # the usual constant: rank 1 ≈ 1/61; it keeps one list from drowning the other
 POOL = 200
+BODIES = ("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
 MIN_SIMILARITY = 0.3  # below this a "meaning" match is noise, not a result
 
 
@@ -32,10 +35,12 @@ class Hit:
     matched_by: list[str] = field(default_factory=list)
 
 
-def _filtered(ids: list[int], filters: Filters) -> dict[int, Article]:
+def _filtered(ids: list[int], filters: Filters, bodies: bool) -> dict[int, Article]:
     qs = Article.objects.filter(pk__in=ids, stage=FINAL_STAGE, duplicate_of__isnull=True).select_related(
         "source", "story"
     )
+    if not bodies:  # a results page shows title, outlet and time; mutes look at the lead only
+        qs = qs.defer(*BODIES).annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
     if filters.source_ids:
         qs = qs.filter(source_id__in=filters.source_ids)
     if filters.since:
@@ -53,7 +58,8 @@ def _filtered(ids: list[int], filters: Filters) -> dict[int, Article]:
     return {a.pk: a for a in qs}
 
 
-def search(query: str, filters: Filters | None = None, *, limit: int = 20) -> list[Hit]:
+def search(query: str, filters: Filters | None = None, *, limit: int = 20, bodies: bool = True) -> list[Hit]:
+    """The best `limit` hits; `bodies=False` leaves the articles' texts unloaded (results pages)."""
     filters = filters or Filters()
     if not fulltext.terms(query):
         return []
@@ -72,7 +78,7 @@ def search(query: str, filters: Filters | None = None, *, limit: int = 20) -> li
     for rank, (pk, _score) in enumerate(semantic, start=1):
         fused[pk] = fused.get(pk, 0.0) + 1.0 / (RRF_K + rank)
         how.setdefault(pk, []).append("meaning")
-    articles = _filtered(list(fused), filters)
+    articles = _filtered(list(fused), filters, bodies)
     ranked = sorted((pk for pk in fused if pk in articles), key=lambda pk: -fused[pk])[:limit]
     # Snippets only for what is shown, and only where the words matched.
     worded = [pk for pk in ranked if "words" in how[pk]]

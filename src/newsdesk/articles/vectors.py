@@ -66,7 +66,8 @@ def article_index(*, fresh: bool = False) -> VectorIndex:
             recent = Article.objects.filter(
                 embedded_at__gte=_synced_at - SYNC_OVERLAP, embedding__isnull=False
             )
-            missing = [pk for pk in recent.values_list("pk", flat=True) if pk not in _index]
+            # No ORDER BY: sorting made SQLite scan the published_at index instead of embedded_at's.
+            missing = [pk for pk in recent.order_by().values_list("pk", flat=True) if pk not in _index]
             if missing:
                 rows = Article.objects.filter(pk__in=missing).values_list("pk", "embedding")
                 new_rows = [(pk, from_blob(blob)) for pk, blob in rows]

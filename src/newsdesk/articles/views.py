@@ -7,22 +7,23 @@ from itertools import groupby
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from newsdesk.articles.entities import ENTITY_KEYS, entity_page
-from newsdesk.articles.insights import ask, panel_for
+from newsdesk.articles.insights import MIN_WORDS, ask, panel_for
 from newsdesk.articles.models import FINAL_STAGE, Article, EntityMention
 from newsdesk.articles.related import more_from_story, related_for
 from newsdesk.articles.search import Filters, search
+from newsdesk.operations.health import worker_alive
 from newsdesk.readers.personal import mark_read
 from newsdesk.readers.state import reader_state
 from newsdesk.sources.models import Source
 
 PAGE_SIZE = 50
+UNSHOWN = ("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")  # by lists
 
 
 def visible_articles():
@@ -44,14 +45,26 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Article.objects.select_related("source", "duplicate_of__source"), pk=pk)
     primary = item.duplicate_of or item
     # Everyone who printed this story: the primary and all its copies, except the one shown.
-    copies = (
-        Article.objects.filter(Q(pk=primary.pk) | Q(duplicate_of=primary))
-        .exclude(pk=item.pk)
+    # The copies' ids first (the duplicate_of index covers that lookup), then the rows by id: nearly
+    # every row has duplicate_of NULL, so SQLite's statistics make fetching whole rows by
+    # "duplicate_of_id = ?" look dearer than a full table scan, and it scans.
+    copy_ids = [
+        pk for pk in Article.objects.filter(duplicate_of=primary).order_by().values_list("pk", flat=True)
+    ]
+    copies = list(
+        Article.objects.filter(pk__in=[pk for pk in copy_ids if pk != item.pk])
+        .defer(*UNSHOWN)
         .select_related("source")
-        .order_by("published_at", "id")
+        .order_by()
+    )
+    if primary.pk != item.pk:
+        copies.append(primary)
+    copies.sort(
+        key=lambda a: (a.published_at is not None, a.published_at.timestamp() if a.published_at else 0, a.pk)
     )
     also_in_feeds = item.sightings.select_related("source").exclude(source=item.source)
-    panel = panel_for(item)
+    # With a worker running, the panel is its job (enrich_articles); a page never waits for spaCy.
+    panel = panel_for(item, compute=not worker_alive())
     mark_read(request.user, item)
     state = reader_state(request)
     # Muted sources and keywords never appear among related articles: ask for more, keep 5.
@@ -69,6 +82,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
             "related": related[:5],
             "more_from_story": state.visible(more_from_story(item)),
             "panel": panel,
+            "panel_pending": panel is None and len(item.text.split()) >= MIN_WORDS,
             "question": question,
             "answer": ask(item, question) if question and panel else None,
         },
@@ -107,7 +121,7 @@ def _filters(request: HttpRequest) -> Filters:
 
 def search_page(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:300]
-    hits = search(query, _filters(request)) if query else []
+    hits = search(query, _filters(request), bodies=False) if query else []
     hits = reader_state(request).visible(hits, key=lambda h: h.article)
     as_stories = request.GET.get("as") == "stories"
     groups: list[tuple[object, list]] = []
@@ -131,7 +145,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 def search_json(request: HttpRequest) -> JsonResponse:
     query = (request.GET.get("q") or "").strip()[:300]
-    hits = search(query, _filters(request)) if query else []
+    hits = search(query, _filters(request), bodies=False) if query else []
     hits = reader_state(request).visible(hits, key=lambda h: h.article)
     return JsonResponse(
         {

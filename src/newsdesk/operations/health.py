@@ -24,6 +24,13 @@ def queue_depth() -> int:
     return int(HUEY.pending_count())
 
 
+def worker_alive() -> bool:
+    """Whether a worker beat within NEWSDESK_HEARTBEAT_MAX_AGE_S: pages then leave missing AI
+    panels to it instead of computing them on the request (one query on a table of a few rows)."""
+    since = timezone.now() - timedelta(seconds=settings.NEWSDESK_HEARTBEAT_MAX_AGE_S)
+    return Heartbeat.objects.filter(beat_at__gte=since).exists()
+
+
 def beat() -> None:
     """The worker's sign of life (every minute from its scheduler, and at start)."""
     try:

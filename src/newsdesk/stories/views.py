@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
+from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.operations.health import worker_alive
 from newsdesk.readers.foryou import front_cards
 from newsdesk.readers.state import reader_state
 from newsdesk.stories.assign import ranked
@@ -19,6 +21,7 @@ from newsdesk.stories.recluster import surviving
 
 FRONT_PAGE_STORIES = 30
 CANDIDATES = 500
+LEAD_CHARS = 600  # a card's dek is its first 35 words
 
 
 def front(request: HttpRequest) -> HttpResponse:
@@ -31,6 +34,9 @@ def front(request: HttpRequest) -> HttpResponse:
     leads = {}
     for article in (
         Article.objects.filter(story__in=stories, duplicate_of__isnull=True, stage=FINAL_STAGE)
+        # A card shows the lead's first words only: its whole text is not loaded, for 150 articles.
+        .defer("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
+        .annotate(text_lead=Substr("text", 1, LEAD_CHARS))
         .select_related("source")
         .order_by("published_at")
     ):
@@ -67,7 +73,8 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     counts = Counter(t.strftime(fmt) for t in times)
     peak = max(counts.values(), default=1)
     timeline = [(label, n, round(100 * n / peak)) for label, n in sorted(counts.items())]
-    insight = story_panel(item)
+    # With a worker running, the panel is its job (enrich_stories); a page never waits for it.
+    insight = story_panel(item, compute=not worker_alive())
     panel = None
     if insight is not None and insight.data:
         panel = _linked(insight.data, visible_ids, hidden_outlets)
@@ -84,6 +91,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
             "hidden": hidden,
             "article_ids": [a.pk for a in articles],
             "panel": panel,
+            "panel_pending": insight is None and bool(articles),
             "llm_summary": _llm_sentences(insight.llm if insight else None, panel, visible_ids),
             "llm": insight.llm if insight else None,
             "question": question,
