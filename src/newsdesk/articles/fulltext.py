@@ -121,15 +121,19 @@ def _postgres(words: list[str], limit: int, match_all: bool, snippets: bool) -> 
         if snippets
         else "''"
     )
-    # Rank in the inner query; build snippets only for the rows that survive the LIMIT.
+    # As on SQLite, rank only the newest RANK_CAP matches (the GIN index finds them; ordering ids is
+    # cheap, ranking is not); build snippets only for the rows that survive the LIMIT.
     sql = (
         f"SELECT a.id, top.rank, {headline} "
         f"FROM (SELECT id, ts_rank_cd({_PG_VECTOR}, q) AS rank "
-        f"      FROM articles_article, to_tsquery('english', %s) q WHERE {_PG_VECTOR} @@ q "
+        "      FROM (SELECT id, title, text FROM articles_article, to_tsquery('english', %s) q0 "
+        f"            WHERE {_PG_VECTOR} @@ q0 ORDER BY id DESC LIMIT %s) newest, "
+        "           to_tsquery('english', %s) q "
         "      ORDER BY rank DESC LIMIT %s) top "
         "JOIN articles_article a ON a.id = top.id ORDER BY top.rank DESC"
     )
-    params = [tsquery, tsquery, limit] if snippets else [tsquery, limit]
+    ranked = [tsquery, RANK_CAP, tsquery, limit]
+    params = [tsquery, *ranked] if snippets else ranked
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [(pk, float(rank), _snippet_html(snip or "")) for pk, rank, snip in cursor.fetchall()]
