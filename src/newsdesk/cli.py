@@ -306,6 +306,11 @@ def _find_article(ref: str):
     return Article.objects.filter(canonical_url=canonical).first()
 
 
+def _refusal(reason: str) -> str:
+    """The refusal as a sentence: the pipeline's reason already says "not in the sources: …"."""
+    return reason[:1].upper() + reason[1:]
+
+
 def _no_article(command_name: str, ref: str) -> int:
     print(f"newsdesk {command_name}: no article {ref} (give its number or its URL)", file=sys.stderr)
     return 2
@@ -395,7 +400,7 @@ def _ask_story(args: argparse.Namespace) -> int:
         for p in result.answer.sentences:
             print(f"{p.source}: {p.text} [article {p.article_id}, sentence {p.sentence_index + 1}]")
     else:
-        print(f"Not in the sources: {result.answer.reason}")
+        print(_refusal(result.answer.reason))
     return 0 if result.answer.answerable else 3
 
 
@@ -451,7 +456,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         for s in result.sentences:
             print(f"{s.text} [{s.sentence_index + 1}]")
     else:
-        print(f"Not in the sources: {result.reason}")
+        print(_refusal(result.reason))
     return 0 if result.answerable else 3
 
 
