@@ -53,7 +53,10 @@ def mark_read(user: AbstractBaseUser | AnonymousUser, article: Article) -> None:
         ReadMark.objects.get_or_create(user=user, article=article)
 
 
-def _clean_key(kind: str, raw: str) -> str | None:
+def follow_key(kind: str, raw: str) -> str | None:
+    """The stored form of a follow or mute key (the site and the API both store this), or None when
+    it names nothing one can follow or mute: a source id that exists, an entity slug, a topic or
+    keyword in lower case."""
     key = " ".join(raw.split())
     if kind == "source":
         return key if key.isdigit() and Source.objects.filter(pk=int(key)).exists() else None
@@ -63,47 +66,49 @@ def _clean_key(kind: str, raw: str) -> str | None:
     return key.lower() if 0 < len(key) <= limit else None
 
 
-@login_required
-@require_POST
-def follow(request: HttpRequest) -> HttpResponse:
+def _toggle(
+    request: HttpRequest, model: type[Follow] | type[Mute], limit: int, *, what: str, noun: str, hint: str
+) -> HttpResponse:
+    """Add (or with `undo`, remove) one of the reader's follows or mutes, keeping to `limit` rows."""
     kind = request.POST.get("kind", "")
-    if kind not in Follow.Kind.values:
-        return HttpResponseBadRequest("You can follow a source, a person, organisation or place, or a topic.")
-    key = _clean_key(kind, request.POST.get("key", ""))
+    if kind not in model.Kind.values:
+        return HttpResponseBadRequest(what)
+    key = follow_key(kind, request.POST.get("key", ""))
     if key is None:
-        return HttpResponseBadRequest(
-            f"That is not a {kind} one can follow (a topic is 1–{TOPIC_MAX} characters)."
-        )
-    mine = Follow.objects.filter(user=request.user)
+        return HttpResponseBadRequest(f"That is not a {kind} one can {noun} ({hint}).")
+    mine = model.objects.filter(user=request.user)
     if request.POST.get("undo"):
         mine.filter(kind=kind, key=key).delete()
     elif not mine.filter(kind=kind, key=key).exists():
-        if mine.count() >= MAX_FOLLOWS:
-            return HttpResponseBadRequest(f"You follow {MAX_FOLLOWS} things already; unfollow some first.")
-        label = " ".join(request.POST.get("label", "").split())[:300] or key
-        Follow.objects.get_or_create(user=request.user, kind=kind, key=key, defaults={"label": label})
+        if mine.count() >= limit:
+            return HttpResponseBadRequest(f"You {noun} {limit} things already; un{noun} some first.")
+        defaults = (
+            {"label": " ".join(request.POST.get("label", "").split())[:300] or key} if model is Follow else {}
+        )
+        model.objects.get_or_create(user=request.user, kind=kind, key=key, defaults=defaults)
     return _back(request)
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest) -> HttpResponse:
+    what = "You can follow a source, a person, organisation or place, or a topic."
+    return _toggle(
+        request, Follow, MAX_FOLLOWS, what=what, noun="follow", hint=f"a topic is 1–{TOPIC_MAX} characters"
+    )
 
 
 @login_required
 @require_POST
 def mute(request: HttpRequest) -> HttpResponse:
-    kind = request.POST.get("kind", "")
-    if kind not in Mute.Kind.values:
-        return HttpResponseBadRequest("You can mute a source or a keyword.")
-    key = _clean_key(kind, request.POST.get("key", ""))
-    if key is None:
-        return HttpResponseBadRequest(
-            f"That is not a {kind} one can mute (a keyword is 1–{KEYWORD_MAX} characters)."
-        )
-    mine = Mute.objects.filter(user=request.user)
-    if request.POST.get("undo"):
-        mine.filter(kind=kind, key=key).delete()
-    elif not mine.filter(kind=kind, key=key).exists():
-        if mine.count() >= MAX_MUTES:
-            return HttpResponseBadRequest(f"You mute {MAX_MUTES} things already; unmute some first.")
-        Mute.objects.get_or_create(user=request.user, kind=kind, key=key)
-    return _back(request)
+    return _toggle(
+        request,
+        Mute,
+        MAX_MUTES,
+        what="You can mute a source or a keyword.",
+        noun="mute",
+        hint=f"a keyword is 1–{KEYWORD_MAX} characters",
+    )
 
 
 @login_required
