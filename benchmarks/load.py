@@ -2,8 +2,8 @@
 
     python -m benchmarks.load [--articles 100000] [--users 50] [--seconds 20] [--feeds 1000] [--home DIR]
 
-Builds a fresh SQLite site with N synthetic articles in stories of 5 (sentences recombined from the
-BBC corpus, random unit vectors), serves it with uvicorn (one process, as `newsdesk web`), and runs
+Builds (or reuses, with `--home`) the synthetic site of `benchmarks.synthetic` with N articles in
+stories of 5, serves it with uvicorn (one process, as `newsdesk web`), and runs
 an asyncio httpx client on loopback: `--users` concurrent users, each looping over front, story,
 article and search pages for `--seconds`. The same client then hits a minimal ASGI hello-world app
 under the same uvicorn settings: the ceiling of this machine with this client. Then `--feeds`
@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-BBC = REPO_ROOT.parent / "shared" / "data" / "bbc-news" / "bbc_news.jsonl"
 sys.path.insert(0, str(REPO_ROOT / "src"))
+sys.path.insert(0, str(REPO_ROOT))
 
 HELLO = """
 async def app(scope, receive, send):
@@ -47,85 +47,6 @@ UVICORN = ["--workers", "1", "--log-level", "warning", "--no-access-log", "--lif
 
 def _pct(xs: list[float], p: float) -> float:
     return round(float(np.percentile(np.array(xs) * 1000, p)), 1) if xs else 0.0
-
-
-def build_site(n: int, seed: int = 7) -> dict[str, Any]:
-    """Bulk-create n articles in stories of 5 (the way benchmarks.search does, plus stories)."""
-    from django.core.management import call_command
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from newsdesk.articles.models import Article
-    from newsdesk.pipeline.embeddings import to_blob
-    from newsdesk.sources.models import Source
-    from newsdesk.stories.models import Story
-
-    call_command("migrate", verbosity=0)
-    rng = random.Random(seed)
-    np_rng = np.random.default_rng(seed)
-    rows = [json.loads(line) for line in BBC.read_text().splitlines() if line.strip()]
-    sentences = [s.strip() + "." for r in rows for s in r["text"].split(".") if len(s.split()) > 5]
-    titles = [r["title"] for r in rows]
-    sources = [
-        Source.objects.create(
-            url=f"https://s{i}.example/feed", canonical_url=f"https://s{i}.example/feed", title=f"Outlet {i}"
-        )
-        for i in range(40)
-    ]
-    now = timezone.now()
-    started = time.perf_counter()
-    batch = 5000
-    for start in range(0, n, batch):
-        count = min(batch, n - start)
-        vecs = np_rng.normal(size=(count, 384)).astype(np.float32)
-        vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        with transaction.atomic():
-            stories = Story.objects.bulk_create(
-                Story(
-                    headline=rng.choice(titles),
-                    first_seen=now - timezone.timedelta(minutes=(start + k) % 20000),
-                    last_updated=now - timezone.timedelta(minutes=(start + k) % 20000),
-                    article_count=5,
-                    source_count=5,
-                    importance=rng.random(),
-                )
-                for k in range(0, count, 5)
-            )
-            Article.objects.bulk_create(
-                Article(
-                    source=sources[(start + j) % len(sources)],
-                    guid=f"g{start + j}",
-                    canonical_url=f"https://x.example/{start + j}",
-                    url=f"https://x.example/{start + j}",
-                    title=rng.choice(titles),
-                    text="\n\n".join(" ".join(rng.sample(sentences, 3)) for _ in range(4)),
-                    stage="clustered",
-                    published_at=now - timezone.timedelta(minutes=(start + j) % 20000),
-                    embedding=to_blob(vecs[j]),
-                    embedded_at=now,
-                    story=stories[j // 5],
-                )
-                for j in range(count)
-            )
-    insert_s = time.perf_counter() - started
-    from newsdesk.articles.tasks import analyze_database
-
-    analyze_database.call_local()  # what the worker's hourly task does on a live site
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db_path = Path(connection.settings_dict["NAME"])
-    size = db_path.stat().st_size
-    words = [w for w in " ".join(titles).lower().split() if len(w) > 4 and w.isalpha()]
-    article_ids = list(Article.objects.values_list("pk", flat=True)[:: max(1, n // 2000)])
-    _precompute_panels(article_ids)
-    return {
-        "insert_s": round(insert_s, 1),
-        "db_bytes": size,
-        "db_bytes_per_article": round(size / n),
-        "story_ids": list(Story.objects.values_list("pk", flat=True)[:: max(1, n // 5 // 2000)]),
-        "article_ids": article_ids,
-        "words": words,
-    }
 
 
 def _precompute_panels(article_ids: list[int]) -> None:
@@ -167,30 +88,6 @@ def _precompute_story_panels(story_ids: list[int]) -> None:
         ],
         ignore_conflicts=True,
     )
-
-
-def _store_lead_entities() -> None:
-    """The names related-article reasons cite, stored as the embed stage does on a live site (bulk
-    inserts skip that stage); without them every article page recomputes them for 40 candidates."""
-    from django.db import transaction
-    from django.db.models.functions import Substr
-
-    from newsdesk.articles.models import Article
-    from newsdesk.articles.related import LEAD_CHARS, lead_entities
-
-    while True:
-        batch = list(
-            Article.objects.filter(lead_entities__isnull=True)
-            .only("pk", "title")
-            .annotate(lead=Substr("text", 1, LEAD_CHARS))
-            .order_by("pk")[:5000]
-        )
-        if not batch:
-            return
-        for a in batch:
-            a.lead_entities = lead_entities(a.title, a.lead)
-        with transaction.atomic():
-            Article.objects.bulk_update(batch, ["lead_entities"], batch_size=1000)
 
 
 def _worker_beat() -> None:
@@ -361,17 +258,14 @@ def main() -> None:
     import django
 
     django.setup()
-    meta = home / "site.json"
-    if meta.exists():  # a site built by an earlier run: same articles, panels and sample of pages
-        site = json.loads(meta.read_text())
-        if site.get("articles") != args.articles:
-            parser.error(f"{home} holds a site of {site.get('articles')} articles, not {args.articles}")
-        site["reused"] = True
-    else:
-        site = {**build_site(args.articles), "articles": args.articles}
-        meta.write_text(json.dumps(site))
-    # Also on a reused site built before these were stored.
-    _store_lead_entities()
+    from benchmarks.synthetic import prepare, query_words, sample_ids
+    from newsdesk.articles.models import Article
+    from newsdesk.stories.models import Story
+
+    site = prepare(home, args.articles)
+    site.update(article_ids=sample_ids(Article, 2000), story_ids=sample_ids(Story, 2000), words=query_words())
+    # Every page the readers visit has its AI panels stored, as the worker would have made them.
+    _precompute_panels(site["article_ids"])
     _precompute_story_panels(site["story_ids"])
     out: dict[str, Any] = {
         "articles": args.articles,
@@ -379,7 +273,7 @@ def main() -> None:
         "seconds": args.seconds,
         "server": "uvicorn, 1 worker process",
         "insert_s": site["insert_s"],
-        "site_reused": site.get("reused", False),
+        "site_reused": site["reused"],
         "sqlite_bytes_per_article": site["db_bytes_per_article"],
         "sqlite_gib_per_million_extrapolated": round(site["db_bytes_per_article"] * 1e6 / 2**30, 2),
     }
