@@ -4,7 +4,7 @@ and "more from this story"."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models.functions import Substr
 
@@ -17,6 +17,8 @@ CANDIDATES = 40
 MUTE_TEXT_CHARS = 3000  # as readers.state: a muted keyword in the lead hides an article
 LEAD_CHARS = 600  # reasons name shared entities of the title and lead; the rest only costs time
 WINDOW = timedelta(days=14)
+# What a list of articles never shows: bodies and vectors stay in the database.
+LIST_DEFERRED = ("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
 
 
 def lead_entities(title: str, text: str) -> list[str]:
@@ -25,19 +27,24 @@ def lead_entities(title: str, text: str) -> list[str]:
     return sorted(entity_proxies(title, text[:LEAD_CHARS]))
 
 
-def _features(article: Article) -> ArticleFeatures:
-    names = article.lead_entities
-    if names is None:  # embedded before names were stored
-        names = lead_entities(article.title, getattr(article, "lead", None) or article.text)
+def _features(
+    pk: int, title: str, source_id: int, when: datetime, embedding: bytes, names: list[str]
+) -> ArticleFeatures:
     return ArticleFeatures(
-        id=str(article.pk),
-        title=article.title,
+        id=str(pk),
+        title=title,
         text="",  # reasons need only the names, vector and time
-        source=str(article.source_id),
-        published=article.display_time,
-        vector=from_blob(article.embedding),
+        source=str(source_id),
+        published=when,
+        vector=from_blob(embedding),
         entities=frozenset(names),
     )
+
+
+def _names(article: Article) -> list[str]:
+    if article.lead_entities is not None:
+        return article.lead_entities
+    return lead_entities(article.title, article.text)  # embedded before names were stored
 
 
 @dataclass(frozen=True)
@@ -47,33 +54,50 @@ class Related:
 
 
 def related_for(article: Article, k: int = 5) -> list[Related]:
-    """Articles from other stories and other outlets, most related first, never a copy of this one."""
+    """Articles from other stories and other outlets, most related first, never a copy of this one.
+
+    Candidates are read as plain rows (no model per row: at 40 candidates that was most of the
+    time); only the `k` chosen are loaded as articles, with what a list and mutes show."""
     if article.embedding is None:
         return []
     hits = article_index().search(from_blob(article.embedding), CANDIDATES)
-    ids = [pk for pk, _ in hits if pk != article.pk]
-    rank = {pk: i for i, pk in enumerate(ids)}
-    t = article.display_time
-    pool = (
-        Article.objects.filter(pk__in=ids, stage=FINAL_STAGE, duplicate_of__isnull=True)
-        .defer("content_html", "feed_content", "feed_summary", "minhash", "text")
-        .annotate(lead=Substr("text", 1, LEAD_CHARS))  # for rows embedded before names were stored
-        .exclude(source=article.source)
-        .select_related("source")
+    rank = {pk: i for i, (pk, _) in enumerate(hits) if pk != article.pk}
+    # Copies of this article are out by `duplicate_of` (they have one); so is the original it copies.
+    pool = Article.objects.filter(pk__in=list(rank), stage=FINAL_STAGE, duplicate_of__isnull=True).exclude(
+        source_id=article.source_id
     )
     if article.story_id:
         pool = pool.exclude(story_id=article.story_id)
-    copies = {article.duplicate_of_id, *article.copies.order_by().values_list("pk", flat=True)}
-    eligible = [
-        a
-        for a in pool
-        if a.pk not in copies and a.embedding is not None and abs(a.display_time - t) <= WINDOW
+    if article.duplicate_of_id:
+        pool = pool.exclude(pk=article.duplicate_of_id)
+    t = article.display_time
+    rows = [
+        (pk, title, source_id, published or discovered, embedding, names)
+        for pk, title, source_id, published, discovered, embedding, names in pool.values_list(
+            "pk", "title", "source_id", "published_at", "discovered_at", "embedding", "lead_entities"
+        )
+        if embedding is not None and abs((published or discovered) - t) <= WINDOW
     ]
-    # Only the nearest few can make the list anyway.
-    eligible.sort(key=lambda a: rank[a.pk])
-    by_id = {str(a.pk): a for a in eligible[: 3 * k]}
-    chosen = related_articles(_features(article), [_features(a) for a in by_id.values()], k=k)
-    return [Related(by_id[r.article_id], r.reason.text) for r in chosen]
+    rows.sort(key=lambda r: rank[r[0]])  # only the nearest few can make the list anyway
+    rows = rows[: 3 * k]
+    missing = [r[0] for r in rows if r[5] is None]
+    if missing:  # rows embedded before names were stored
+        leads = dict(
+            Article.objects.filter(pk__in=missing)
+            .annotate(lead=Substr("text", 1, LEAD_CHARS))
+            .values_list("pk", "lead")
+        )
+        rows = [(*r[:5], lead_entities(r[1], leads[r[0]]) if r[5] is None else r[5]) for r in rows]
+    own = _features(article.pk, article.title, article.source_id, t, article.embedding, _names(article))
+    chosen = related_articles(own, [_features(*r) for r in rows], k=k)
+    shown = {
+        a.pk: a
+        for a in Article.objects.filter(pk__in=[int(r.article_id) for r in chosen])
+        .defer(*LIST_DEFERRED)
+        .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))  # all that mutes look at
+        .select_related("source")
+    }
+    return [Related(shown[int(r.article_id)], r.reason.text) for r in chosen if int(r.article_id) in shown]
 
 
 def more_from_story(article: Article, limit: int = 10) -> list[Article]:
@@ -82,7 +106,7 @@ def more_from_story(article: Article, limit: int = 10) -> list[Article]:
     return list(
         Article.objects.filter(story_id=article.story_id, stage=FINAL_STAGE, duplicate_of__isnull=True)
         .exclude(pk=article.pk)
-        .defer("content_html", "feed_content", "feed_summary", "minhash", "text", "embedding")
+        .defer(*LIST_DEFERRED)
         .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))  # all that mutes look at
         .select_related("source")
         .order_by("-published_at")[:limit]

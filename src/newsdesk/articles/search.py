@@ -10,12 +10,11 @@ from django.db.models.functions import Substr
 
 from newsdesk.articles import fulltext
 from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.articles.related import MUTE_TEXT_CHARS
+from newsdesk.articles.related import LIST_DEFERRED, MUTE_TEXT_CHARS
 from newsdesk.articles.vectors import article_index, get_embedder
 
 RRF_K = 60  # the usual constant: rank 1 ≈ 1/61; it keeps one list from drowning the other
 POOL = 200
-BODIES = ("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
 MIN_SIMILARITY = 0.3  # below this a "meaning" match is noise, not a result
 
 
@@ -35,12 +34,10 @@ class Hit:
     matched_by: list[str] = field(default_factory=list)
 
 
-def _filtered(ids: list[int], filters: Filters, bodies: bool) -> dict[int, Article]:
-    qs = Article.objects.filter(pk__in=ids, stage=FINAL_STAGE, duplicate_of__isnull=True).select_related(
-        "source", "story"
-    )
-    if not bodies:  # a results page shows title, outlet and time; mutes look at the lead only
-        qs = qs.defer(*BODIES).annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
+def _eligible(ids: list[int], filters: Filters) -> set[int]:
+    """Which of `ids` are finished, original articles passing the filters (ids only: the pool is up
+    to 2 × POOL rows, and a model per row would cost more than everything else)."""
+    qs = Article.objects.filter(pk__in=ids, stage=FINAL_STAGE, duplicate_of__isnull=True)
     if filters.source_ids:
         qs = qs.filter(source_id__in=filters.source_ids)
     if filters.since:
@@ -55,6 +52,13 @@ def _filtered(ids: list[int], filters: Filters, bodies: bool) -> dict[int, Artic
         )
     if filters.language:
         qs = qs.filter(language=filters.language)
+    return set(qs.values_list("pk", flat=True))
+
+
+def _load(ids: list[int], bodies: bool) -> dict[int, Article]:
+    qs = Article.objects.filter(pk__in=ids).select_related("source", "story")
+    if not bodies:  # a results page shows title, outlet and time; mutes look at the lead only
+        qs = qs.defer(*LIST_DEFERRED).annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
     return {a.pk: a for a in qs}
 
 
@@ -78,8 +82,10 @@ def search(query: str, filters: Filters | None = None, *, limit: int = 20, bodie
     for rank, (pk, _score) in enumerate(semantic, start=1):
         fused[pk] = fused.get(pk, 0.0) + 1.0 / (RRF_K + rank)
         how.setdefault(pk, []).append("meaning")
-    articles = _filtered(list(fused), filters, bodies)
-    ranked = sorted((pk for pk in fused if pk in articles), key=lambda pk: -fused[pk])[:limit]
+    eligible = _eligible(list(fused), filters)
+    ranked = sorted((pk for pk in fused if pk in eligible), key=lambda pk: -fused[pk])[:limit]
+    articles = _load(ranked, bodies)
+    ranked = [pk for pk in ranked if pk in articles]  # deleted in between
     # Snippets only for what is shown, and only where the words matched.
     worded = [pk for pk in ranked if "words" in how[pk]]
     snippets = fulltext.snippets_for(query, worded, match_all=match_all)
