@@ -508,17 +508,28 @@ def cmd_role(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("backup")
-def cmd_backup(args: argparse.Namespace) -> int:
-    from newsdesk.backup import BackupError, backup
+def _run_with_bars(command_name: str, step: Callable[..., dict], file: str) -> dict | None:
+    """Run backup or restore on FILE with progress bars; None (after saying why) when it failed."""
+    from newsdesk.backup import BackupError
 
     bars = _Bars(sys.stderr.isatty())
     try:
-        manifest = backup(Path(args.file), progress=bars)
+        return step(Path(file), progress=bars)
     except (BackupError, OSError) as exc:
-        print(f"newsdesk backup: {exc}", file=sys.stderr)
+        failure = exc
+    finally:
+        bars.close()  # before any message, so it is not drawn over a bar
+    print(f"newsdesk {command_name}: {failure}", file=sys.stderr)
+    return None
+
+
+@command("backup")
+def cmd_backup(args: argparse.Namespace) -> int:
+    from newsdesk.backup import backup
+
+    manifest = _run_with_bars("backup", backup, args.file)
+    if manifest is None:
         return 1
-    bars.close()
     what = f"the {manifest['database']} database and {manifest['raw_pages']} raw pages"
     print(f"backed up {what} to {args.file}")
     return 0
@@ -526,15 +537,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 @command("restore")
 def cmd_restore(args: argparse.Namespace) -> int:
-    from newsdesk.backup import BackupError, restore
+    from newsdesk.backup import restore
 
-    bars = _Bars(sys.stderr.isatty())
-    try:
-        manifest = restore(Path(args.file), progress=bars)
-    except (BackupError, OSError) as exc:
-        print(f"newsdesk restore: {exc}", file=sys.stderr)
+    manifest = _run_with_bars("restore", restore, args.file)
+    if manifest is None:
         return 1
-    bars.close()
     _migrate()  # a backup from an older version gets this version's migrations
     print(f"restored the backup of {manifest['created']} ({manifest['raw_pages']} raw pages)")
     return 0
