@@ -59,21 +59,63 @@ def postgres_bin(name: str) -> str:
     raise ServiceUnavailable(f"PostgreSQL's {name} is not installed (Debian package postgresql)")
 
 
-class PrivatePostgres:
+class _PrivateServer:
+    """What both servers share: a free port, a temp folder, restart, and use as a context manager.
+
+    A subclass checks its binaries before calling `__init__` here (so a missing server leaves no
+    temp folder behind) and defines `start` and `stop`; `_stop_on_exit` is how `with` ends it.
+    """
+
+    _dir_prefix = "newsdesk-"
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix=self._dir_prefix))
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def _stop_on_exit(self) -> None:
+        self.stop()
+
+    def restart(self, down_s: float = 0.0) -> None:
+        self.stop()
+        time.sleep(down_s)
+        self.start()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            self._stop_on_exit()
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class PrivatePostgres(_PrivateServer):
     """A throw-away PostgreSQL cluster: initdb in a temp folder, pg_ctl start/stop/restart."""
+
+    _dir_prefix = "newsdesk-pg-"
 
     def __init__(self) -> None:
         self.initdb = postgres_bin("initdb")
         self.pg_ctl = postgres_bin("pg_ctl")
-        self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="newsdesk-pg-"))
-        self.data = self.dir / "data"
         self._user: pwd.struct_passwd | None = None
         if os.geteuid() == 0:
             try:
                 self._user = pwd.getpwnam("postgres")
             except KeyError as exc:
                 raise ServiceUnavailable("running as root and there is no `postgres` user") from exc
+        super().__init__()
+        self.data = self.dir / "data"
+        if self._user is not None:
             os.chown(self.dir, self._user.pw_uid, self._user.pw_gid)
 
     def _run(self, *args: str, timeout: float = 60) -> None:
@@ -111,10 +153,8 @@ class PrivatePostgres:
         if (self.data / "postmaster.pid").exists():
             self._run(self.pg_ctl, "-D", str(self.data), "-m", mode, "-w", "stop")
 
-    def restart(self, down_s: float = 0.0) -> None:
-        self.stop()
-        time.sleep(down_s)
-        self.start()
+    def _stop_on_exit(self) -> None:
+        self.stop("immediate")
 
     def create_database(self, name: str) -> str:
         import psycopg
@@ -123,28 +163,18 @@ class PrivatePostgres:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
-    def __enter__(self) -> Self:
-        self.start()
-        return self
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            self.stop("immediate")
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
-
-
-class PrivateRedis:
+class PrivateRedis(_PrivateServer):
     """A throw-away redis-server on a free port, no persistence (a restart empties it, as a crash does)."""
 
+    _dir_prefix = "newsdesk-redis-"
+
     def __init__(self) -> None:
-        self.binary = shutil.which("redis-server")
-        if self.binary is None:
+        binary = shutil.which("redis-server")
+        if binary is None:
             raise ServiceUnavailable("redis-server is not installed (Debian package redis-server)")
-        self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="newsdesk-redis-"))
+        self.binary = binary
+        super().__init__()
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -176,18 +206,3 @@ class PrivateRedis:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait(10)
         self.proc = None
-
-    def restart(self, down_s: float = 0.0) -> None:
-        self.stop()
-        time.sleep(down_s)
-        self.start()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
