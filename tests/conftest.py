@@ -20,6 +20,18 @@ def shared_data() -> Path:
 
 
 @pytest.fixture
+def hashing_embedder(settings):
+    """The hashing embedder instead of MiniLM, for tests about something other than similarity:
+    it keeps the vector half of search and the embed stage cheap."""
+    from newsdesk.articles import vectors
+
+    settings.NEWSDESK_EMBEDDER = "hashing"
+    vectors.reset()
+    yield
+    vectors.reset()
+
+
+@pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on loopback (aiosmtpd); Django sends its mail there for this test."""
     from newsdesk.testing.smtp import LocalSMTPServer

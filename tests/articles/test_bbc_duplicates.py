@@ -12,18 +12,8 @@ from newsdesk.articles.models import Article, DuplicateKind
 from newsdesk.sources.importing import ImportReport, import_path
 from newsdesk.work import run_until_idle
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-
-@pytest.fixture(autouse=True)
-def _fast_embedder(settings):
-    # This test is about duplicates; 2,225 articles through MiniLM would only add minutes.
-    from newsdesk.articles import vectors
-
-    settings.NEWSDESK_EMBEDDER = "hashing"
-    vectors.reset()
-    yield
-    vectors.reset()
+# This test is about duplicates; 2,225 articles through MiniLM would only add minutes.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("hashing_embedder")]
 
 
 def test_bbc_identical_text_groups(shared_data: Path) -> None:

@@ -10,18 +10,8 @@ from newsdesk.articles.models import Article
 from newsdesk.articles.search import search
 from newsdesk.sources.models import Source
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_embedder(settings):
-    # This test is about the words; the hashing embedder keeps the vector half of search cheap.
-    from newsdesk.articles import vectors
-
-    settings.NEWSDESK_EMBEDDER = "hashing"
-    vectors.reset()
-    yield
-    vectors.reset()
+# This test is about the words; the hashing embedder keeps the vector half of search cheap.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hashing_embedder")]
 
 
 def _site(n: int) -> list[Article]:
