@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from newsdesk.api.models import ApiToken
-from newsdesk.readers.models import Bookmark, Follow, ReadMark
+from newsdesk.readers.models import Bookmark, Follow, Mute, ReadMark
 from tests.api.conftest import make_article
 
 
@@ -273,3 +273,68 @@ def test_token_name_is_validated(world, client_for, name):
 
 def test_unknown_api_path_is_a_json_404(db):
     _error(Client().get("/api/no-such-thing"), 404, "not_found")
+
+
+def _page_client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.mark.parametrize(
+    ("kind", "api_key", "page_key", "stored"),
+    [
+        ("topic", "  Space   Station ", "space station", "space station"),
+        ("entity", "Jessica-Meir", " jessica-meir ", "jessica-meir"),
+        ("source", None, None, None),  # the World Wire source's id, with spaces around it in the API
+    ],
+)
+def test_a_follow_through_the_api_and_the_page_is_one_row(world, client_for, kind, api_key, page_key, stored):
+    if kind == "source":
+        pk = str(world.sources["World Wire"].pk)
+        api_key, page_key, stored = f" {pk} ", pk, pk
+    api = client_for(world.token)
+    made = api.post("/api/me/follows", {"kind": kind, "key": api_key}, content_type="application/json")
+    assert made.status_code == 201, made.content
+    assert made.json()["key"] == stored
+    assert made.json()["label"] == stored  # no label given: the key, as the page stores it
+    page = _page_client(world.reader)
+    assert page.post("/me/follow/", {"kind": kind, "key": page_key, "label": "x"}).status_code == 302
+    _error(api.post("/api/me/follows", {"kind": kind, "key": page_key}, content_type="application/json"), 409)
+    assert list(Follow.objects.filter(user=world.reader).values_list("kind", "key")) == [(kind, stored)]
+
+
+def test_a_mute_through_the_page_then_the_api_is_one_row(world, client_for):
+    page = _page_client(world.reader)
+    assert page.post("/me/mute/", {"kind": "keyword", "key": "Derby"}).status_code == 302
+    api = client_for(world.token)
+    again = api.post("/api/me/mutes", {"kind": "keyword", "key": " DERBY "}, content_type="application/json")
+    _error(again, 409, "exists")
+    assert list(Mute.objects.filter(user=world.reader).values_list("key", flat=True)) == ["derby"]
+
+
+def test_keys_that_name_nothing_get_clear_errors(world, client_for):
+    api = client_for(world.token)
+
+    def post(path: str, kind: str, key: str):
+        return api.post(path, {"kind": kind, "key": key}, content_type="application/json")
+
+    missing = _error(post("/api/me/follows", "source", "987654"), 404, "not_found")
+    assert missing["message"] == "there is no source with id 987654"
+    assert missing["details"] == {"kind": "source", "key": "987654"}
+    _error(post("/api/me/mutes", "source", " 987654 "), 404, "not_found")
+    for path, kind, key in [
+        ("/api/me/follows", "source", "Orbit Daily"),
+        ("/api/me/follows", "source", "²"),  # a digit to str.isdigit, not to int()
+        ("/api/me/follows", "entity", "Jessica Meir"),  # a name, not a slug
+        ("/api/me/follows", "topic", "x" * 61),
+        ("/api/me/mutes", "keyword", "y" * 101),
+    ]:
+        err = _error(post(path, kind, key), 422, "invalid_key")
+        assert kind in err["message"] and err["details"]["kind"] == kind
+    assert not Follow.objects.filter(user=world.reader).exists()
+    assert not Mute.objects.filter(user=world.reader).exists()
+    # The schema documents the 404 beside the other error answers.
+    ops = Client().get("/api/openapi.json").json()["paths"]
+    for path in ("/api/me/follows", "/api/me/mutes"):
+        assert "404" in ops[path]["post"]["responses"], path

@@ -60,6 +60,8 @@ def test_follow_needs_csrf_and_sign_in_and_undoes(reader: User) -> None:
 def test_hostile_follow_and_mute_input_is_refused_plainly(client: Client, reader: User) -> None:
     assert client.post("/me/follow/", {"kind": "planet", "key": "x"}).status_code == 400
     assert client.post("/me/follow/", {"kind": "source", "key": "999999"}).status_code == 400
+    assert client.post("/me/follow/", {"kind": "source", "key": "²"}).status_code == 400  # isdigit, not int
+    assert client.post("/me/mute/", {"kind": "source", "key": "9" * 30}).status_code == 400  # no such row id
     assert client.post("/me/follow/", {"kind": "entity", "key": "<script>"}).status_code == 400
     too_long = client.post("/me/follow/", {"kind": "topic", "key": "x" * 61})
     assert too_long.status_code == 400 and "1–60 characters" in too_long.content.decode()

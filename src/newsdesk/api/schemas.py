@@ -224,8 +224,11 @@ class MeOut(Schema):
 
 class FollowIn(Schema):
     kind: Literal["source", "entity", "topic"]
-    key: Text(300, 1)  # type: ignore[valid-type]
-    label: Text(300) = ""  # type: ignore[valid-type]
+    key: Text(300, 1) = Field(  # type: ignore[valid-type]
+        description="A source's id, an entity's slug (as in /entity/<slug>/) or a topic of 1–60 characters;"
+        " stored as the site stores it: spaces collapsed, lower case."
+    )
+    label: Text(300) = Field("", description="What to call it (the key when empty).")  # type: ignore[valid-type]
 
 
 class FollowOut(Schema):
@@ -238,7 +241,10 @@ class FollowOut(Schema):
 
 class MuteIn(Schema):
     kind: Literal["source", "keyword"]
-    key: Text(300, 1)  # type: ignore[valid-type]
+    key: Text(300, 1) = Field(  # type: ignore[valid-type]
+        description="A source's id or a keyword of 1–100 characters;"
+        " stored as the site stores it: spaces collapsed, lower case."
+    )
 
 
 class MuteOut(Schema):

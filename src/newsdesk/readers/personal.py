@@ -28,8 +28,16 @@ from newsdesk.sources.models import Source
 MAX_FOLLOWS = 500
 MAX_MUTES = 500
 SLUG_RE = re.compile(r"^[\w-]{1,200}$")
+# ASCII digits only ("²".isdigit() is true, and int() refuses it), and few enough for a row id.
+SOURCE_ID_RE = re.compile(r"[0-9]{1,18}")
 TOPIC_MAX = 60
 KEYWORD_MAX = 100
+KEY_RULES = {
+    "source": "a source is named by its id",
+    "entity": "an entity is named by its slug, as in the address of its page",
+    "topic": f"a topic is 1–{TOPIC_MAX} characters",
+    "keyword": f"a keyword is 1–{KEYWORD_MAX} characters",
+}
 
 
 def _back(request: HttpRequest) -> HttpResponseRedirect:
@@ -55,19 +63,30 @@ def mark_read(user: AbstractBaseUser | AnonymousUser, article: Article) -> None:
 
 def follow_key(kind: str, raw: str) -> str | None:
     """The stored form of a follow or mute key (the site and the API both store this), or None when
-    it names nothing one can follow or mute: a source id that exists, an entity slug, a topic or
-    keyword in lower case."""
+    it names nothing one can follow or mute: a source id that exists, an entity slug (lower case, as
+    the pipeline makes them), a topic or keyword in lower case. Spaces are collapsed in all of them."""
     key = " ".join(raw.split())
     if kind == "source":
-        return key if key.isdigit() and Source.objects.filter(pk=int(key)).exists() else None
+        return key if SOURCE_ID_RE.fullmatch(key) and Source.objects.filter(pk=int(key)).exists() else None
+    key = key.lower()  # before the length is checked: lower case can be longer ("İ" is two characters)
     if kind == "entity":
         return key if SLUG_RE.match(key) else None
     limit = TOPIC_MAX if kind == "topic" else KEYWORD_MAX
-    return key.lower() if 0 < len(key) <= limit else None
+    return key if 0 < len(key) <= limit else None
+
+
+def follow_label(raw: str, key: str) -> str:
+    """The label stored with a follow: the one given, spaces collapsed, or else the key."""
+    return " ".join(raw.split())[:300] or key
+
+
+def not_followable(kind: str, noun: str) -> str:
+    """Why `follow_key` refused a key, in words (`noun`: follow or mute)."""
+    return f"That is not {'an' if kind[:1] in 'aeiou' else 'a'} {kind} one can {noun} ({KEY_RULES[kind]})."
 
 
 def _toggle(
-    request: HttpRequest, model: type[Follow] | type[Mute], limit: int, *, what: str, noun: str, hint: str
+    request: HttpRequest, model: type[Follow] | type[Mute], limit: int, *, what: str, noun: str
 ) -> HttpResponse:
     """Add (or with `undo`, remove) one of the reader's follows or mutes, keeping to `limit` rows."""
     kind = request.POST.get("kind", "")
@@ -75,16 +94,14 @@ def _toggle(
         return HttpResponseBadRequest(what)
     key = follow_key(kind, request.POST.get("key", ""))
     if key is None:
-        return HttpResponseBadRequest(f"That is not a {kind} one can {noun} ({hint}).")
+        return HttpResponseBadRequest(not_followable(kind, noun))
     mine = model.objects.filter(user=request.user)
     if request.POST.get("undo"):
         mine.filter(kind=kind, key=key).delete()
     elif not mine.filter(kind=kind, key=key).exists():
         if mine.count() >= limit:
             return HttpResponseBadRequest(f"You {noun} {limit} things already; un{noun} some first.")
-        defaults = (
-            {"label": " ".join(request.POST.get("label", "").split())[:300] or key} if model is Follow else {}
-        )
+        defaults = {"label": follow_label(request.POST.get("label", ""), key)} if model is Follow else {}
         model.objects.get_or_create(user=request.user, kind=kind, key=key, defaults=defaults)
     return _back(request)
 
@@ -93,22 +110,13 @@ def _toggle(
 @require_POST
 def follow(request: HttpRequest) -> HttpResponse:
     what = "You can follow a source, a person, organisation or place, or a topic."
-    return _toggle(
-        request, Follow, MAX_FOLLOWS, what=what, noun="follow", hint=f"a topic is 1–{TOPIC_MAX} characters"
-    )
+    return _toggle(request, Follow, MAX_FOLLOWS, what=what, noun="follow")
 
 
 @login_required
 @require_POST
 def mute(request: HttpRequest) -> HttpResponse:
-    return _toggle(
-        request,
-        Mute,
-        MAX_MUTES,
-        what="You can mute a source or a keyword.",
-        noun="mute",
-        hint=f"a keyword is 1–{KEYWORD_MAX} characters",
-    )
+    return _toggle(request, Mute, MAX_MUTES, what="You can mute a source or a keyword.", noun="mute")
 
 
 @login_required

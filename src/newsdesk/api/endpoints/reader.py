@@ -33,6 +33,7 @@ from newsdesk.api.schemas import (
 from newsdesk.api.serialize import absolute, article_out
 from newsdesk.articles.models import Article
 from newsdesk.readers.models import Bookmark, Follow, Mute, ReadMark, SavedSearch
+from newsdesk.readers.personal import SOURCE_ID_RE, follow_key, follow_label, not_followable
 
 router = Router(tags=["reader"], auth=AUTH)
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -53,11 +54,31 @@ def list_follows(request: HttpRequest):
     return list(Follow.objects.filter(user=request.user)[:MAX_ROWS])
 
 
-@router.post("/follows", response={201: FollowOut, **responses(401, 409)}, summary="Follow something")
+def _stored_key(kind: str, raw: str, noun: str) -> str:
+    """The key as the site's pages store it (`follow_key`), or the error that says why there is none:
+    404 for a source id no source has, 422 `invalid_key` for a key its kind's rules refuse."""
+    key = follow_key(kind, raw)
+    if key is not None:
+        return key
+    bare = " ".join(raw.split())
+    if kind == "source" and SOURCE_ID_RE.fullmatch(bare):
+        raise ApiError(404, f"there is no source with id {bare}", details={"kind": kind, "key": bare})
+    raise ApiError(422, not_followable(kind, noun), code="invalid_key", details={"kind": kind, "key": raw})
+
+
+@router.post(
+    "/follows",
+    response={201: FollowOut, **responses(401, 404, 409)},
+    summary="Follow something",
+    description="404: no source has that id. 422 `invalid_key`: the key does not fit its kind.",
+)
 def add_follow(request: HttpRequest, body: FollowIn):
+    key = _stored_key(body.kind, body.key, "follow")
     try:
         with transaction.atomic():
-            row = Follow.objects.create(user=request.user, kind=body.kind, key=body.key, label=body.label)
+            row = Follow.objects.create(
+                user=request.user, kind=body.kind, key=key, label=follow_label(body.label, key)
+            )
     except IntegrityError as exc:
         raise ApiError(409, "already followed", code="exists") from exc
     return Status(201, row)
@@ -74,11 +95,17 @@ def list_mutes(request: HttpRequest):
     return list(Mute.objects.filter(user=request.user)[:MAX_ROWS])
 
 
-@router.post("/mutes", response={201: MuteOut, **responses(401, 409)}, summary="Mute a source or a keyword")
+@router.post(
+    "/mutes",
+    response={201: MuteOut, **responses(401, 404, 409)},
+    summary="Mute a source or a keyword",
+    description="404: no source has that id. 422 `invalid_key`: the key does not fit its kind.",
+)
 def add_mute(request: HttpRequest, body: MuteIn):
+    key = _stored_key(body.kind, body.key, "mute")
     try:
         with transaction.atomic():
-            row = Mute.objects.create(user=request.user, kind=body.kind, key=body.key)
+            row = Mute.objects.create(user=request.user, kind=body.kind, key=key)
     except IntegrityError as exc:
         raise ApiError(409, "already muted", code="exists") from exc
     return Status(201, row)
