@@ -19,7 +19,12 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
     import django
+    from django.apps import apps
 
+    if apps.ready:
+        # Already set up in this process (a test, or a caller that runs `main`): setting up again
+        # would configure logging anew, onto whatever sys.stderr happens to be at this moment.
+        return
     django.setup()
 
 
