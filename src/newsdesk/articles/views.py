@@ -16,13 +16,14 @@ from newsdesk.articles.entities import ENTITY_KEYS, entity_page
 from newsdesk.articles.insights import MIN_WORDS, ask, panel_for
 from newsdesk.articles.models import FINAL_STAGE, Article, EntityMention
 from newsdesk.articles.related import more_from_story, related_for
-from newsdesk.articles.search import Filters, search
+from newsdesk.articles.search import POOL, Filters, Hit, search
 from newsdesk.operations.health import worker_alive
 from newsdesk.readers.personal import mark_read
 from newsdesk.readers.state import reader_state
 from newsdesk.sources.models import Source
 
 PAGE_SIZE = 50
+SEARCH_RESULTS = 20  # hits on the search page (and /search.json)
 UNSHOWN = ("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")  # by lists
 
 
@@ -119,10 +120,29 @@ def _filters(request: HttpRequest) -> Filters:
     )
 
 
+def _search_hits(request: HttpRequest, query: str) -> list[Hit]:
+    """The best SEARCH_RESULTS hits the reader does not mute.
+
+    Mutes are applied to the ranked hits, so for a reader who mutes anything search ranks more (three
+    pages' worth, then all it has when mutes took more than two of every three) and the first
+    SEARCH_RESULTS left are shown: a muted outlet among the best matches does not shorten the page."""
+    if not query:
+        return []
+    state = reader_state(request)
+    filters = _filters(request)
+    if not state.mutes_anything:
+        return search(query, filters, limit=SEARCH_RESULTS, bodies=False)
+    for limit in (3 * SEARCH_RESULTS, 2 * POOL):  # 2 × POOL: every candidate of both lists
+        hits = search(query, filters, limit=limit, bodies=False)
+        shown = state.visible(hits, key=lambda h: h.article)
+        if len(shown) >= SEARCH_RESULTS or len(hits) < limit:
+            break
+    return shown[:SEARCH_RESULTS]
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()[:300]
-    hits = search(query, _filters(request), bodies=False) if query else []
-    hits = reader_state(request).visible(hits, key=lambda h: h.article)
+    hits = _search_hits(request, query)
     as_stories = request.GET.get("as") == "stories"
     groups: list[tuple[object, list]] = []
     if as_stories:
@@ -145,8 +165,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 def search_json(request: HttpRequest) -> JsonResponse:
     query = (request.GET.get("q") or "").strip()[:300]
-    hits = search(query, _filters(request), bodies=False) if query else []
-    hits = reader_state(request).visible(hits, key=lambda h: h.article)
+    hits = _search_hits(request, query)
     return JsonResponse(
         {
             "query": query,
