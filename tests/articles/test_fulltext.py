@@ -65,3 +65,30 @@ def test_search_page_results_carry_highlighted_snippets_for_word_matches() -> No
     assert first is not None
     Article.objects.filter(pk=first.pk).update(title="Ferry timetable for the harbour ferry")
     assert search("ferry timetable", limit=5)[0].article.pk == first.pk
+
+
+def test_filters_that_reject_the_best_matches_still_fill_the_page() -> None:
+    """Sixty newer matches from one outlet, five older ones from another: filtering by the second
+    finds all five, and a page of three gets three, whatever the first outlet's ranks."""
+    _site(60)
+    other = Source.objects.create(url="https://b.example/feed", canonical_url="https://b.example/feed")
+    older = timezone.now() - timezone.timedelta(days=3)
+    wanted = Article.objects.bulk_create(
+        Article(
+            source=other,
+            guid=f"b{i}",
+            canonical_url=f"https://b.example/{i}",
+            title=f"Ferry timetable {i}",
+            text="The ferry timetable changes next week, the harbour council said.",
+            stage="clustered",
+            published_at=older,
+        )
+        for i in range(5)
+    )
+    from newsdesk.articles.search import Filters
+
+    hits = search("ferry timetable", Filters(source_ids=(other.pk,)), bodies=False)
+    assert sorted(h.article.pk for h in hits) == sorted(a.pk for a in wanted)
+    assert all(h.snippet_html and "<mark>" in h.snippet_html for h in hits)
+    assert len(search("ferry timetable", Filters(source_ids=(other.pk,)), limit=3)) == 3
+    assert search("ferry timetable", Filters(language="fr")) == []

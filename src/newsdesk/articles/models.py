@@ -20,6 +20,8 @@ class Stage(models.TextChoices):
 
 
 FINAL_STAGE = Stage.CLUSTERED
+# What a list of articles never shows: bodies and vectors stay in the database (`.defer(*…)`).
+LIST_DEFERRED = ("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
 STAGE_ORDER = [s.value for s in Stage]
 
 

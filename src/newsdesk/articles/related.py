@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.db.models.functions import Substr
 
-from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
 from newsdesk.articles.vectors import article_index
 from newsdesk.pipeline.embeddings import from_blob
 from newsdesk.pipeline.stories import ArticleFeatures, entity_proxies, related_articles
@@ -17,8 +17,6 @@ CANDIDATES = 40
 MUTE_TEXT_CHARS = 3000  # as readers.state: a muted keyword in the lead hides an article
 LEAD_CHARS = 600  # reasons name shared entities of the title and lead; the rest only costs time
 WINDOW = timedelta(days=14)
-# What a list of articles never shows: bodies and vectors stay in the database.
-LIST_DEFERRED = ("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
 
 
 def lead_entities(title: str, text: str) -> list[str]:

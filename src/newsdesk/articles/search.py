@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 
 from newsdesk.articles import fulltext
-from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.articles.related import LIST_DEFERRED, MUTE_TEXT_CHARS
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
+from newsdesk.articles.related import MUTE_TEXT_CHARS
 from newsdesk.articles.vectors import article_index, get_embedder
 
 RRF_K = 60  # the usual constant: rank 1 ≈ 1/61; it keeps one list from drowning the other
@@ -34,9 +34,8 @@ class Hit:
     matched_by: list[str] = field(default_factory=list)
 
 
-def _eligible(ids: list[int], filters: Filters) -> set[int]:
-    """Which of `ids` are finished, original articles passing the filters (ids only: the pool is up
-    to 2 × POOL rows, and a model per row would cost more than everything else)."""
+def _passing(ids: list[int], filters: Filters) -> QuerySet[Article]:
+    """Those of `ids` that are finished, original articles passing the filters."""
     qs = Article.objects.filter(pk__in=ids, stage=FINAL_STAGE, duplicate_of__isnull=True)
     if filters.source_ids:
         qs = qs.filter(source_id__in=filters.source_ids)
@@ -52,14 +51,29 @@ def _eligible(ids: list[int], filters: Filters) -> set[int]:
         )
     if filters.language:
         qs = qs.filter(language=filters.language)
-    return set(qs.values_list("pk", flat=True))
+    return qs
 
 
-def _load(ids: list[int], bodies: bool) -> dict[int, Article]:
-    qs = Article.objects.filter(pk__in=ids).select_related("source", "story")
+def _load(qs: QuerySet[Article], bodies: bool) -> dict[int, Article]:
+    qs = qs.select_related("source", "story")
     if not bodies:  # a results page shows title, outlet and time; mutes look at the lead only
         qs = qs.defer(*LIST_DEFERRED).annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
     return {a.pk: a for a in qs}
+
+
+def _best(order: list[int], filters: Filters, limit: int, bodies: bool) -> list[Article]:
+    """The first `limit` articles of `order` that pass the filters.
+
+    The pool holds up to 2 × POOL ids, and a model per id would cost more than the rest of the
+    search: the head of the ranking is loaded first (it nearly always suffices), and only when filters
+    reject much of it are the remaining ids checked, as ids, before their best are loaded."""
+    head = order[: 2 * limit]
+    found = _load(_passing(head, filters), bodies)
+    if len(found) < limit and len(order) > len(head):
+        passing = set(_passing(order[len(head) :], filters).values_list("pk", flat=True))
+        more = [pk for pk in order[len(head) :] if pk in passing][: limit - len(found)]
+        found.update(_load(Article.objects.filter(pk__in=more), bodies))
+    return [found[pk] for pk in order if pk in found][:limit]
 
 
 def search(query: str, filters: Filters | None = None, *, limit: int = 20, bodies: bool = True) -> list[Hit]:
@@ -82,11 +96,8 @@ def search(query: str, filters: Filters | None = None, *, limit: int = 20, bodie
     for rank, (pk, _score) in enumerate(semantic, start=1):
         fused[pk] = fused.get(pk, 0.0) + 1.0 / (RRF_K + rank)
         how.setdefault(pk, []).append("meaning")
-    eligible = _eligible(list(fused), filters)
-    ranked = sorted((pk for pk in fused if pk in eligible), key=lambda pk: -fused[pk])[:limit]
-    articles = _load(ranked, bodies)
-    ranked = [pk for pk in ranked if pk in articles]  # deleted in between
+    shown = _best(sorted(fused, key=lambda pk: -fused[pk]), filters, limit, bodies)
     # Snippets only for what is shown, and only where the words matched.
-    worded = [pk for pk in ranked if "words" in how[pk]]
+    worded = [a.pk for a in shown if "words" in how[a.pk]]
     snippets = fulltext.snippets_for(query, worded, match_all=match_all)
-    return [Hit(articles[pk], fused[pk], snippets.get(pk, ""), how[pk]) for pk in ranked]
+    return [Hit(a, fused[a.pk], snippets.get(a.pk, ""), how[a.pk]) for a in shown]

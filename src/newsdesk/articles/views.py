@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_date
 
 from newsdesk.articles.entities import ENTITY_KEYS, entity_page
 from newsdesk.articles.insights import MIN_WORDS, ask, panel_for
-from newsdesk.articles.models import FINAL_STAGE, Article, EntityMention
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article, EntityMention
 from newsdesk.articles.related import more_from_story, related_for
 from newsdesk.articles.search import POOL, Filters, Hit, search
 from newsdesk.operations.health import worker_alive
@@ -24,7 +24,6 @@ from newsdesk.sources.models import Source
 
 PAGE_SIZE = 50
 SEARCH_RESULTS = 20  # hits on the search page (and /search.json)
-UNSHOWN = ("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")  # by lists
 
 
 def visible_articles():
@@ -54,7 +53,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     copies = list(
         Article.objects.filter(pk__in=[pk for pk in copy_ids if pk != item.pk])
-        .defer(*UNSHOWN)
+        .defer(*LIST_DEFERRED)
         .select_related("source")
         .order_by()
     )

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk.articles.insights import panel_for
-from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
 from newsdesk.readers.foryou import StoryView, story_views
 from newsdesk.readers.state import MUTE_TEXT_CHARS, ReaderState, load_state, reader_state
 from newsdesk.stories.insights import stored_panel_data
@@ -129,7 +129,7 @@ def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -
         .annotate(t=Coalesce("published_at", "discovered_at"))
         .filter(t__gt=start, t__lte=end)
         .select_related("source")
-        .defer("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
+        .defer(*LIST_DEFERRED)
         .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
         .order_by("t", "pk")
     )

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
 from newsdesk.operations.health import worker_alive
 from newsdesk.readers.foryou import front_cards
 from newsdesk.readers.state import reader_state
@@ -35,7 +35,7 @@ def front(request: HttpRequest) -> HttpResponse:
     for article in (
         Article.objects.filter(story__in=stories, duplicate_of__isnull=True, stage=FINAL_STAGE)
         # A card shows the lead's first words only: its whole text is not loaded, for 150 articles.
-        .defer("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
+        .defer(*LIST_DEFERRED)
         .annotate(text_lead=Substr("text", 1, LEAD_CHARS))
         .select_related("source")
         .order_by("published_at")
