@@ -480,6 +480,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
             cursor.execute("INSERT INTO article_fts(article_fts) VALUES ('rebuild')")
     started = time.monotonic()
     vectors.reset()
+    vectors.discard_snapshot()  # rebuilt from the database, then saved again when large
     index = vectors.article_index()
     elapsed = time.monotonic() - started
     print(f"full-text index rebuilt; vector index: {len(index)} articles in {elapsed:.1f} s")

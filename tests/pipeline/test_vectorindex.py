@@ -105,3 +105,36 @@ def test_empty_and_bad_input() -> None:
         index.search(np.ones(9), 3)
     with pytest.raises(VectorIndexError):
         VectorIndex(0)
+
+
+def test_a_saved_index_loads_with_the_same_answers(tmp_path, data: np.ndarray) -> None:
+    ids = np.arange(500, 500 + 3000, dtype=np.int64)
+    index = VectorIndex(64, exact_below=1000)
+    index.add(ids, data[:3000])
+    index.remove([500, 501])
+    index.add([502], data[3000:3001])  # replaced: the old vector is a tombstone
+    index.save(tmp_path / "snap", {"synced_at": "2026-12-01T00:00:00+00:00"})
+    index.save(tmp_path / "snap", {"synced_at": "2026-12-01T01:00:00+00:00"})  # replaces the first
+
+    loaded = VectorIndex.load(tmp_path / "snap", 64)
+    assert loaded is not None
+    copy, meta = loaded
+    assert meta == {"synced_at": "2026-12-01T01:00:00+00:00"}
+    assert len(list((tmp_path / "snap").glob("snap-*"))) == 1  # the older snapshot is gone
+    assert len(copy) == len(index) == 2998 and not copy.is_exact
+    assert 500 not in copy and 502 in copy
+    np.testing.assert_allclose(copy.vector(502), data[3000], atol=1e-6)
+    for q in data[3001:3011]:
+        assert copy.search(q, 10) == index.search(q, 10)
+    copy.add([9999], data[3011:3012])  # a loaded index takes new rows like any other
+    assert copy.search(data[3011], 1)[0][0] == 9999
+
+
+def test_a_missing_or_unfit_snapshot_loads_as_none(tmp_path, data: np.ndarray) -> None:
+    assert VectorIndex.load(tmp_path / "none", 64) is None
+    index = VectorIndex(64)
+    index.add([1, 2], data[:2])
+    index.save(tmp_path / "snap", {})
+    assert VectorIndex.load(tmp_path / "snap", 32) is None  # another dimension
+    (tmp_path / "snap" / "current" / "index.faiss").write_bytes(b"not an index")
+    assert VectorIndex.load(tmp_path / "snap", 64) is None

@@ -56,3 +56,12 @@ def analyze_database() -> None:
     if connection.vendor == "sqlite" and first_in_tick("analyze_database", period_s=3600):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+@db_periodic_task(crontab(minute="37"))
+def snapshot_vector_index() -> None:
+    """Hourly, in every worker: save this process's vector index for the next process on its machine
+    (each machine keeps its own snapshot, so this is not once per tick across workers)."""
+    from newsdesk.articles import vectors
+
+    vectors.save_snapshot()

@@ -2,16 +2,22 @@
 
 The database holds every vector (`Article.embedding`); each process that needs neighbours keeps a
 faiss index built from it on first use and topped up from `embedded_at` on every later use, so web
-and worker processes on different machines stay in step (DESIGN.md §4).
+and worker processes on different machines stay in step (DESIGN.md §4). Building the graph takes
+minutes at a million articles, so a large index is also saved under NEWSDESK_HOME (after a build,
+and hourly by the worker) and a process on the same machine starts from that snapshot, topped up.
 """
 
 from __future__ import annotations
 
+import logging
+import shutil
 import threading
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
@@ -23,6 +29,7 @@ from newsdesk.pipeline.embeddings import (
 )
 from newsdesk.pipeline.vectorindex import VectorIndex
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _embedder: Embedder | None = None
 _index: VectorIndex | None = None
@@ -49,35 +56,104 @@ def article_index(*, fresh: bool = False) -> VectorIndex:
     """The ANN index over all embedded articles, topped up with what was embedded since last time.
 
     Readers (pages) accept an index up to a second old; `fresh=True` (story assignment, which
-    must see every article embedded before it took the lock) always tops up.
+    must see every article embedded before it took the lock) always tops up. A process starts from
+    this machine's snapshot when there is one that agrees with the database, else from the database.
     """
     global _index, _synced_at
     with _lock:
         now = timezone.now()
         if _index is None:
-            _index = VectorIndex(MINILM_DIM)
-            # In rowid order: the model's default order (by publish time) made SQLite visit a million
-            # rows through the publish-time index, one random page read each (minutes at 1M).
-            rows = (
-                Article.objects.filter(embedding__isnull=False).order_by("pk").values_list("pk", "embedding")
-            )
-            _index.rebuild((pk, from_blob(blob)) for pk, blob in rows.iterator(chunk_size=2000))
-        else:
-            assert _synced_at is not None
-            if not fresh and now - _synced_at < TOP_UP_EVERY:
+            snapshot = _from_snapshot()
+            if snapshot is not None:
+                _index, _synced_at = snapshot
+                fresh = True  # whatever was embedded since the snapshot, however recent it is
+            else:
+                _index = VectorIndex(MINILM_DIM)
+                # In rowid order: the model's default order (by publish time) made SQLite visit a
+                # million rows through the publish-time index, one random page read each (minutes).
+                rows = (
+                    Article.objects.filter(embedding__isnull=False)
+                    .order_by("pk")
+                    .values_list("pk", "embedding")
+                )
+                _index.rebuild((pk, from_blob(blob)) for pk, blob in rows.iterator(chunk_size=2000))
+                _synced_at = now
+                if len(_index) >= settings.NEWSDESK_INDEX_SNAPSHOT_MIN:
+                    _save(_index, now)
                 return _index
-            # Already-indexed rows are skipped: re-adding would only leave tombstones behind.
-            recent = Article.objects.filter(
-                embedded_at__gte=_synced_at - SYNC_OVERLAP, embedding__isnull=False
-            )
-            # No ORDER BY: sorting made SQLite scan the published_at index instead of embedded_at's.
-            missing = [pk for pk in recent.order_by().values_list("pk", flat=True) if pk not in _index]
-            if missing:
-                rows = Article.objects.filter(pk__in=missing).values_list("pk", "embedding")
-                new_rows = [(pk, from_blob(blob)) for pk, blob in rows]
-                _index.add([pk for pk, _ in new_rows], np.stack([v for _, v in new_rows]))
+        assert _synced_at is not None
+        if not fresh and now - _synced_at < TOP_UP_EVERY:
+            return _index
+        # Already-indexed rows are skipped: re-adding would only leave tombstones behind.
+        recent = Article.objects.filter(embedded_at__gte=_synced_at - SYNC_OVERLAP, embedding__isnull=False)
+        # No ORDER BY: sorting made SQLite scan the published_at index instead of embedded_at's.
+        missing = [pk for pk in recent.order_by().values_list("pk", flat=True) if pk not in _index]
+        if missing:
+            rows = Article.objects.filter(pk__in=missing).values_list("pk", "embedding")
+            new_rows = [(pk, from_blob(blob)) for pk, blob in rows]
+            _index.add([pk for pk, _ in new_rows], np.stack([v for _, v in new_rows]))
         _synced_at = now
         return _index
+
+
+# --- snapshots: a process starts in seconds instead of rebuilding a million-row graph (minutes) ----
+
+
+def _snapshot_folder() -> Path:
+    return Path(settings.NEWSDESK_HOME) / "index" / "articles"
+
+
+def _database() -> str:
+    """Which database the vectors came from (a snapshot of another is never used)."""
+    s = connection.settings_dict
+    return f"{connection.vendor}:{s.get('HOST') or ''}:{s.get('PORT') or ''}:{s['NAME']}"
+
+
+def _save(index: VectorIndex, synced_at: datetime) -> None:
+    try:
+        index.save(_snapshot_folder(), {"database": _database(), "synced_at": synced_at.isoformat()})
+    except OSError as exc:  # a full or read-only disk costs the next start time, nothing else
+        log.warning("vector index snapshot not written: %s", exc)
+
+
+def _from_snapshot() -> tuple[VectorIndex, datetime] | None:
+    loaded = VectorIndex.load(_snapshot_folder(), MINILM_DIM)
+    if loaded is None:
+        return None
+    index, meta = loaded
+    if meta.get("database") != _database() or not _agrees_with_database(index):
+        log.info("vector index snapshot does not match the database: rebuilding from it")
+        return None
+    log.info("vector index: %d articles from this machine's snapshot", len(index))
+    return index, datetime.fromisoformat(str(meta["synced_at"]))
+
+
+def _agrees_with_database(index: VectorIndex, sample: int = 64) -> bool:
+    """Spot-check the snapshot against the database: a database restored, or emptied and refilled
+    under the same name, holds other vectors for the same ids (a few deleted rows are fine)."""
+    ids = np.sort(index.ids())
+    if ids.size == 0:
+        return False
+    picks = ids[np.linspace(0, ids.size - 1, min(sample, ids.size)).astype(int)].tolist()
+    rows = Article.objects.filter(pk__in=picks, embedding__isnull=False).values_list("pk", "embedding")
+    stored = dict(rows)
+    if len(stored) < 0.9 * len(picks):
+        return False
+    return all(np.allclose(index.vector(pk), from_blob(blob), atol=1e-4) for pk, blob in stored.items())
+
+
+def save_snapshot() -> bool:
+    """Write this process's index for the next process on this machine (the worker, hourly)."""
+    with _lock:
+        if _index is None or _synced_at is None or len(_index) < settings.NEWSDESK_INDEX_SNAPSHOT_MIN:
+            return False
+        _save(_index, _synced_at)
+        return True
+
+
+def discard_snapshot() -> None:
+    """Forget this machine's snapshot (`newsdesk reindex` rebuilds from the database itself)."""
+    shutil.rmtree(_snapshot_folder(), ignore_errors=True)
 
 
 def forget_index() -> None:

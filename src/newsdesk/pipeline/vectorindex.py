@@ -13,8 +13,13 @@ half of its rows are dead.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 import faiss
 import numpy as np
@@ -186,6 +191,60 @@ class VectorIndex:
                     ids, vecs = [], []
             if ids:
                 self.add(ids, np.stack(vecs))
+
+    # --- snapshots -------------------------------------------------------------------------------------
+
+    def save(self, folder: Path, meta: dict[str, object]) -> None:
+        """Write the index to `folder` (graph, id map and `meta`). Each snapshot is a folder of its own
+        and `current` a link switched to it in one rename, so a reader never sees half of one."""
+        folder.mkdir(parents=True, exist_ok=True)
+        snap = folder / f"snap-{time.time_ns()}-{os.getpid()}"
+        snap.mkdir()
+        with self._lock:
+            faiss.write_index(self._index, str(snap / "index.faiss"))
+            np.save(snap / "labels.npy", self._label_ids[: self._n_labels])
+            np.save(snap / "live.npy", np.array(list(self._current.items()), dtype=np.int64).reshape(-1, 2))
+            header = {"dim": self.dim, "hnsw": self._is_hnsw, "hnsw_m": self.hnsw_m, "meta": meta}
+        (snap / "meta.json").write_text(json.dumps(header))
+        link = folder / f".current-{os.getpid()}"
+        link.unlink(missing_ok=True)
+        link.symlink_to(snap.name)
+        os.replace(link, folder / "current")
+        for old in folder.glob("snap-*"):
+            if old != snap:
+                shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path, dim: int) -> tuple[VectorIndex, dict[str, object]] | None:
+        """The index saved in `folder` and its meta, or None when there is none or it does not fit."""
+        current = folder / "current"
+        try:
+            header = json.loads((current / "meta.json").read_text())
+            if header["dim"] != dim:
+                return None
+            index = cls(dim, hnsw_m=header["hnsw_m"])
+            raw = faiss.read_index(str(current / "index.faiss"))
+            labels = np.load(current / "labels.npy")
+            live = np.load(current / "live.npy")
+        except (OSError, ValueError, KeyError, RuntimeError):  # absent, half-deleted or damaged
+            return None
+        if raw.d != dim or raw.ntotal != labels.size:
+            return None
+        index._index, index._is_hnsw = raw, bool(header["hnsw"])
+        index._label_ids, index._n_labels = labels.astype(np.int64), int(labels.size)
+        index._current = {int(i): int(label) for i, label in live.tolist()}
+        return index, header["meta"]
+
+    def ids(self) -> np.ndarray:
+        """Every live id, in no particular order."""
+        with self._lock:
+            return np.fromiter(self._current.keys(), dtype=np.int64, count=len(self._current))
+
+    def vector(self, item_id: int) -> np.ndarray | None:
+        """The stored vector of `item_id`, or None when absent."""
+        with self._lock:
+            label = self._current.get(int(item_id))
+            return None if label is None else self._index.reconstruct(label)
 
     # --- reading ---------------------------------------------------------------------------------------
 
