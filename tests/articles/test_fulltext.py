@@ -92,3 +92,26 @@ def test_filters_that_reject_the_best_matches_still_fill_the_page() -> None:
     assert all(h.snippet_html and "<mark>" in h.snippet_html for h in hits)
     assert len(search("ferry timetable", Filters(source_ids=(other.pk,)), limit=3)) == 3
     assert search("ferry timetable", Filters(language="fr")) == []
+
+
+def test_a_repeated_query_is_embedded_once() -> None:
+    """Saved-search feeds re-run the same words every poll: the model runs once for them."""
+    from newsdesk.articles.vectors import get_embedder
+
+    _site(5)
+    embedder = get_embedder()
+    calls: list[list[str]] = []
+    real = embedder.embed
+
+    def counting(texts, batch_size=32):
+        calls.append(list(texts))
+        return real(texts, batch_size)
+
+    embedder.embed = counting  # type: ignore[method-assign]
+    try:
+        first = search("harbour council ferry agenda item")
+        again = search("harbour council ferry agenda item")
+    finally:
+        del embedder.embed
+    assert [h.article.pk for h in first] == [h.article.pk for h in again] and first
+    assert calls == [["harbour council ferry agenda item"]]
