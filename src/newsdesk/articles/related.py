@@ -12,6 +12,7 @@ from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
 from newsdesk.articles.vectors import article_index
 from newsdesk.pipeline.embeddings import from_blob
 from newsdesk.pipeline.stories import ArticleFeatures, entity_proxies, related_articles
+from newsdesk.sources.models import Source
 
 CANDIDATES = 40
 MUTE_TEXT_CHARS = 3000  # as readers.state: a muted keyword in the lead hides an article
@@ -51,51 +52,52 @@ class Related:
     reason: str
 
 
-def related_for(article: Article, k: int = 5) -> list[Related]:
-    """Articles from other stories and other outlets, most related first, never a copy of this one.
+def _candidates(article: Article, ids: list[int]) -> list[Article]:
+    """Of `ids`, the finished originals from other outlets and other stories, with only what choosing
+    and showing them needs. One raw read: the ORM's two queries (rows, then the chosen as models) cost
+    twice as much at a million articles (benchmarks.search)."""
+    table = Article._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    # Copies of this article are out by duplicate_of (they have one); so is the original it copies.
+    sql = (
+        "SELECT id, title, description, source_id, story_id, published_at, discovered_at, embedding, "
+        f"lead_entities, substr(text, 1, %s) AS text_lead FROM {table} "
+        f"WHERE id IN ({marks}) AND stage = %s AND duplicate_of_id IS NULL AND source_id <> %s "
+        "AND (story_id IS NULL OR story_id <> %s) AND id <> %s"
+    )
+    params = [MUTE_TEXT_CHARS, *ids, FINAL_STAGE, article.source_id, article.story_id or 0]
+    return list(Article.objects.raw(sql, [*params, article.duplicate_of_id or 0]))
 
-    Candidates are read as plain rows (no model per row: at 40 candidates that was most of the
-    time); only the `k` chosen are loaded as articles, with what a list and mutes show."""
+
+def related_for(article: Article, k: int = 5) -> list[Related]:
+    """Articles from other stories and other outlets, most related first, never a copy of this one."""
     if article.embedding is None:
         return []
     hits = article_index().search(from_blob(article.embedding), CANDIDATES)
     rank = {pk: i for i, (pk, _) in enumerate(hits) if pk != article.pk}
-    # Copies of this article are out by `duplicate_of` (they have one); so is the original it copies.
-    pool = Article.objects.filter(pk__in=list(rank), stage=FINAL_STAGE, duplicate_of__isnull=True).exclude(
-        source_id=article.source_id
-    )
-    if article.story_id:
-        pool = pool.exclude(story_id=article.story_id)
-    if article.duplicate_of_id:
-        pool = pool.exclude(pk=article.duplicate_of_id)
+    if not rank:
+        return []
     t = article.display_time
-    rows = [
-        (pk, title, source_id, published or discovered, embedding, names)
-        for pk, title, source_id, published, discovered, embedding, names in pool.values_list(
-            "pk", "title", "source_id", "published_at", "discovered_at", "embedding", "lead_entities"
-        )
-        if embedding is not None and abs((published or discovered) - t) <= WINDOW
+    pool = [
+        a
+        for a in _candidates(article, list(rank))
+        if a.embedding is not None and abs(a.display_time - t) <= WINDOW
     ]
-    rows.sort(key=lambda r: rank[r[0]])  # only the nearest few can make the list anyway
-    rows = rows[: 3 * k]
-    missing = [r[0] for r in rows if r[5] is None]
-    if missing:  # rows embedded before names were stored
-        leads = dict(
-            Article.objects.filter(pk__in=missing)
-            .annotate(lead=Substr("text", 1, LEAD_CHARS))
-            .values_list("pk", "lead")
-        )
-        rows = [(*r[:5], lead_entities(r[1], leads[r[0]]) if r[5] is None else r[5]) for r in rows]
+    pool.sort(key=lambda a: rank[a.pk])  # only the nearest few can make the list anyway
+    by_id = {str(a.pk): a for a in pool[: 3 * k]}
+    for a in by_id.values():
+        if a.lead_entities is None:  # embedded before names were stored
+            a.lead_entities = lead_entities(a.title, a.text_lead)
     own = _features(article.pk, article.title, article.source_id, t, article.embedding, _names(article))
-    chosen = related_articles(own, [_features(*r) for r in rows], k=k)
-    shown = {
-        a.pk: a
-        for a in Article.objects.filter(pk__in=[int(r.article_id) for r in chosen])
-        .defer(*LIST_DEFERRED)
-        .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))  # all that mutes look at
-        .select_related("source")
-    }
-    return [Related(shown[int(r.article_id)], r.reason.text) for r in chosen if int(r.article_id) in shown]
+    features = [
+        _features(a.pk, a.title, a.source_id, a.display_time, a.embedding, a.lead_entities)
+        for a in by_id.values()
+    ]
+    chosen = [(by_id[r.article_id], r.reason.text) for r in related_articles(own, features, k=k)]
+    outlets = Source.objects.in_bulk({a.source_id for a, _ in chosen})
+    for a, _ in chosen:
+        a.source = outlets[a.source_id]
+    return [Related(a, reason) for a, reason in chosen]
 
 
 def more_from_story(article: Article, limit: int = 10) -> list[Article]:
