@@ -54,8 +54,8 @@ class Related:
 
 def _candidates(article: Article, ids: list[int]) -> list[Article]:
     """Of `ids`, the finished originals from other outlets and other stories, with only what choosing
-    and showing them needs. One raw read: the ORM's two queries (rows, then the chosen as models) cost
-    twice as much at a million articles (benchmarks.search)."""
+    and showing them needs. One raw read: the ORM's two queries (rows, then the chosen as models) took
+    ~1.5 times as long at a million articles (benchmarks.search)."""
     table = Article._meta.db_table
     marks = ", ".join(["%s"] * len(ids))
     # Copies of this article are out by duplicate_of (they have one); so is the original it copies.
@@ -65,7 +65,7 @@ def _candidates(article: Article, ids: list[int]) -> list[Article]:
         f"WHERE id IN ({marks}) AND stage = %s AND duplicate_of_id IS NULL AND source_id <> %s "
         "AND (story_id IS NULL OR story_id <> %s) AND id <> %s"
     )
-    params = [MUTE_TEXT_CHARS, *ids, FINAL_STAGE, article.source_id, article.story_id or 0]
+    params = [MUTE_TEXT_CHARS, *ids, FINAL_STAGE.value, article.source_id, article.story_id or 0]
     return list(Article.objects.raw(sql, [*params, article.duplicate_of_id or 0]))
 
 

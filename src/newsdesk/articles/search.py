@@ -116,7 +116,8 @@ def search(query: str, filters: Filters | None = None, *, limit: int = 20, bodie
     if not meaning.done():
         # Waiting for the other half anyway: make the snippets of the best word matches, the likeliest
         # to be shown (at 1M the model and ANN take ~10 ms longer than full text).
-        snippets = fulltext.snippets_for(query, [pk for pk, _, _ in lexical[:limit]], match_all=match_all)
+        best = [pk for pk, _, _ in lexical[: min(limit, 20)]]  # a page's worth, whatever the limit
+        snippets = fulltext.snippets_for(query, best, match_all=match_all)
     semantic = meaning.result()
     fused: dict[int, float] = {}
     how: dict[int, list[str]] = {}

@@ -112,7 +112,7 @@ def _database() -> str:
 def _save(index: VectorIndex, synced_at: datetime) -> None:
     try:
         index.save(_snapshot_folder(), {"database": _database(), "synced_at": synced_at.isoformat()})
-    except OSError as exc:  # a full or read-only disk costs the next start time, nothing else
+    except (OSError, RuntimeError) as exc:  # faiss raises RuntimeError; a full disk costs start time only
         log.warning("vector index snapshot not written: %s", exc)
 
 
