@@ -264,6 +264,10 @@ def test_entities_and_search(world):
     assert {a["id"] for a in haaland} == {a.pk for a in world.articles[2:]}
     hits = Client().get("/api/search?q=Haaland+derby").json()["items"]
     assert hits and {h["article"]["id"] for h in hits} <= {a.pk for a in world.articles[2:]}
+    # Dates are YYYY-MM-DD, as the schema says: a number of seconds is refused, not read as 1970.
+    future = Client().get("/api/search?q=Haaland+derby&since=2999-01-01").json()["items"]
+    assert future == []
+    _error(Client().get("/api/search?q=Haaland+derby&since=0.0"), 422)
 
 
 @pytest.mark.parametrize("name", ["", "x" * 101])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Query, Router
+from pydantic import BeforeValidator
 
 from newsdesk.api.errors import responses
 from newsdesk.api.schemas import MAX_ID, PRINTABLE, SearchOut
@@ -14,6 +16,17 @@ from newsdesk.api.serialize import article_out
 from newsdesk.articles.search import Filters, search
 
 router = Router(tags=["search"])
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    # pydantic would also take a number of seconds ("0.0" is 1970-01-01); the schema says a date.
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 def _day(value: date | None, *, end: bool = False) -> datetime | None:
@@ -29,8 +42,8 @@ def search_articles(
     q: Annotated[str, Query(min_length=1, max_length=500, pattern=PRINTABLE)],
     source_id: Annotated[list[int] | None, Query(max_length=20)] = None,
     language: Annotated[str, Query(max_length=16, pattern=r"^[A-Za-z-]*$")] = "",
-    since: date | None = None,
-    until: date | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 20,
 ):
     ids = tuple(i for i in (source_id or []) if 1 <= i <= MAX_ID)
