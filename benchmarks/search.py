@@ -106,17 +106,13 @@ def _search_parts(queries: list[str]) -> dict[str, dict[str, float]]:
     """Where a search's time goes: each step timed alone, on the same queries, as `search` calls it
     (what is left of the whole is fusion and loading the shown articles)."""
     from newsdesk.articles import fulltext
-    from newsdesk.articles.search import POOL
+    from newsdesk.articles.search import POOL, lexical_matches
     from newsdesk.articles.vectors import article_index, get_embedder
 
     times: dict[str, list[float]] = {"full_text": [], "query_embedding": [], "ann": [], "snippets": []}
     for query in queries:
         t0 = time.perf_counter()
-        match_all = True
-        lexical = fulltext.search(query, limit=POOL, snippets=False)
-        if not lexical:
-            match_all = False
-            lexical = fulltext.search(query, limit=POOL, match_all=False, snippets=False)
+        lexical, match_all = lexical_matches(query)
         t1 = time.perf_counter()
         vector = get_embedder().embed([query])[0]
         t2 = time.perf_counter()

@@ -3,6 +3,7 @@ and "more from this story"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -43,7 +44,9 @@ def _features(
 def _names(article: Article) -> list[str]:
     if article.lead_entities is not None:
         return article.lead_entities
-    return lead_entities(article.title, article.text)  # embedded before names were stored
+    # Embedded before names were stored: from the lead a list loaded, else the text.
+    lead = getattr(article, "text_lead", None)
+    return lead_entities(article.title, article.text if lead is None else lead)
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,11 @@ def _candidates(article: Article, ids: list[int]) -> list[Article]:
     return list(Article.objects.raw(sql, [*params, article.duplicate_of_id or 0]))
 
 
-def related_for(article: Article, k: int = 5) -> list[Related]:
-    """Articles from other stories and other outlets, most related first, never a copy of this one."""
+def related_for(
+    article: Article, k: int = 5, *, keep: Callable[[Article], bool] | None = None
+) -> list[Related]:
+    """Articles from other stories and other outlets, most related first, never a copy of this one;
+    `keep` (a reader's mutes) drops candidates before the `k` are chosen."""
     if article.embedding is None:
         return []
     hits = article_index().search(from_blob(article.embedding), CANDIDATES)
@@ -81,17 +87,13 @@ def related_for(article: Article, k: int = 5) -> list[Related]:
     pool = [
         a
         for a in _candidates(article, list(rank))
-        if a.embedding is not None and abs(a.display_time - t) <= WINDOW
+        if a.embedding is not None and abs(a.display_time - t) <= WINDOW and (keep is None or keep(a))
     ]
     pool.sort(key=lambda a: rank[a.pk])  # only the nearest few can make the list anyway
     by_id = {str(a.pk): a for a in pool[: 3 * k]}
-    for a in by_id.values():
-        if a.lead_entities is None:  # embedded before names were stored
-            a.lead_entities = lead_entities(a.title, a.text_lead)
     own = _features(article.pk, article.title, article.source_id, t, article.embedding, _names(article))
     features = [
-        _features(a.pk, a.title, a.source_id, a.display_time, a.embedding, a.lead_entities)
-        for a in by_id.values()
+        _features(a.pk, a.title, a.source_id, a.display_time, a.embedding, _names(a)) for a in by_id.values()
     ]
     chosen = [(by_id[r.article_id], r.reason.text) for r in related_articles(own, features, k=k)]
     outlets = Source.objects.in_bulk({a.source_id for a, _ in chosen})

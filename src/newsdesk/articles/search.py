@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -58,26 +59,35 @@ def _passing(ids: list[int], filters: Filters) -> QuerySet[Article]:
     return qs
 
 
-def _load(qs: QuerySet[Article], bodies: bool) -> dict[int, Article]:
-    qs = qs.select_related("source", "story")
+def _load(ids: list[int], bodies: bool) -> dict[int, Article]:
+    qs = Article.objects.filter(pk__in=ids).select_related("source", "story")
     if not bodies:  # a results page shows title, outlet and time; mutes look at the lead only
         qs = qs.defer(*LIST_DEFERRED).annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
     return {a.pk: a for a in qs}
 
 
-def _best(order: list[int], filters: Filters, limit: int, bodies: bool) -> list[Article]:
-    """The first `limit` articles of `order` that pass the filters.
+def _best(
+    order: list[int], filters: Filters, limit: int, bodies: bool, keep: Callable[[Article], bool] | None
+) -> list[Article]:
+    """The first `limit` articles of `order` that pass the filters and `keep`.
 
     Ids are checked first and models loaded only for the ones shown: at a million articles checking
     40 ids costs 1.4 ms, a loaded article 0.3 ms each (benchmarks.search). The head of the ranking
-    nearly always suffices; only when filters reject much of it are the remaining ids checked."""
+    nearly always suffices; the rest is checked only when filters reject much of it, or when `keep`
+    (which needs the loaded article) is given."""
     head = order[: 2 * limit]
     passing = set(_passing(head, filters).values_list("pk", flat=True))
-    if len(passing) < limit and len(order) > len(head):
+    if (len(passing) < limit or keep is not None) and len(order) > len(head):
         passing |= set(_passing(order[len(head) :], filters).values_list("pk", flat=True))
-    shown = [pk for pk in order if pk in passing][:limit]
-    found = _load(Article.objects.filter(pk__in=shown), bodies)
-    return [found[pk] for pk in shown if pk in found]  # one deleted in between is left out
+    candidates = [pk for pk in order if pk in passing]
+    shown: list[Article] = []
+    while candidates and len(shown) < limit:
+        # What is still missing, in ranking order (a few more when `keep` may drop some).
+        size = max(limit - len(shown), 5 if keep else 1)
+        batch, candidates = candidates[:size], candidates[size:]
+        found = _load(batch, bodies)
+        shown += [found[pk] for pk in batch if pk in found and (keep is None or keep(found[pk]))]
+    return shown[:limit]
 
 
 _MEANING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="search-meaning")
@@ -97,8 +107,24 @@ def _nearest(index: VectorIndex, query: str) -> list[tuple[int, float]]:
     return [(pk, sim) for pk, sim in index.search(vector, POOL) if sim >= MIN_SIMILARITY]
 
 
-def search(query: str, filters: Filters | None = None, *, limit: int = 20, bodies: bool = True) -> list[Hit]:
-    """The best `limit` hits; `bodies=False` leaves the articles' texts unloaded (results pages)."""
+def lexical_matches(query: str) -> tuple[list[tuple[int, float, str]], bool]:
+    """The full-text half: all the words if any article has them, else any of them (and which)."""
+    lexical = fulltext.search(query, limit=POOL, snippets=False)
+    if lexical:
+        return lexical, True
+    return fulltext.search(query, limit=POOL, match_all=False, snippets=False), False
+
+
+def search(
+    query: str,
+    filters: Filters | None = None,
+    *,
+    limit: int = 20,
+    bodies: bool = True,
+    keep: Callable[[Article], bool] | None = None,
+) -> list[Hit]:
+    """The best `limit` hits; `bodies=False` leaves the articles' texts unloaded (results pages);
+    `keep` (a reader's mutes) leaves articles out before the `limit` are cut."""
     filters = filters or Filters()
     if not fulltext.terms(query):
         return []
@@ -107,11 +133,7 @@ def search(query: str, filters: Filters | None = None, *, limit: int = 20, bodie
     # connection. At a million articles each half is ~20-30 ms on this machine (benchmarks.search).
     index = article_index()
     meaning = _MEANING.submit(_nearest, index, query)
-    match_all = True
-    lexical = fulltext.search(query, limit=POOL, snippets=False)
-    if not lexical:
-        match_all = False
-        lexical = fulltext.search(query, limit=POOL, match_all=False, snippets=False)
+    lexical, match_all = lexical_matches(query)
     snippets: dict[int, str] = {}
     if not meaning.done():
         # Waiting for the other half anyway: make the snippets of the best word matches, the likeliest
@@ -127,7 +149,7 @@ def search(query: str, filters: Filters | None = None, *, limit: int = 20, bodie
     for rank, (pk, _score) in enumerate(semantic, start=1):
         fused[pk] = fused.get(pk, 0.0) + 1.0 / (RRF_K + rank)
         how.setdefault(pk, []).append("meaning")
-    shown = _best(sorted(fused, key=lambda pk: -fused[pk]), filters, limit, bodies)
+    shown = _best(sorted(fused, key=lambda pk: -fused[pk]), filters, limit, bodies, keep)
     # Snippets only for what is shown, and only where the words matched.
     missing = [a.pk for a in shown if "words" in how[a.pk] and a.pk not in snippets]
     snippets.update(fulltext.snippets_for(query, missing, match_all=match_all))

@@ -16,7 +16,7 @@ from newsdesk.articles.entities import ENTITY_KEYS, entity_page
 from newsdesk.articles.insights import MIN_WORDS, ask, panel_for
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article, EntityMention
 from newsdesk.articles.related import more_from_story, related_for
-from newsdesk.articles.search import POOL, Filters, Hit, search
+from newsdesk.articles.search import Filters, Hit, search
 from newsdesk.operations.health import worker_alive
 from newsdesk.readers.personal import mark_read
 from newsdesk.readers.state import reader_state
@@ -68,7 +68,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     mark_read(request.user, item)
     state = reader_state(request)
     # Muted sources and keywords never appear among related articles: ask for more, keep 5.
-    related = state.visible(related_for(item, k=10 if state.mutes_anything else 5), key=lambda r: r.article)
+    related = related_for(item, keep=state.keep)
     if panel:
         _link_entities(item, panel)
     question = (request.GET.get("ask") or "").strip()[:500]
@@ -120,23 +120,12 @@ def _filters(request: HttpRequest) -> Filters:
 
 
 def _search_hits(request: HttpRequest, query: str) -> list[Hit]:
-    """The best SEARCH_RESULTS hits the reader does not mute.
-
-    Mutes are applied to the ranked hits, so for a reader who mutes anything search ranks more (three
-    pages' worth, then all it has when mutes took more than two of every three) and the first
-    SEARCH_RESULTS left are shown: a muted outlet among the best matches does not shorten the page."""
+    """The best SEARCH_RESULTS hits the reader does not mute (search leaves them out before it cuts)."""
     if not query:
         return []
-    state = reader_state(request)
-    filters = _filters(request)
-    if not state.mutes_anything:
-        return search(query, filters, limit=SEARCH_RESULTS, bodies=False)
-    for limit in (3 * SEARCH_RESULTS, 2 * POOL):  # 2 × POOL: every candidate of both lists
-        hits = search(query, filters, limit=limit, bodies=False)
-        shown = state.visible(hits, key=lambda h: h.article)
-        if len(shown) >= SEARCH_RESULTS or len(hits) < limit:
-            break
-    return shown[:SEARCH_RESULTS]
+    return search(
+        query, _filters(request), limit=SEARCH_RESULTS, bodies=False, keep=reader_state(request).keep
+    )
 
 
 def search_page(request: HttpRequest) -> HttpResponse:

@@ -8,7 +8,7 @@ Anonymous visitors get an empty state: nothing muted, nothing followed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
@@ -62,6 +62,12 @@ class ReaderState:
         if lead is None:
             lead = article.text[:MUTE_TEXT_CHARS]
         return self.text_muted(article.title, article.description, lead)
+
+    @property
+    def keep(self) -> Callable[[Article], bool] | None:
+        """What search and related articles take to leave muted articles out before they choose
+        (None: this reader mutes nothing)."""
+        return (lambda a: not self.muted(a)) if self.mutes_anything else None
 
     def visible(self, articles: Iterable[T], key=lambda a: a) -> list[T]:
         """The items whose article (``key(item)``) is not muted, in their order."""
