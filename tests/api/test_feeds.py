@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from newsdesk.api import tokens
 from newsdesk.pipeline.jsonfeed import parse_json_feed
-from newsdesk.readers.models import SavedSearch
+from newsdesk.readers.models import Mute, SavedSearch
 from tests.api.conftest import make_article
 
 FORMATS = ["atom", "rss", "json"]
@@ -93,6 +93,18 @@ def test_saved_search_feed_needs_its_secret(world):
     new_url = api[0]["feeds"]["json_feed"]
     assert tokens.feed_key(search) in new_url
     assert Client().get(new_url.removeprefix("http://testserver")).status_code == 200
+
+
+def test_saved_search_feed_leaves_out_what_its_reader_muted(world):
+    search = SavedSearch.objects.create(user=world.reader, name="Derby", query="Haaland derby")
+    url = f"/feeds/search/{tokens.feed_key(search)}.json"
+    derby = {a.title for a in world.articles[2:]}
+    assert derby <= {e["title"] for e in Client().get(url).json()["items"]}
+    muted = world.articles[2]
+    Mute.objects.create(user=world.reader, kind=Mute.Kind.SOURCE, key=str(muted.source_id))
+    got = {e["title"] for e in Client().get(url).json()["items"]}
+    assert muted.title not in got
+    assert {a.title for a in world.articles[2:] if a.source_id != muted.source_id} <= got
 
 
 def test_unknown_feed_targets_are_404(world):

@@ -16,6 +16,7 @@ from newsdesk.api.models import SearchFeedKey
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.articles.search import Filters, search
 from newsdesk.readers import briefing as readers_briefing
+from newsdesk.readers.state import load_state
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
 
@@ -173,7 +174,8 @@ def saved_search(request: HttpRequest, feed_url: str, key: str) -> Feed:
         raise Http404("no such feed")
     s = row.search
     filters = Filters(source_ids=(s.source_id,) if s.source_id else (), language=s.language)
-    hits = search(s.query, filters, limit=ITEMS)
+    # The feed is its reader's: what they muted stays out of it, as on their search page.
+    hits = search(s.query, filters, limit=ITEMS, keep=load_state(s.user_id).keep)
     articles = sorted((h.article for h in hits), key=lambda a: a.display_time, reverse=True)
     link = request.build_absolute_uri(reverse("search") + "?" + _query(s.query))
     return Feed(
