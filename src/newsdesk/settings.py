@@ -194,7 +194,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        # faiss's loader reports each SIMD build it looked for at INFO, as ModuleNotFoundError lines
+        # that read like a failure (faiss 1.15 picks its SIMD level inside one library).
+        "faiss": {"level": "WARNING"},
+    },
 }
 
 # Accounts (readers/accounts.py): argon2 first; older hashes are upgraded at the next log-in.
