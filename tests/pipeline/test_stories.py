@@ -4,6 +4,7 @@ stories do not, near-duplicates stay together, and every relation comes with a r
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -169,6 +170,29 @@ def test_an_article_far_in_time_starts_a_new_story(
     # The same article inside the window joins: it is time, not text, that kept it out.
     (soon,) = make(model, [("fire-soon", "reuters.com", title, text, T0 + timedelta(days=1))])
     assert cluster_offline([*articles, soon])["fire-soon"] == cluster_offline(articles)["fire-0"]
+
+
+def test_a_story_spans_at_most_its_window(model: MiniLMEmbedder) -> None:
+    # The same developing report every ten days: each is ten days from the last, but a story holds
+    # 30 days at most, so the fifth (day 40) starts a new one and the repair pass does not join them.
+    _, title, text = REPORTS[0]
+    chain = make(
+        model, [(f"day-{10 * k}", "reuters.com", title, text, T0 + timedelta(days=10 * k)) for k in range(6)]
+    )
+    result = cluster_offline(chain)
+    assert groups(result) == {
+        frozenset({"day-0", "day-10", "day-20", "day-30"}),
+        frozenset({"day-40", "day-50"}),
+    }
+    # Two halves of one event that would together span 35 days stay apart in the repair pass; 25 join.
+    clusterer = StoryClusterer()
+    for a in chain:
+        clusterer.observe(a)
+    early = StoryState.from_members("early", chain[:2])  # days 0-10
+    late = StoryState.from_members("late", chain[2:3])  # day 20
+    assert clusterer.merge_and_split([early, late]).merged == [("early", "late")]
+    later = StoryState.from_members("later", [replace(chain[3], published=T0 + timedelta(days=35))])
+    assert clusterer.merge_and_split([early, later]).merged == []
 
 
 def test_assign_explains_its_decision(articles: list[ArticleFeatures]) -> None:

@@ -118,8 +118,12 @@ def _candidate_stories(article: Article, c: StoryClusterer) -> list[StoryState]:
         own = Article.objects.filter(pk=article.duplicate_of_id).values_list("story_id", flat=True).first()
         if own and own not in story_ids:
             story_ids.insert(0, own)
+    story_ids = story_ids[:MAX_CANDIDATE_STORIES]
+    # The window bounds a story's whole span, which the newest members compared may not show.
+    rows = Story.objects.filter(pk__in=story_ids).values_list("pk", "first_seen", "last_updated")
+    spans = {pk: (first, last) for pk, first, last in rows}
     states = []
-    for story_id in story_ids[:MAX_CANDIDATE_STORIES]:
+    for story_id in story_ids:
         members = (
             Article.objects.filter(story_id=story_id, embedding__isnull=False)
             .exclude(pk=article.pk)
@@ -128,7 +132,12 @@ def _candidate_stories(article: Article, c: StoryClusterer) -> list[StoryState]:
         )
         feats = [cached_features(m) for m in members]
         if feats:
-            states.append(StoryState.from_members(str(story_id), feats))
+            state = StoryState.from_members(str(story_id), feats)
+            if story_id in spans and state.first_seen and state.last_updated:
+                first, last = spans[story_id]
+                state.first_seen = min(state.first_seen, first)
+                state.last_updated = max(state.last_updated, last)
+            states.append(state)
     return states
 
 
