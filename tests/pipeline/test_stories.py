@@ -193,6 +193,16 @@ def test_a_story_spans_at_most_its_window(model: MiniLMEmbedder) -> None:
     assert clusterer.merge_and_split([early, late]).merged == [("early", "late")]
     later = StoryState.from_members("later", [replace(chain[3], published=T0 + timedelta(days=35))])
     assert clusterer.merge_and_split([early, later]).merged == []
+    # The story the day-40 report would have joined is named as the one it continues.
+    month = StoryState.from_members("month", chain[:4])
+    decision = clusterer.assign(chain[4], [month])
+    assert (decision.story_id, decision.continues) == (None, "month")
+    assert "continues story month" in decision.reasons[0]
+    # Inside the span it joins, and an unrelated report a month on continues nothing.
+    assert clusterer.assign(chain[3], [StoryState.from_members("m", chain[:3])]).story_id == "m"
+    _, other_title, other_text = REPORTS[3]  # interest rates, not the fire
+    (rates,) = make(model, [("rates-late", "x.com", other_title, other_text, T0 + timedelta(days=40))])
+    assert clusterer.assign(rates, [month]).continues is None
 
 
 def test_assign_explains_its_decision(articles: list[ArticleFeatures]) -> None:

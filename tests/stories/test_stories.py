@@ -125,6 +125,37 @@ def test_outlets_reporting_one_event_share_one_story(tmp_path: Path, client) -> 
 
 
 @pytest.mark.django_db
+def test_a_development_after_a_month_is_a_new_story_linked_to_the_earlier_one(tmp_path: Path, client) -> None:
+    # One outlet after another reports the mission: on day 0, day 20 and day 40.
+    days = ["2025-04-01", "2025-04-21", "2025-05-11"]
+    path = tmp_path / "month.jsonl"
+    rows = [
+        {
+            "id": f"soyuz-{d}",
+            "title": title,
+            "text": text,
+            "source": source,
+            "url": f"https://{source.lower().replace(' ', '')}.example/soyuz-{d}",
+            "published": f"{d}T09:00:00Z",
+        }
+        for (source, title, text), d in zip(EVENTS["soyuz"], days, strict=True)
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    report = ImportReport()
+    import_path(path, report)
+    assert not report.errors
+    run_until_idle(threads=1)
+    first, second, third = (Article.objects.get(guid=f"soyuz-{d}").story for d in days)
+    assert second == first  # 20 days apart: one story
+    assert third != first and third.continues == first  # 40 days: a story of its own, linked
+    page = client.get(f"/story/{third.pk}/").content.decode()
+    assert "Earlier coverage" in page and f'href="/story/{first.pk}/"' in page
+    page = client.get(f"/story/{first.pk}/").content.decode()
+    assert "Later coverage" in page and f'href="/story/{third.pk}/"' in page
+    assert client.get(f"/api/stories/{third.pk}").json()["continues"] == first.pk
+
+
+@pytest.mark.django_db
 def test_article_page_shows_related_coverage_with_reasons(tmp_path: Path, client) -> None:
     _ingest(tmp_path)
     soyuz = Article.objects.get(guid="soyuz-0")

@@ -176,6 +176,9 @@ class StoryOut(Schema):
     source_count: int
     importance: float
     page_url: str
+    continues: int | None = Field(
+        None, description="The earlier story this one carries on (a story spans 30 days at most)."
+    )
 
 
 class StoryPage(Schema):

@@ -66,6 +66,7 @@ def story_out(request: HttpRequest, s: Story) -> dict[str, Any]:
         "source_count": s.source_count,
         "importance": s.importance,
         "page_url": absolute(request, "story", s.pk),
+        "continues": s.continues_id,
     }
 
 

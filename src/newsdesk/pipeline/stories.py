@@ -573,12 +573,14 @@ class StoryState:
 
 @dataclass(frozen=True)
 class Decision:
-    """Where an article goes: `story_id=None` means "start a new story"."""
+    """Where an article goes: `story_id=None` means "start a new story". `continues` names the earlier
+    story a new one carries on: the article matched it, but joining would stretch it past `window`."""
 
     story_id: str | None
     score: float
     reasons: tuple[str, ...] = ()
     near_duplicate: bool = False
+    continues: str | None = None
 
 
 @dataclass(frozen=True)
@@ -794,18 +796,36 @@ class StoryClusterer:
                 if any(m.id == article.near_duplicate_of for m in story.members):
                     return Decision(story.id, 1.0, (f"near-duplicate of {article.near_duplicate_of}",), True)
         best: tuple[float, str, tuple[str, ...]] | None = None
+        earlier: tuple[float, str] | None = None  # the best match that only its span kept out
         for story in sorted(candidates, key=lambda s: s.id):  # order-independent tie-breaking
-            if not story.members or not self.in_window(article, story):
+            if not story.members:
+                continue
+            if not self.in_window(article, story):
+                if story.first_seen is not None and story.first_seen < article.published:
+                    total, _ = self.score(article, story)
+                    if total >= self.threshold and (earlier is None or total > earlier[0]):
+                        earlier = (total, story.id)
                 continue
             total, reasons = self.score(article, story)
             if best is None or total > best[0]:
                 best = (total, story.id, reasons)
+        if best is not None and best[0] >= self.threshold:
+            return Decision(best[1], best[0], best[2])
+        continues = earlier[1] if earlier else None
+        why = (
+            (f"continues story {continues}, which would span over {self.window.days} days with it",)
+            if continues
+            else ()
+        )
         if best is None:
-            return Decision(None, 0.0, ("no recent story to compare with",))
-        total, story_id, reasons = best
-        if total >= self.threshold:
-            return Decision(story_id, total, reasons)
-        return Decision(None, total, (f"best match scored {total:.2f} < {self.threshold:.2f}", *reasons))
+            return Decision(None, 0.0, why or ("no recent story to compare with",), continues=continues)
+        total, _, reasons = best
+        return Decision(
+            None,
+            total,
+            (*why, f"best match scored {total:.2f} < {self.threshold:.2f}", *reasons),
+            continues=continues,
+        )
 
     def add(self, article: ArticleFeatures, story: StoryState | None = None) -> StoryState:
         """Put `article` into `story` (or a new story) and count it for idf; returns the story."""

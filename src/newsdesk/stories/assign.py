@@ -150,7 +150,11 @@ def assign(article: Article) -> None:
         story = Story.objects.filter(pk=int(decision.story_id)).first() if decision.story_id else None
         created = story is None
         if story is None:
-            story = Story.objects.create(headline=article.title[:1000], first_seen=article.display_time)
+            story = Story.objects.create(
+                headline=article.title[:1000],
+                first_seen=article.display_time,
+                continues_id=int(decision.continues) if decision.continues else None,
+            )
         sources_before = story.source_count
         c.observe(feat)
         previous = article.story_id

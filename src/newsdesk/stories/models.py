@@ -19,6 +19,11 @@ class Story(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="absorbed"
     )
+    # The earlier story this one carries on: its next report matched it, but a story spans at most
+    # the clusterer's window (30 days), so the development became a story of its own.
+    continues = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="continued_by"
+    )
 
     class Meta:
         ordering = ["-importance", "-last_updated"]

@@ -80,6 +80,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
         panel = _linked(insight.data, visible_ids, hidden_outlets)
     question = " ".join((request.GET.get("ask") or "").split())[:500]
     answer = ask(item, question, insight=insight) if question and panel else None
+    earlier, later = _chain(item, request)
     return render(
         request,
         "stories/story.html",
@@ -97,8 +98,25 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
             "question": question,
             "answer": answer,
             "llm_answer": _llm_sentences(answer.llm if answer else None, panel, visible_ids),
+            "earlier": earlier,
+            "later": later,
         },
     )
+
+
+def _chain(item: Story, request: HttpRequest) -> tuple[Story | None, list[Story]]:
+    """The story this one carries on and those that carry it on (a story spans 30 days at most), as
+    they live on after any merge; a headline with a muted word is left out."""
+    state = reader_state(request)
+    earlier = surviving(item.continues) if item.continues is not None else None
+    if earlier is not None and (earlier.pk == item.pk or state.text_muted(earlier.headline)):
+        earlier = None
+    later: dict[int, Story] = {}
+    for s in item.continued_by.order_by("first_seen", "pk"):
+        s = surviving(s)
+        if s.pk != item.pk and s.article_count and not state.text_muted(s.headline):
+            later.setdefault(s.pk, s)
+    return earlier, list(later.values())
 
 
 def _href(article_id: object, sentence_index: object) -> str:
