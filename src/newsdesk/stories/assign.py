@@ -119,7 +119,6 @@ def _candidate_stories(article: Article, c: StoryClusterer) -> list[StoryState]:
         if own and own not in story_ids:
             story_ids.insert(0, own)
     story_ids = story_ids[:MAX_CANDIDATE_STORIES]
-    # The window bounds a story's whole span, which the newest members compared may not show.
     rows = Story.objects.filter(pk__in=story_ids).values_list("pk", "first_seen", "last_updated")
     spans = {pk: (first, last) for pk, first, last in rows}
     states = []
@@ -131,14 +130,19 @@ def _candidate_stories(article: Article, c: StoryClusterer) -> list[StoryState]:
             .only(*_member_fields())[:MAX_MEMBERS_COMPARED]
         )
         feats = [cached_features(m) for m in members]
-        if feats:
-            state = StoryState.from_members(str(story_id), feats)
-            if story_id in spans and state.first_seen and state.last_updated:
-                first, last = spans[story_id]
-                state.first_seen = min(state.first_seen, first)
-                state.last_updated = max(state.last_updated, last)
-            states.append(state)
+        if feats and story_id in spans:
+            states.append(story_state(story_id, feats, *spans[story_id]))
     return states
+
+
+def story_state(story_id: int, members: list[ArticleFeatures], first: datetime, last: datetime) -> StoryState:
+    """A stored story as the clusterer sees it: its newest members, and its whole span from the row (the
+    clusterer's window bounds the span, which those members alone may not show)."""
+    state = StoryState.from_members(str(story_id), members)
+    if state.first_seen is not None and state.last_updated is not None:
+        state.first_seen = min(state.first_seen, first)
+        state.last_updated = max(state.last_updated, last)
+    return state
 
 
 def assign(article: Article) -> None:
