@@ -108,6 +108,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _ensure_admin()
     worker = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "worker"], env=os.environ.copy())
     print(f"newsdesk: serving on http://{args.host}:{args.port}/ (worker pid {worker.pid})", flush=True)
+    # uvicorn shuts down on SIGTERM and then raises the signal again under the handler it found: the
+    # default one would end this process on the spot and leave the worker running without its server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         _run_web(args.host, args.port)
     finally:
