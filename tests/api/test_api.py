@@ -10,7 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from newsdesk.api.models import ApiToken
-from newsdesk.readers.models import Bookmark, Follow, Mute, ReadMark
+from newsdesk.readers.models import Bookmark, Follow, Mute, ReadMark, SavedSearch
+from newsdesk.readers.personal import MAX_FOLLOWS, MAX_MUTES, MAX_SAVED_SEARCHES
 from tests.api.conftest import make_article
 
 
@@ -315,6 +316,30 @@ def test_a_mute_through_the_page_then_the_api_is_one_row(world, client_for):
     again = api.post("/api/me/mutes", {"kind": "keyword", "key": " DERBY "}, content_type="application/json")
     _error(again, 409, "exists")
     assert list(Mute.objects.filter(user=world.reader).values_list("key", flat=True)) == ["derby"]
+
+
+def test_follows_mutes_and_saved_searches_are_capped_as_on_the_site(world, client_for):
+    api = client_for(world.token)
+    Follow.objects.bulk_create(
+        Follow(user=world.reader, kind="topic", key=f"t{i}") for i in range(MAX_FOLLOWS)
+    )
+    Mute.objects.bulk_create(Mute(user=world.reader, kind="keyword", key=f"k{i}") for i in range(MAX_MUTES))
+    SavedSearch.objects.bulk_create(
+        SavedSearch(user=world.reader, name=f"s{i}", query="derby") for i in range(MAX_SAVED_SEARCHES)
+    )
+    for path, body in [
+        ("/api/me/follows", {"kind": "topic", "key": "one more"}),
+        ("/api/me/mutes", {"kind": "keyword", "key": "one more"}),
+        ("/api/me/saved-searches", {"name": "one more", "query": "derby"}),
+    ]:
+        err = _error(api.post(path, body, content_type="application/json"), 409, "limit")
+        assert "delete some first" in err["message"], path
+    assert Follow.objects.filter(user=world.reader).count() == MAX_FOLLOWS
+    # Room again after a delete.
+    gone = Follow.objects.filter(user=world.reader).first()
+    assert api.delete(f"/api/me/follows/{gone.pk}").status_code == 204
+    made = api.post("/api/me/follows", {"kind": "topic", "key": "one more"}, content_type="application/json")
+    assert made.status_code == 201
 
 
 def test_keys_that_name_nothing_get_clear_errors(world, client_for):

@@ -27,6 +27,7 @@ from newsdesk.sources.models import Source
 
 MAX_FOLLOWS = 500
 MAX_MUTES = 500
+MAX_SAVED_SEARCHES = 100  # each is a search run whenever its feed is polled
 SLUG_RE = re.compile(r"^[\w-]{1,200}$")
 # ASCII digits only ("²".isdigit() is true, and int() refuses it), and few enough for a row id.
 SOURCE_ID_RE = re.compile(r"[0-9]{1,18}")

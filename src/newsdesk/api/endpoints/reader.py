@@ -33,7 +33,15 @@ from newsdesk.api.schemas import (
 from newsdesk.api.serialize import absolute, article_out
 from newsdesk.articles.models import Article
 from newsdesk.readers.models import Bookmark, Follow, Mute, ReadMark, SavedSearch
-from newsdesk.readers.personal import SOURCE_ID_RE, follow_key, follow_label, not_followable
+from newsdesk.readers.personal import (
+    MAX_FOLLOWS,
+    MAX_MUTES,
+    MAX_SAVED_SEARCHES,
+    SOURCE_ID_RE,
+    follow_key,
+    follow_label,
+    not_followable,
+)
 
 router = Router(tags=["reader"], auth=AUTH)
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -66,6 +74,17 @@ def _stored_key(kind: str, raw: str, noun: str) -> str:
     raise ApiError(422, not_followable(kind, noun), code="invalid_key", details={"kind": kind, "key": raw})
 
 
+def _room_for_one(
+    model: type[Follow] | type[Mute] | type[SavedSearch], request: HttpRequest, limit: int, what: str
+) -> None:
+    """The site's caps: a reader's lists stay short (each mute is checked against every article they
+    are shown, each saved search runs whenever its feed is polled)."""
+    if model.objects.filter(user=request.user).count() >= limit:
+        raise ApiError(
+            409, f"you have {limit} {what} already; delete some first", code="limit", details={"limit": limit}
+        )
+
+
 @router.post(
     "/follows",
     response={201: FollowOut, **responses(401, 404, 409)},
@@ -74,6 +93,7 @@ def _stored_key(kind: str, raw: str, noun: str) -> str:
 )
 def add_follow(request: HttpRequest, body: FollowIn):
     key = _stored_key(body.kind, body.key, "follow")
+    _room_for_one(Follow, request, MAX_FOLLOWS, "follows")
     try:
         with transaction.atomic():
             row = Follow.objects.create(
@@ -103,6 +123,7 @@ def list_mutes(request: HttpRequest):
 )
 def add_mute(request: HttpRequest, body: MuteIn):
     key = _stored_key(body.kind, body.key, "mute")
+    _room_for_one(Mute, request, MAX_MUTES, "mutes")
     try:
         with transaction.atomic():
             row = Mute.objects.create(user=request.user, kind=body.kind, key=key)
@@ -204,8 +225,11 @@ def list_saved_searches(request: HttpRequest):
     return [_search_out(request, s) for s in SavedSearch.objects.filter(user=request.user)[:MAX_ROWS]]
 
 
-@router.post("/saved-searches", response={201: SavedSearchOut, **responses(401)}, summary="Save a search")
+@router.post(
+    "/saved-searches", response={201: SavedSearchOut, **responses(401, 409)}, summary="Save a search"
+)
 def add_saved_search(request: HttpRequest, body: SavedSearchIn):
+    _room_for_one(SavedSearch, request, MAX_SAVED_SEARCHES, "saved searches")
     row = SavedSearch.objects.create(
         user=request.user, name=body.name, query=body.query, source_id=body.source_id, language=body.language
     )
