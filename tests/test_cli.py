@@ -22,3 +22,13 @@ def test_main_leaves_the_logging_configuration_alone(capsys) -> None:
     assert "no account named 'nobody'" in capsys.readouterr().err
     assert root.handlers == before
     assert all(getattr(h, "stream", None) is not sys.stderr for h in root.handlers)
+
+
+def test_a_progress_bar_first_shown_after_a_batch_shows_no_invented_rate(capsys) -> None:
+    # A batch of 64 embedded before the first report: its time is unknown, so no rate yet, then a
+    # rate for what follows only (not 64 / 0.0001 s = "640,000/s").
+    bars = cli._Bars(True)
+    bars("embedding", 64, 128)
+    shown = capsys.readouterr().err.split("\r")[-1]  # what the terminal shows now
+    assert "64/128" in shown and "?/s" in shown, shown
+    bars.close()

@@ -48,7 +48,11 @@ class _Bars:
 
         bar = self.bars.get(label)
         if bar is None:
-            bar = self.bars[label] = tqdm(total=total, desc=label, unit="", file=sys.stderr, leave=True)
+            # The first report may come after work already done (a whole batch): counting it from
+            # now would show a rate of millions a second, so the rate counts only what follows.
+            bar = self.bars[label] = tqdm(
+                total=total, initial=done, desc=label, unit="", file=sys.stderr, leave=True
+            )
         bar.total = max(total, done)
         bar.n = done
         bar.refresh()
