@@ -9,6 +9,8 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -110,7 +112,9 @@ def _run_web(host: str, port: int) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     _migrate()
     _ensure_admin()
-    worker = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "worker"], env=os.environ.copy())
+    # The worker watches for this process to vanish (kill -9 gives no chance to stop it from here).
+    env = {**os.environ, "NEWSDESK_SERVE_PID": str(os.getpid())}
+    worker = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "worker"], env=env)
     print(f"newsdesk: serving on http://{args.host}:{args.port}/ (worker pid {worker.pid})", flush=True)
     # uvicorn shuts down on SIGTERM and then raises the signal again under the handler it found: the
     # default one would end this process on the spot and leave the worker running without its server.
@@ -153,8 +157,23 @@ def cmd_worker(args: argparse.Namespace) -> int:
     consumer = HUEY.create_consumer(
         workers=args.threads, worker_type="thread", periodic=True, check_worker_health=True
     )
+    _stop_with_parent(os.environ.get("NEWSDESK_SERVE_PID", ""))
     consumer.run()
     return 0
+
+
+def _stop_with_parent(serve_pid: str) -> None:
+    """A worker started by `serve` stops itself (as on SIGTERM: tasks finish, then exit) once that
+    process is gone, even killed with -9: then it is re-parented and `getppid` changes."""
+    if not serve_pid.isdigit():
+        return
+
+    def watch() -> None:
+        while os.getppid() == int(serve_pid):
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="serve-watch", daemon=True).start()
 
 
 @command("send-briefings")
