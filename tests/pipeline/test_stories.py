@@ -198,6 +198,10 @@ def test_a_story_spans_at_most_its_window(model: MiniLMEmbedder) -> None:
     decision = clusterer.assign(chain[4], [month])
     assert (decision.story_id, decision.continues) == (None, "month")
     assert "continues story month" in decision.reasons[0]
+    # Only the newest members compared (days 20-30) still carry the whole story's span (from day 0).
+    newest = StoryState.from_members("month", chain[2:4], span=(T0, T0 + timedelta(days=30)))
+    assert clusterer.assign(chain[4], [newest]).continues == "month"
+    assert clusterer.assign(chain[4], [StoryState.from_members("month", chain[2:4])]).story_id == "month"
     # Inside the span it joins, and an unrelated report a month on continues nothing.
     assert clusterer.assign(chain[3], [StoryState.from_members("m", chain[:3])]).story_id == "m"
     _, other_title, other_text = REPORTS[3]  # interest rates, not the fire

@@ -543,10 +543,21 @@ class StoryState:
         return [m.id for m in self.members]
 
     @classmethod
-    def from_members(cls, story_id: str, members: Iterable[ArticleFeatures]) -> StoryState:
+    def from_members(
+        cls,
+        story_id: str,
+        members: Iterable[ArticleFeatures],
+        *,
+        span: tuple[datetime, datetime] | None = None,
+    ) -> StoryState:
+        """`span`: the whole story's first and last report times, when `members` are only some of its
+        articles (the newest, say); the span is what the clusterer's window bounds."""
         story = cls(story_id)
         for m in members:
             story.add_member(m)
+        if span is not None and story.first_seen is not None and story.last_updated is not None:
+            story.first_seen = min(story.first_seen, _aware(span[0]))
+            story.last_updated = max(story.last_updated, _aware(span[1]))
         return story
 
     def add_member(self, article: ArticleFeatures) -> None:
@@ -755,12 +766,16 @@ class StoryClusterer:
 
     # scoring ----------------------------------------------------------------------------------------------
 
+    def _fits(self, first: datetime, last: datetime) -> bool:
+        """The one span rule, for joins and merges alike: a story spans at most `window`."""
+        return last - first <= self.window
+
     def in_window(self, article: ArticleFeatures, story: StoryState) -> bool:
         """Whether `story` with `article` in it would still span at most `window`."""
         if story.last_updated is None or story.first_seen is None:
             return False
         t = article.published
-        return max(story.last_updated, t) - min(story.first_seen, t) <= self.window
+        return self._fits(min(story.first_seen, t), max(story.last_updated, t))
 
     def score(self, article: ArticleFeatures, story: StoryState) -> tuple[float, tuple[str, ...]]:
         """The join score of `article` for `story`, with the human-readable reasons behind it."""
@@ -928,7 +943,7 @@ class StoryClusterer:
         if any(m.near_duplicate_of and owner.get(m.near_duplicate_of) == b.id for m in a.members):
             return True
         assert a.first_seen and a.last_updated and b.first_seen and b.last_updated
-        if max(a.last_updated, b.last_updated) - min(a.first_seen, b.first_seen) > self.window:
+        if not self._fits(min(a.first_seen, b.first_seen), max(a.last_updated, b.last_updated)):
             return False
         return self.story_similarity(a, b) >= self.threshold + self.merge_margin
 

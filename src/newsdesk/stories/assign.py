@@ -130,19 +130,9 @@ def _candidate_stories(article: Article, c: StoryClusterer) -> list[StoryState]:
             .only(*_member_fields())[:MAX_MEMBERS_COMPARED]
         )
         feats = [cached_features(m) for m in members]
-        if feats and story_id in spans:
-            states.append(story_state(story_id, feats, *spans[story_id]))
+        if feats and story_id in spans:  # the row's span: only the newest members are compared
+            states.append(StoryState.from_members(str(story_id), feats, span=spans[story_id]))
     return states
-
-
-def story_state(story_id: int, members: list[ArticleFeatures], first: datetime, last: datetime) -> StoryState:
-    """A stored story as the clusterer sees it: its newest members, and its whole span from the row (the
-    clusterer's window bounds the span, which those members alone may not show)."""
-    state = StoryState.from_members(str(story_id), members)
-    if state.first_seen is not None and state.last_updated is not None:
-        state.first_seen = min(state.first_seen, first)
-        state.last_updated = max(state.last_updated, last)
-    return state
 
 
 def assign(article: Article) -> None:

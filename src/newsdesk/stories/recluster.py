@@ -18,7 +18,7 @@ from django.utils import timezone
 from newsdesk.articles.models import Article
 from newsdesk.coordination import serialised
 from newsdesk.pipeline.stories import StoryClusterer, StoryState
-from newsdesk.stories.assign import _member_fields, cached_features, clusterer, refresh_story, story_state
+from newsdesk.stories.assign import _member_fields, cached_features, clusterer, refresh_story
 from newsdesk.stories.models import Story
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,8 @@ def _states(stories: list[Story]) -> list[StoryState]:
         )
         feats = [cached_features(m) for m in members]
         if feats:
-            states.append(story_state(story.pk, feats, story.first_seen, story.last_updated))
+            span = (story.first_seen, story.last_updated)  # the whole story's, not just the members read
+            states.append(StoryState.from_members(str(story.pk), feats, span=span))
     return states
 
 
