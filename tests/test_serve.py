@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,13 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.testing.services import free_port
+
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _alive(pid: int) -> bool:
@@ -45,7 +40,7 @@ def _wait_until(check, timeout: float) -> bool:
 
 @pytest.mark.parametrize("stop", ["SIGTERM", "SIGKILL"])
 def test_stopping_the_server_stops_its_worker(tmp_path: Path, stop: str) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "NEWSDESK_HOME": str(tmp_path)}
     env.pop("DATABASE_URL", None)  # the embedded default, as `make run` starts it
     serve = subprocess.Popen(
