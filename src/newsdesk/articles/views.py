@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from newsdesk.articles.entities import ENTITY_KEYS, entity_page
+from newsdesk.articles.entities import ENTITY_KEYS, entity_page, with_pages
 from newsdesk.articles.insights import MIN_WORDS, ask, panel_for
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article, EntityMention
 from newsdesk.articles.related import more_from_story, related_for
@@ -92,15 +92,19 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 def _link_entities(article: Article, panel: dict[str, Any]) -> None:
     """Give each panel entity the slug of its entity page (linked across the story, so "Musk" → Elon Musk)."""
     slugs = dict(EntityMention.objects.filter(article=article).values_list("local_slug", "slug"))
-    for key in ENTITY_KEYS:
-        for e in panel.get(key) or []:
-            e["link_slug"] = slugs.get(e["slug"], e["slug"])
+    entities = [e for key in ENTITY_KEYS for e in panel.get(key) or []]
+    for e in entities:
+        e["link_slug"] = slugs.get(e["slug"], e["slug"])
+    # Only entities with a page are links (several articles mention them); the others are plain names.
+    pages = with_pages(e["link_slug"] for e in entities)
+    for e in entities:
+        e["has_page"] = e["link_slug"] in pages
 
 
 def entity(request: HttpRequest, slug: str) -> HttpResponse:
     page = entity_page(slug[:200])
     if page is None:
-        raise Http404("No article mentions this entity.")
+        raise Http404("No page for this name: fewer than a few articles mention it.")
     return render(request, "articles/entity.html", {"entity": page})
 
 

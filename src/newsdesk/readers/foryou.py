@@ -21,7 +21,7 @@ from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.readers.matching import entity_slugs_for
 from newsdesk.readers.state import MUTE_TEXT_CHARS, ReaderState
 from newsdesk.sources.models import Source
-from newsdesk.stories.models import Story
+from newsdesk.stories.models import Story, with_dates
 
 CANDIDATES = 500
 FOR_YOU_STORIES = 30
@@ -129,7 +129,9 @@ def for_you(state: ReaderState, now: datetime | None = None, limit: int = FOR_YO
     now = now or timezone.now()
     recent = list(Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:CANDIDATES])
     views = [v for v in story_views(state, recent, members_of([s.pk for s in recent])) if v.weight > 0]
-    views.sort(key=lambda v: log_score(v.story, now, v.weight), reverse=True)
+    with_dates(recent)
+    # A story with no dated article has no age to decay: it follows every dated one, by importance.
+    views.sort(key=lambda v: (v.story.dated, log_score(v.story, now, v.weight)), reverse=True)
     return views[:limit]
 
 

@@ -23,7 +23,7 @@ from newsdesk.articles.vectors import article_index
 from newsdesk.coordination import serialised
 from newsdesk.pipeline.embeddings import from_blob
 from newsdesk.pipeline.stories import ArticleFeatures, StoryClusterer, StoryState
-from newsdesk.stories.models import Story
+from newsdesk.stories.models import Story, with_dates
 from newsdesk.webhooks import events as webhook_events
 
 NEIGHBOURS = 30
@@ -212,11 +212,15 @@ def coverage_score(sources: int, articles: int) -> float:
 
 
 def ranked(stories, now=None, half_life_hours: float = 18.0) -> list[Story]:
-    """Stories by importance now: coverage, decayed by the age of their newest article."""
+    """Stories by importance now: coverage, decayed by the age of their newest article. A story with
+    no dated article has no age (its times are when it was found): no freshness, so it comes after
+    every dated story, by coverage alone."""
     now = now or timezone.now()
 
-    def score(s: Story) -> float:
+    def score(s: Story) -> tuple[bool, float]:
+        if not s.dated:
+            return False, s.importance
         age_h = max(0.0, (now - s.last_updated).total_seconds() / 3600)
-        return s.importance * 0.5 ** (age_h / half_life_hours)
+        return True, s.importance * 0.5 ** (age_h / half_life_hours)
 
-    return sorted(stories, key=score, reverse=True)
+    return sorted(with_dates(list(stories)), key=score, reverse=True)
