@@ -6,7 +6,14 @@ kept as its callers measured it, so changing one moves that caller's benchmark, 
 
 from __future__ import annotations
 
-__all__ = ["CAPITALISED_FILLERS", "FUNCTION_WORDS", "NAME_CONNECTORS", "NAME_STOP_WORDS"]
+__all__ = [
+    "CAPITALISED_FILLERS",
+    "FUNCTION_WORDS",
+    "NAME_CONNECTORS",
+    "NAME_STOP_WORDS",
+    "SLOT_CONTEXT_STOP_WORDS",
+    "STOP_WORDS",
+]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -43,3 +50,28 @@ FUNCTION_WORDS = NAME_STOP_WORDS | _words(
 )
 # Lower-case words that may sit inside a name ("Bank of England", "Ludwig van Beethoven").
 NAME_CONNECTORS = frozenset({"of", "de", "del", "la", "le", "du", "van", "von", "der", "&"})
+
+# What `text.terms` leaves out of the words that ranking, summaries and answers compare: function words,
+# and the words a question uses to ask ("what happened", "who is involved", "tell me about").
+STOP_WORDS = _words(
+    """
+    a an the and or but if of at by for with about against between into through during before after
+    above below to from up down in out on off over under again further then once here there when where
+    why how all any both each few more most other some such no nor not only own same so than too very
+    can will just don should now is are was were be been being have has had having do does did doing
+    would could might must shall what which who whom whose this that these those i me my we our you
+    your he him his she her it its they them their am according story article text say said says tell
+    told many much long happen happened happens occur occurred role mean means involved probably likely
+    true false think thinks believe believes feel feels end following
+    """
+)
+# Words around a number that say nothing about what it counts: the story panel compares the remaining
+# context words ("killed … people") to decide whether two outlets' numbers are for the same thing.
+SLOT_CONTEXT_STOP_WORDS = _words(
+    """
+    a an the and or but of at by for with to from in on as is are was were be been has have had that
+    this it its their his her they he she we said says say least about nearly almost around some more
+    than over up down after before while which who also other one two three four five six seven eight
+    nine ten will would could may might should then there these those
+    """
+)
