@@ -36,7 +36,6 @@ from html import unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import charset_normalizer
 import lxml.etree
 import lxml.html
 import trafilatura
@@ -53,6 +52,7 @@ from trafilatura.metadata import (
 )
 from trafilatura.xml import xmltotxt
 
+from newsdesk.pipeline.charset import decode_text
 from newsdesk.pipeline.language import detect_language
 from newsdesk.pipeline.sanitize import clean_article_html, clean_text, element_text, html_to_text
 
@@ -99,7 +99,6 @@ _EDGE_TEMPLATE_RE = re.compile(
 )
 _URL_IN_TEXT_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x00\x00")
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 _AUTHOR_META_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
 _DATE_META_KEYS = (
     "article:published_time",
@@ -215,7 +214,7 @@ def _decode(html: str | bytes) -> str:
         head = raw[:1024].lstrip()
         if head.startswith(_BINARY_MAGIC) or b"\x00" in raw[:4096]:
             raise ExtractionError("the page is binary data, not HTML")
-        text = _bytes_to_str(raw)
+        text = decode_text(raw)  # the fetch's own decoder: the raw store keeps no Content-Type
     else:
         raise ExtractionError(f"the page must be str or bytes, not {type(html).__name__}")
     if len(text) > MAX_PAGE_CHARS:
@@ -228,24 +227,6 @@ def _decode(html: str | bytes) -> str:
         raise ExtractionError("the page is not HTML (no markup)")
     # Control characters are invalid in HTML and make lxml refuse text nodes deep inside the libraries.
     return _CONTROL_RE.sub("", text)
-
-
-def _bytes_to_str(raw: bytes) -> str:
-    # Declared charset first (pages mostly tell the truth), then UTF-8, then detection.
-    match = _META_CHARSET_RE.search(raw[:4096])
-    if match:
-        try:
-            return raw.decode(match.group(1).decode("ascii"))
-        except (LookupError, UnicodeDecodeError, ValueError):
-            pass
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    best = charset_normalizer.from_bytes(raw[:200_000]).best()
-    if best is not None and best.encoding:
-        return raw.decode(best.encoding, errors="replace")
-    return raw.decode("utf-8", errors="replace")
 
 
 def _parse(text: str) -> HtmlElement:
