@@ -233,20 +233,26 @@ def _extract_from_tree(tree: HtmlElement, url: str, meta: PageMetadata, feed_tit
     if len(text) < MIN_TEXT_CHARS:
         raise ExtractionError("the page has too little article text")
     clean_html = clean_article_html(body.html, meta.canonical_url or url)
-    title = meta.title or clean_text(feed_title)
+    return _article(meta, url, feed_title, text, clean_html, agreement, body.method)
+
+
+def _article(
+    meta: PageMetadata, url: str, feed_title: str, text: str, html: str, agreement: float, method: str
+) -> ExtractedArticle:
+    """The article from its body (page or feed) and what the page states about itself."""
     return ExtractedArticle(
-        title=title,
+        title=meta.title or clean_text(feed_title),
         author=meta.author,
         published=meta.published,
         text=text,
-        html=clean_html,
+        html=html,
         lead_image_url=meta.lead_image_url,
         canonical_url=meta.canonical_url or url,
         language=detect_language(text),
         description=meta.description,
         site_name=meta.site_name,
-        quality=_quality(text, clean_html, agreement),
-        method=body.method,
+        quality=_quality(text, html, agreement),
+        method=method,
     )
 
 
@@ -537,20 +543,7 @@ def _from_feed(feed_html: str, url: str, feed_title: str, meta: PageMetadata) ->
     text = html_to_text(html)
     if len(text) < MIN_TEXT_CHARS:
         return None
-    return ExtractedArticle(
-        title=meta.title or clean_text(feed_title),
-        author=meta.author,
-        published=meta.published,
-        text=text,
-        html=html,
-        lead_image_url=meta.lead_image_url,
-        canonical_url=meta.canonical_url or url,
-        language=detect_language(text),
-        description=meta.description,
-        site_name=meta.site_name,
-        quality=_quality(text, html, 0.5),
-        method="feed",
-    )
+    return _article(meta, url, feed_title, text, html, 0.5, "feed")
 
 
 def _feed_is_better(page: ExtractedArticle | None, feed: ExtractedArticle) -> bool:

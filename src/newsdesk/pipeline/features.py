@@ -29,6 +29,7 @@ __all__ = [
     "SECTION_WORDS",
     "ArticleFeatures",
     "StoryError",
+    "drop_contained_names",
     "entity_proxies",
     "sparse_terms",
     "text_sections",
@@ -166,6 +167,16 @@ def text_sections(text: str, min_words: int = SECTION_WORDS) -> list[str]:
         else:
             out.append(" ".join(current))
     return out if len(out) >= 2 else []
+
+
+def drop_contained_names(names: Iterable[str]) -> list[str]:
+    """`names` in their order, less each one contained (case-insensitively) in a name kept before it;
+    given longest first, "Eco Wave" goes when "Eco Wave Power" is there."""
+    kept: list[str] = []
+    for name in names:
+        if not any(name.lower() in k.lower() for k in kept):
+            kept.append(name)
+    return kept
 
 
 def _entity_keys(entities: Iterable[str]) -> frozenset[str]:

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from newsdesk.pipeline.features import ArticleFeatures
+from newsdesk.pipeline.features import ArticleFeatures, drop_contained_names
 
 __all__ = ["RelatedArticle", "RelationReason", "explain_relation", "format_time_gap", "related_articles"]
 
@@ -55,11 +55,7 @@ def _shared_display(a: ArticleFeatures, b: ArticleFeatures, limit: int = 3) -> t
     """Shared names in a's spelling, longest first, dropping ones contained in a longer shared name."""
     b_keys = b.keys
     shared = [e for e in a.entities if e.lower() in b_keys]
-    shared.sort(key=lambda e: (-len(e), e))
-    kept: list[str] = []
-    for e in shared:
-        if not any(e.lower() in k.lower() for k in kept):
-            kept.append(e)
+    kept = drop_contained_names(sorted(shared, key=lambda e: (-len(e), e)))
     return tuple(sorted(kept[:limit], key=str.lower))
 
 

@@ -51,7 +51,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from newsdesk.pipeline.features import ArticleFeatures, StoryError, aware_datetime
+from newsdesk.pipeline.features import ArticleFeatures, StoryError, aware_datetime, drop_contained_names
 from newsdesk.pipeline.related import format_time_gap
 
 __all__ = [
@@ -459,11 +459,7 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def _dedupe_names(names: list[str]) -> list[str]:
-    kept: list[str] = []
-    for n in sorted(names, key=lambda e: -len(e)):
-        if not any(n.lower() in k.lower() for k in kept):
-            kept.append(n)
-    return sorted(kept, key=names.index)
+    return sorted(drop_contained_names(sorted(names, key=lambda e: -len(e))), key=names.index)
 
 
 def _short(title: str, limit: int = 60) -> str:
