@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from newsdesk import views
 from newsdesk.articles import views as articles
+from newsdesk.operations import views as operations
 from newsdesk.sources import views as sources
 from newsdesk.stories import views as stories
 
@@ -16,7 +16,7 @@ urlpatterns = [
     path("sources/", sources.sources, name="sources"),
     path("source/<int:pk>/", sources.source, name="source"),
     path("entity/<str:slug>/", articles.entity, name="entity"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", operations.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("newsdesk.readers.accounts")),
     path("", include("newsdesk.comments.urls")),
@@ -24,5 +24,5 @@ urlpatterns = [
     path("", include("newsdesk.api.urls")),
     path("", include("newsdesk.readersync.urls")),
     path("", include("newsdesk.webhooks.urls")),
-    path("metrics", views.metrics, name="metrics"),
+    path("metrics", operations.metrics, name="metrics"),
 ]

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from newsdesk.articles.models import FINAL_STAGE, Article, Stage
 from newsdesk.articles.processing import advance, embed_articles
-from newsdesk.coordination import claim, release
+from newsdesk.runtime.coordination import claim, release
 from newsdesk.sources.models import Source
 from newsdesk.sources.refresh import RefreshOutcome, refresh_source
 

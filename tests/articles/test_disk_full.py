@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from newsdesk.articles.models import FINAL_STAGE, Article, Stage
-from newsdesk.fetcher import reset_fetcher
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.adding import add_url
 from newsdesk.testing.loopback import LoopbackServer, static
 from newsdesk.work import refresh_sources, run_until_idle

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from newsdesk.articles.models import Article, Insight
-from newsdesk.operations.models import Heartbeat
+from newsdesk.runtime.models import Heartbeat
 from newsdesk.sources.importing import ImportReport, import_path
 from newsdesk.stories.models import StoryInsight
 from newsdesk.work import run_until_idle

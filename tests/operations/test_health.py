@@ -19,9 +19,9 @@ from django.db import connection
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from newsdesk.operations import health
-from newsdesk.operations.logs import JsonFormatter, RequestContextFilter
-from newsdesk.operations.models import Heartbeat
+from newsdesk.runtime import health
+from newsdesk.runtime.logs import JsonFormatter, RequestContextFilter
+from newsdesk.runtime.models import Heartbeat
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]

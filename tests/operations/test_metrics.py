@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from newsdesk import cli
 from newsdesk.articles.models import Article
-from newsdesk.fetcher import reset_fetcher
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.adding import add_url
 from newsdesk.sources.models import FetchAttempt, Source
 from newsdesk.stories.models import Story
@@ -117,7 +117,7 @@ def test_other_processes_count_and_json_logs(live_server) -> None:
     before = ai_count()
     code = (
         "import django, logging; django.setup();"
-        "from newsdesk.operations.instruments import AI_LATENCY;"
+        "from newsdesk.runtime.instruments import AI_LATENCY;"
         "AI_LATENCY.observe(0.3); AI_LATENCY.observe(1.2);"
         "logging.getLogger('newsdesk.test').warning('panel made in %s s', 1.2)"
     )

@@ -13,9 +13,9 @@ import feedparser
 import pytest
 
 from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.fetcher import reset_fetcher
 from newsdesk.readers.briefing import top_stories
 from newsdesk.readers.state import ReaderState
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.adding import add_url
 from newsdesk.testing.loopback import LoopbackServer
 from newsdesk.work import refresh_sources, wait_until_idle

@@ -131,7 +131,7 @@ def test_stream_paging_filters_and_hostile_input(reader: Reader, live_server) ->
 
 
 def test_ssrf_guard_refuses_private_feed(reader: Reader, live_server, settings) -> None:
-    from newsdesk.fetcher import reset_fetcher
+    from newsdesk.runtime.fetcher import reset_fetcher
 
     set_up_apps(reader)
     settings.NEWSDESK_ALLOW_PRIVATE_NETWORKS = False

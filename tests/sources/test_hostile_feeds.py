@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.fetcher import reset_fetcher
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.adding import AddError, add_url
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, static

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.fetcher import reset_fetcher
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.adding import add_url
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, hang, static

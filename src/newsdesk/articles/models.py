@@ -139,12 +139,6 @@ class Sighting(models.Model):
         ]
 
 
-class PipelineLock(models.Model):
-    """A named row locked to serialise one pipeline step across processes and machines."""
-
-    name = models.CharField(max_length=50, primary_key=True)
-
-
 class Insight(models.Model):
     """The AI panel of an article (summary, key facts, entities, timeline), computed once and stored.
 

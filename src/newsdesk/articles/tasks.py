@@ -10,7 +10,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from newsdesk import work
-from newsdesk.coordination import first_in_tick
+from newsdesk.runtime.coordination import first_in_tick
 
 
 @db_task(retries=0)

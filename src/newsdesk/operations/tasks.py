@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, on_startup
 
-from newsdesk.operations import health
+from newsdesk.runtime import health
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article, Stage
 from newsdesk.articles.vectors import article_index
-from newsdesk.coordination import serialised
 from newsdesk.pipeline.embeddings import from_blob
 from newsdesk.pipeline.stories import ArticleFeatures, StoryClusterer, StoryState
+from newsdesk.runtime.coordination import serialised
 from newsdesk.stories.models import Story
 from newsdesk.webhooks import events as webhook_events
 

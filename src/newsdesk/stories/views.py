@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
-from newsdesk.operations.health import worker_alive
 from newsdesk.readers.foryou import front_cards
 from newsdesk.readers.state import reader_state
+from newsdesk.runtime.health import worker_alive
 from newsdesk.stories.assign import ranked
 from newsdesk.stories.insights import ask, story_panel
 from newsdesk.stories.models import Story
