@@ -43,7 +43,7 @@ def test_healthz_names_the_failing_part(client, settings) -> None:
 
     health.beat()
     settings.NEWSDESK_QUEUE_DEPTH_MAX = 1
-    from newsdesk.sources.tasks import fetch_source_task
+    from newsdesk.flow.tasks import fetch_source_task
 
     fetch_source_task(10**9)
     fetch_source_task(10**9 + 1)

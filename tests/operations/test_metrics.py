@@ -17,12 +17,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from newsdesk import cli
 from newsdesk.articles.models import Article
+from newsdesk.flow.adding import add_url
+from newsdesk.flow.work import refresh_sources, wait_until_idle
 from newsdesk.runtime.fetcher import reset_fetcher
-from newsdesk.sources.adding import add_url
 from newsdesk.sources.models import FetchAttempt, Source
 from newsdesk.stories.models import Story
 from newsdesk.testing.loopback import LoopbackServer, static
-from newsdesk.work import refresh_sources, wait_until_idle
 from tests.stories.test_two_processes import _feed
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

@@ -29,10 +29,12 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from newsdesk.articles.models import Article
+from newsdesk.flow.adding import AddError, add_url
+from newsdesk.flow.tasks import fetch_source_task
+from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
 from newsdesk.readers import ratelimit
 from newsdesk.readersync import state
 from newsdesk.readersync.models import AppCredential, AppToken, sha256_hex
-from newsdesk.sources.adding import AddError, add_url
 from newsdesk.sources.models import Source
 
 READING_LIST = "user/-/state/com.google/reading-list"
@@ -267,8 +269,6 @@ def _feed_source(user: Any, stream: str, *, subscribed: bool = True) -> Source:
     if ref.isdigit():
         source = Source.objects.filter(pk=int(ref)).first()
     else:
-        from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
-
         try:
             source = Source.objects.filter(canonical_url=canonicalize_url(ref)).first()
         except InvalidURL:
@@ -281,8 +281,6 @@ def _feed_source(user: Any, stream: str, *, subscribed: bool = True) -> Source:
 
 def _subscribe(user: Any, url: str, title: str = "") -> Source:
     """Follow the feed at URL, adding it to the site first (fetched once, through the SSRF guard)."""
-    from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
-
     try:
         existing = Source.objects.filter(canonical_url=canonicalize_url(url)).first()
     except InvalidURL as exc:
@@ -302,8 +300,6 @@ def _subscribe(user: Any, url: str, title: str = "") -> Source:
 
 
 def _queue_fetch(source_id: int) -> None:
-    from newsdesk.sources.tasks import fetch_source_task
-
     fetch_source_task(source_id)
 
 

@@ -9,7 +9,6 @@ articles: a restarted worker scores the way the old one did, up to the articles 
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import OrderedDict
 from datetime import datetime
@@ -24,6 +23,7 @@ from newsdesk.pipeline.embeddings import from_blob
 from newsdesk.pipeline.stories import ArticleFeatures, StoryClusterer, StoryState
 from newsdesk.runtime.coordination import serialised
 from newsdesk.stories.models import Story
+from newsdesk.stories.ranking import coverage_score
 from newsdesk.webhooks import events as webhook_events
 
 NEIGHBOURS = 30
@@ -204,19 +204,3 @@ def _headline(members) -> str:
     mat = np.stack([v for _, v in rows])
     centre = mat.mean(axis=0)
     return rows[int(np.argmax(mat @ centre))][0][:1000]
-
-
-def coverage_score(sources: int, articles: int) -> float:
-    """How widely a story is covered: distinct outlets count most, extra articles a little."""
-    return sources + 0.5 * math.log1p(max(0, articles - sources))
-
-
-def ranked(stories, now=None, half_life_hours: float = 18.0) -> list[Story]:
-    """Stories by importance now: coverage, decayed by the age of their newest article."""
-    now = now or timezone.now()
-
-    def score(s: Story) -> float:
-        age_h = max(0.0, (now - s.last_updated).total_seconds() / 3600)
-        return s.importance * 0.5 ** (age_h / half_life_hours)
-
-    return sorted(stories, key=score, reverse=True)

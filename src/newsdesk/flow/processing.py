@@ -32,6 +32,7 @@ from newsdesk.runtime.coordination import claim, release, serialised
 from newsdesk.runtime.embedder import get_embedder
 from newsdesk.runtime.fetcher import get_fetcher
 from newsdesk.sources.models import Source
+from newsdesk.stories.assign import assign
 
 log = logging.getLogger(__name__)
 
@@ -256,8 +257,6 @@ def _embed(article: Article) -> bool:
 
 
 def _cluster(article: Article) -> bool:
-    from newsdesk.stories.assign import assign
-
     assign(article)
     return True
 

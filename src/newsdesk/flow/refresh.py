@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from newsdesk.articles.ingest import Outcome, upsert_entries
+from newsdesk.flow.ingest import Outcome, upsert_entries
 from newsdesk.pipeline.feeds import FeedError, ParsedFeed, parse_feed
 from newsdesk.pipeline.http import FetchError, FetchResult
 from newsdesk.pipeline.schedule import backoff_delay, parse_cache_max_age, refresh_interval

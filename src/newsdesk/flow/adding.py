@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 
 from newsdesk.articles import rawstore
-from newsdesk.articles.ingest import page_entry, upsert_entry
+from newsdesk.flow.ingest import page_entry, upsert_entry
 from newsdesk.pipeline.discovery import discover_feed_urls
 from newsdesk.pipeline.feeds import looks_like_feed
 from newsdesk.pipeline.http import FetchError
