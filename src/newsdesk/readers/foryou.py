@@ -17,9 +17,9 @@ from datetime import datetime
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.models import FINAL_STAGE, MUTE_TEXT_CHARS, Article
 from newsdesk.readers.matching import entity_slugs_for
-from newsdesk.readers.state import MUTE_TEXT_CHARS, ReaderState
+from newsdesk.readers.state import ReaderState
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
 from newsdesk.stories.ranking import FRONT_CANDIDATES, HALF_LIFE_HOURS
