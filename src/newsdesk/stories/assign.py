@@ -24,7 +24,7 @@ from newsdesk.pipeline.stories import ArticleFeatures, StoryClusterer, StoryStat
 from newsdesk.runtime.coordination import serialised
 from newsdesk.stories.models import Story
 from newsdesk.stories.ranking import coverage_score
-from newsdesk.webhooks import events as webhook_events
+from newsdesk.stories.signals import article_assigned
 
 NEIGHBOURS = 30
 MAX_CANDIDATE_STORIES = 8
@@ -163,8 +163,14 @@ def assign(article: Article) -> None:
             old = Story.objects.filter(pk=previous).first()
             if old is not None:
                 refresh_story(old)
-    # Webhook events are decided by the worker (a queued task), never sent from here.
-    webhook_events.article_assigned(article.pk, story.pk, created=created, sources_before=sources_before)
+    # Apps above react (webhooks queue their event check); never inside the lock.
+    article_assigned.send(
+        sender=assign,
+        article_id=article.pk,
+        story_id=story.pk,
+        created=created,
+        sources_before=sources_before,
+    )
 
 
 def refresh_story(story: Story) -> None:
