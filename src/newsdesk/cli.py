@@ -1,4 +1,9 @@
-"""The `newsdesk` command: one entry point for operators and scripts (`newsdesk --help`)."""
+"""The `newsdesk` command: one entry point for operators and scripts (`newsdesk --help`).
+
+Each command imports what it needs inside its function, on purpose: Django must be set up (`main`
+does it) before any model module is imported, and `--help` or a typo should not load the models.
+These imports dodge no cycle (lint-imports checks that: the CLI is a face, above everything).
+"""
 
 from __future__ import annotations
 
