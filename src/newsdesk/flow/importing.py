@@ -16,13 +16,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsdesk.articles import rawstore
-from newsdesk.articles.ingest import Outcome, page_entry, upsert_entry
+from newsdesk.flow.adding import import_opml
+from newsdesk.flow.ingest import Outcome, page_entry, upsert_entry
+from newsdesk.flow.refresh import ingest_parsed
 from newsdesk.pipeline.feeds import FeedEntry, FeedError, parse_feed
 from newsdesk.pipeline.opml import OpmlError
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
-from newsdesk.sources.adding import import_opml
 from newsdesk.sources.models import Source
-from newsdesk.sources.refresh import ingest_parsed
 
 MAX_FILE_BYTES = 200 * 2**20
 

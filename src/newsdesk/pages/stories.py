@@ -11,26 +11,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
-from newsdesk.operations.health import worker_alive
 from newsdesk.readers.foryou import front_cards
 from newsdesk.readers.state import reader_state
-from newsdesk.stories.assign import ranked
+from newsdesk.runtime.health import worker_alive
 from newsdesk.stories.insights import ask, story_panel
 from newsdesk.stories.models import Story
+from newsdesk.stories.ranking import front_ranking
 from newsdesk.stories.recluster import surviving
 
 FRONT_PAGE_STORIES = 30
-CANDIDATES = 500
 LEAD_CHARS = 600  # a card's dek is its first 35 words
 
 
 def front(request: HttpRequest) -> HttpResponse:
-    recent = list(Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:CANDIDATES])
+    ranking = front_ranking()
     state = reader_state(request)
     if state.mutes_anything:  # muted sources and keywords never appear
-        cards = front_cards(state, ranked(recent), FRONT_PAGE_STORIES)
+        cards = front_cards(state, ranking, FRONT_PAGE_STORIES)
         return render(request, "stories/front.html", {"cards": cards})
-    stories = ranked(recent)[:FRONT_PAGE_STORIES]
+    stories = ranking[:FRONT_PAGE_STORIES]
     leads = {}
     for article in (
         Article.objects.filter(story__in=stories, duplicate_of__isnull=True, stage=FINAL_STAGE)

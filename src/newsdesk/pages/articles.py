@@ -17,9 +17,9 @@ from newsdesk.articles.insights import MIN_WORDS, ask, panel_for
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article, EntityMention
 from newsdesk.articles.related import more_from_story, related_for
 from newsdesk.articles.search import Filters, Hit, search
-from newsdesk.operations.health import worker_alive
-from newsdesk.readers.personal import mark_read
+from newsdesk.pages.reader import mark_read
 from newsdesk.readers.state import reader_state
+from newsdesk.runtime.health import worker_alive
 from newsdesk.sources.models import Source
 
 PAGE_SIZE = 50

@@ -28,16 +28,14 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
 from django.views.decorators.http import require_POST
 
-from newsdesk.readers import ratelimit
+from newsdesk.comments.models import Comment
+from newsdesk.comments.roles import ensure_groups, role_of
+from newsdesk.readers import changes, ratelimit
+from newsdesk.readers.deletion import delete_account
 from newsdesk.readers.models import Profile
 
 log = logging.getLogger(__name__)
 User = get_user_model()
-
-
-def profile_of(user) -> Profile:
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
 
 
 def _rate(setting: str) -> ratelimit.Rate:
@@ -59,10 +57,10 @@ def _next_url(request: HttpRequest, default: str = "/") -> str:
 class EmailVerificationTokens(PasswordResetTokenGenerator):
     """Links that verify one address once: a changed address or a done verification voids them."""
 
-    key_salt = "newsdesk.readers.accounts.EmailVerificationTokens"
+    key_salt = "newsdesk.readers.accounts.EmailVerificationTokens"  # unchanged: links already sent stay valid
 
     def _make_hash_value(self, user, timestamp: int) -> str:
-        return f"{user.pk}{user.email}{profile_of(user).email_verified}{timestamp}"
+        return f"{user.pk}{user.email}{changes.profile_of(user).email_verified}{timestamp}"
 
 
 verification_tokens = EmailVerificationTokens()
@@ -91,14 +89,14 @@ def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
         user = None
     if user is None or not verification_tokens.check_token(user, token):
-        already = user is not None and profile_of(user).email_verified
+        already = user is not None and changes.profile_of(user).email_verified
         return render(
             request,
             "readers/verify_done.html",
             {"ok": already, "already": already},
             status=200 if already else 400,
         )
-    profile = profile_of(user)
+    profile = changes.profile_of(user)
     profile.email_verified = True
     profile.save(update_fields=["email_verified"])
     return render(request, "readers/verify_done.html", {"ok": True})
@@ -107,7 +105,7 @@ def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def verify_resend(request: HttpRequest) -> HttpResponse:
-    if profile_of(request.user).email_verified:
+    if changes.profile_of(request.user).email_verified:
         messages.info(request, "Your e-mail address is already verified.")
     elif problem := send_verification(request, request.user):
         messages.error(request, problem)
@@ -147,8 +145,6 @@ def signup(request: HttpRequest) -> HttpResponse:
                 request, limited, "new accounts from this address", "readers/signup.html", {"form": form}
             )
         if form.is_valid():
-            from newsdesk.comments.roles import ensure_groups
-
             with transaction.atomic():
                 user = form.save()
                 Profile.objects.get_or_create(user=user)
@@ -289,44 +285,15 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    from newsdesk.comments.models import Comment
-    from newsdesk.comments.roles import role_of
-
     return render(
         request,
         "readers/account.html",
         {
-            "profile": profile_of(request.user),
+            "profile": changes.profile_of(request.user),
             "role": role_of(request.user),
             "comment_total": Comment.objects.filter(author=request.user).count(),
         },
     )
-
-
-def delete_account(user, *, remove_comments: bool) -> None:
-    """Delete the account and everything personal; its comments stay as "deleted user" or go.
-
-    Follows, mutes, bookmarks, read marks, saved searches, the profile and bans go with the user row
-    (CASCADE); reports and audit-log entries keep no link to it (SET_NULL). Removed comments that
-    have replies stay as "deleted by its author" placeholders, without their text, so replies keep
-    their place.
-    """
-    from newsdesk.comments.models import Comment, ModerationAction, Report
-    from newsdesk.comments.posting import remove
-
-    with transaction.atomic():
-        # Their reports still count for moderators, without the words they typed.
-        Report.objects.filter(reporter=user).update(note="")
-        if remove_comments:
-            ModerationAction.objects.filter(comment__author=user).update(excerpt="[removed by its author]")
-            # Newest first, so a reply goes before the parent it would keep as a placeholder.
-            for comment in Comment.objects.filter(author=user).order_by("-created_at", "-id"):
-                try:
-                    comment.refresh_from_db()
-                except Comment.DoesNotExist:
-                    continue
-                remove(comment)
-        user.delete()
 
 
 class DeleteForm(forms.Form):

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from newsdesk.articles.ingest import Outcome, upsert_entries
-from newsdesk.fetcher import get_fetcher
-from newsdesk.operations.instruments import FETCHES
+from newsdesk.flow.ingest import Outcome, upsert_entries
 from newsdesk.pipeline.feeds import FeedError, ParsedFeed, parse_feed
 from newsdesk.pipeline.fetch import FetchError, FetchResult
 from newsdesk.pipeline.schedule import backoff_delay, parse_cache_max_age, refresh_interval
+from newsdesk.runtime.fetcher import get_fetcher
+from newsdesk.runtime.instruments import FETCHES
 from newsdesk.sources.models import FetchAttempt, Source
 
 log = logging.getLogger(__name__)

@@ -8,13 +8,13 @@ from urllib.parse import urlsplit
 from django.db import transaction
 
 from newsdesk.articles import rawstore
-from newsdesk.articles.ingest import page_entry, upsert_entry
-from newsdesk.fetcher import get_fetcher
+from newsdesk.flow.ingest import page_entry, upsert_entry
 from newsdesk.pipeline.discovery import discover_feed_urls
 from newsdesk.pipeline.feeds import looks_like_feed
 from newsdesk.pipeline.fetch import FetchError
 from newsdesk.pipeline.opml import OpmlFeed, parse_opml, write_opml
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
+from newsdesk.runtime.fetcher import get_fetcher
 from newsdesk.sources.models import Source
 
 

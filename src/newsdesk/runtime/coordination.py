@@ -16,6 +16,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from newsdesk.runtime.models import PipelineLock
+
 DEFAULT_LEASE = timedelta(minutes=5)
 
 
@@ -41,7 +43,6 @@ def serialised(name: str) -> Iterator[None]:
     PostgreSQL: SELECT … FOR UPDATE on the lock row. SQLite: the settings open every transaction
     with BEGIN IMMEDIATE, which takes the database write lock, so the block is serialised too.
     """
-    from newsdesk.articles.models import PipelineLock
 
     with transaction.atomic():
         PipelineLock.objects.get_or_create(name=name)
@@ -56,7 +57,6 @@ def first_in_tick(name: str, period_s: int = 60, now: float | None = None) -> bo
     task asks this first and only the first caller of the period does the work. A row per tick in
     the lock table (its primary key is the tick), older ticks pruned by the winner.
     """
-    from newsdesk.articles.models import PipelineLock
 
     tick = int((time.time() if now is None else now) // period_s)
     prefix = f"tick:{name}:"

@@ -6,7 +6,6 @@ from, so everything works without JavaScript; `static/newsdesk.js` only adds key
 
 from __future__ import annotations
 
-import re
 import zoneinfo
 from functools import cache
 
@@ -20,25 +19,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from newsdesk.articles.models import Article
+from newsdesk.readers import changes
 from newsdesk.readers.foryou import for_you
-from newsdesk.readers.models import Bookmark, Follow, Mute, Profile, ReadMark
+from newsdesk.readers.models import Bookmark, Follow, Mute, Profile
 from newsdesk.readers.state import reader_state
 from newsdesk.sources.models import Source
-
-MAX_FOLLOWS = 500
-MAX_MUTES = 500
-MAX_SAVED_SEARCHES = 100  # each is a search run whenever its feed is polled
-SLUG_RE = re.compile(r"^[\w-]{1,200}$")
-# ASCII digits only ("²".isdigit() is true, and int() refuses it), and few enough for a row id.
-SOURCE_ID_RE = re.compile(r"[0-9]{1,18}")
-TOPIC_MAX = 60
-KEYWORD_MAX = 100
-KEY_RULES = {
-    "source": "a source is named by its id",
-    "entity": "an entity is named by its slug, as in the address of its page",
-    "topic": f"a topic is 1–{TOPIC_MAX} characters",
-    "keyword": f"a keyword is 1–{KEYWORD_MAX} characters",
-}
 
 
 def _back(request: HttpRequest) -> HttpResponseRedirect:
@@ -51,59 +36,32 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("front"))
 
 
-def profile_of(user: AbstractBaseUser) -> Profile:
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
-
-
 def mark_read(user: AbstractBaseUser | AnonymousUser, article: Article) -> None:
     """Opening an article marks it read for a signed-in reader."""
     if user.is_authenticated:
-        ReadMark.objects.get_or_create(user=user, article=article)
+        changes.mark_read(user, [article.pk])
 
 
-def follow_key(kind: str, raw: str) -> str | None:
-    """The stored form of a follow or mute key (the site and the API both store this), or None when
-    it names nothing one can follow or mute: a source id that exists, an entity slug (lower case, as
-    the pipeline makes them), a topic or keyword in lower case. Spaces are collapsed in all of them."""
-    key = " ".join(raw.split())
-    if kind == "source":
-        return key if SOURCE_ID_RE.fullmatch(key) and Source.objects.filter(pk=int(key)).exists() else None
-    key = key.lower()  # before the length is checked: lower case can be longer ("İ" is two characters)
-    if kind == "entity":
-        return key if SLUG_RE.match(key) else None
-    limit = TOPIC_MAX if kind == "topic" else KEYWORD_MAX
-    return key if 0 < len(key) <= limit else None
-
-
-def follow_label(raw: str, key: str) -> str:
-    """The label stored with a follow: the one given, spaces collapsed, or else the key."""
-    return " ".join(raw.split())[:300] or key
-
-
-def not_followable(kind: str, noun: str) -> str:
-    """Why `follow_key` refused a key, in words (`noun`: follow or mute)."""
-    return f"That is not {'an' if kind[:1] in 'aeiou' else 'a'} {kind} one can {noun} ({KEY_RULES[kind]})."
-
-
-def _toggle(
-    request: HttpRequest, model: type[Follow] | type[Mute], limit: int, *, what: str, noun: str
-) -> HttpResponse:
-    """Add (or with `undo`, remove) one of the reader's follows or mutes, keeping to `limit` rows."""
+def _toggle(request: HttpRequest, model: type[Follow] | type[Mute], *, what: str, noun: str) -> HttpResponse:
+    """Add (or with `undo`, remove) one of the reader's follows or mutes (caps: readers/changes.py)."""
     kind = request.POST.get("kind", "")
     if kind not in model.Kind.values:
         return HttpResponseBadRequest(what)
-    key = follow_key(kind, request.POST.get("key", ""))
-    if key is None:
-        return HttpResponseBadRequest(not_followable(kind, noun))
-    mine = model.objects.filter(user=request.user)
-    if request.POST.get("undo"):
-        mine.filter(kind=kind, key=key).delete()
-    elif not mine.filter(kind=kind, key=key).exists():
-        if mine.count() >= limit:
-            return HttpResponseBadRequest(f"You {noun} {limit} things already; un{noun} some first.")
-        defaults = {"label": follow_label(request.POST.get("label", ""), key)} if model is Follow else {}
-        model.objects.get_or_create(user=request.user, kind=kind, key=key, defaults=defaults)
+    raw = request.POST.get("key", "")
+    try:
+        if model is Follow:
+            if request.POST.get("undo"):
+                changes.unfollow(request.user, kind, raw)
+            else:
+                changes.follow(request.user, kind, raw, request.POST.get("label", ""))
+        elif request.POST.get("undo"):
+            changes.unmute(request.user, kind, raw)
+        else:
+            changes.mute(request.user, kind, raw)
+    except changes.Refused as refused:
+        if refused.code == "no_source":  # the site's own words for a key that names nothing
+            return HttpResponseBadRequest(changes.not_followable(kind, noun))
+        return HttpResponseBadRequest(refused.message)
     return _back(request)
 
 
@@ -111,13 +69,13 @@ def _toggle(
 @require_POST
 def follow(request: HttpRequest) -> HttpResponse:
     what = "You can follow a source, a person, organisation or place, or a topic."
-    return _toggle(request, Follow, MAX_FOLLOWS, what=what, noun="follow")
+    return _toggle(request, Follow, what=what, noun="follow")
 
 
 @login_required
 @require_POST
 def mute(request: HttpRequest) -> HttpResponse:
-    return _toggle(request, Mute, MAX_MUTES, what="You can mute a source or a keyword.", noun="mute")
+    return _toggle(request, Mute, what="You can mute a source or a keyword.", noun="mute")
 
 
 @login_required
@@ -125,9 +83,9 @@ def mute(request: HttpRequest) -> HttpResponse:
 def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     if request.POST.get("undo"):
-        Bookmark.objects.filter(user=request.user, article=article).delete()
+        changes.unbookmark(request.user, [article.pk])
     else:
-        Bookmark.objects.get_or_create(user=request.user, article=article)
+        changes.bookmark(request.user, [article.pk])
     return _back(request)
 
 
@@ -136,9 +94,9 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
 def read_state(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     if request.POST.get("unread"):
-        ReadMark.objects.filter(user=request.user, article=article).delete()
+        changes.mark_unread(request.user, [article.pk])
     else:
-        ReadMark.objects.get_or_create(user=request.user, article=article)
+        changes.mark_read(request.user, [article.pk])
     return _back(request)
 
 
@@ -199,7 +157,7 @@ class ProfileForm(forms.ModelForm):
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    profile = profile_of(request.user)
+    profile = changes.profile_of(request.user)
     form = ProfileForm(request.POST or None, instance=profile)
     saved = False
     if request.method == "POST" and form.is_valid():

@@ -15,8 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from newsdesk.articles.vectors import get_embedder
 from newsdesk.pipeline.ai.llm import GroundedText, LLMClient, LLMError
+from newsdesk.runtime.embedder import get_embedder
 
 log = logging.getLogger(__name__)
 

@@ -1,16 +1,39 @@
-"""Background tasks for articles (Huey): advance one article, and the sweep that re-finds lost work."""
+"""Background tasks (Huey) that move work across the apps: fetch one feed, advance one article, the
+scheduler that finds due feeds, the sweep that re-finds lost work, AI panels, upkeep and the
+worker's heartbeat. (An app's own queue stays with it: stories, readers' briefings, webhooks.)"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
-from newsdesk import work
-from newsdesk.coordination import first_in_tick
+from newsdesk.articles import vectors
+from newsdesk.articles.insights import enrich_pending
+from newsdesk.flow import work
+from newsdesk.runtime import health
+from newsdesk.runtime.coordination import first_in_tick
+
+
+@db_task(retries=0)
+def fetch_source_task(source_id: int) -> None:
+    outcome = work.fetch_one_source(source_id)
+    if outcome is not None:
+        for article_id in outcome.article_ids:
+            advance_article_task(article_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def schedule_due_sources() -> None:
+    """Every minute: queue a fetch for every source whose next fetch time has come (one worker only)."""
+    if not first_in_tick("schedule_due_sources"):
+        return
+    for source_id in work.due_sources().values_list("pk", flat=True):
+        fetch_source_task(source_id)
 
 
 @db_task(retries=0)
@@ -37,8 +60,6 @@ def sweep_pending_articles() -> None:
 @db_periodic_task(crontab(minute="*"))
 def enrich_articles() -> None:
     """Every minute: AI panels for new articles, newest first, so pages render them at once."""
-    from newsdesk.articles.insights import enrich_pending
-
     if not first_in_tick("enrich_articles"):
         return
     enrich_pending()
@@ -51,8 +72,6 @@ def analyze_database() -> None:
     Without them SQLite takes `stage = 'clustered'` for selective and scans every article for the
     front page's leads: 1.6 s at 100k articles, 1 ms after ANALYZE (benchmarks.load).
     """
-    from django.db import connection
-
     if connection.vendor == "sqlite" and first_in_tick("analyze_database", period_s=3600):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -62,6 +81,15 @@ def analyze_database() -> None:
 def snapshot_vector_index() -> None:
     """Hourly, in every worker: save this process's vector index for the next process on its machine
     (each machine keeps its own snapshot, so this is not once per tick across workers)."""
-    from newsdesk.articles import vectors
-
     vectors.save_snapshot()
+
+
+@db_periodic_task(crontab(minute="*"))
+def worker_heartbeat() -> None:
+    health.beat()
+
+
+@on_startup()
+def heartbeat_at_start() -> None:
+    close_old_connections()
+    health.beat()

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from newsdesk.operations.models import Heartbeat
+from newsdesk.runtime.models import Heartbeat
 
 
 def worker_name() -> str:

@@ -16,9 +16,6 @@ from django.utils import timezone
 from newsdesk.articles import rawstore
 from newsdesk.articles.models import FINAL_STAGE, Article, DuplicateKind, Stage
 from newsdesk.articles.related import lead_entities
-from newsdesk.articles.vectors import get_embedder
-from newsdesk.coordination import claim, release, serialised
-from newsdesk.fetcher import get_fetcher
 from newsdesk.pipeline.duplicates import (
     MinHashSignature,
     NearDuplicateIndex,
@@ -31,7 +28,11 @@ from newsdesk.pipeline.fetch import FetchError
 from newsdesk.pipeline.language import detect_language
 from newsdesk.pipeline.sanitize import clean_article_html, clean_text, html_to_text
 from newsdesk.pipeline.schedule import backoff_delay
+from newsdesk.runtime.coordination import claim, release, serialised
+from newsdesk.runtime.embedder import get_embedder
+from newsdesk.runtime.fetcher import get_fetcher
 from newsdesk.sources.models import Source
+from newsdesk.stories.assign import assign
 
 log = logging.getLogger(__name__)
 
@@ -256,8 +257,6 @@ def _embed(article: Article) -> bool:
 
 
 def _cluster(article: Article) -> bool:
-    from newsdesk.stories.assign import assign
-
     assign(article)
     return True
 

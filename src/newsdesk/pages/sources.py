@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from newsdesk.articles.views import visible_articles
+from newsdesk.pages.articles import visible_articles
 from newsdesk.sources.models import Source
 
 

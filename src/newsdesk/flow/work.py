@@ -18,10 +18,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from newsdesk.articles.models import FINAL_STAGE, Article, Stage
-from newsdesk.articles.processing import advance, embed_articles
-from newsdesk.coordination import claim, release
+from newsdesk.flow.processing import advance, embed_articles
+from newsdesk.flow.refresh import RefreshOutcome, refresh_source
+from newsdesk.runtime.coordination import claim, release
 from newsdesk.sources.models import Source
-from newsdesk.sources.refresh import RefreshOutcome, refresh_source
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
