@@ -7,6 +7,7 @@ from itertools import groupby
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -33,10 +34,14 @@ def visible_articles():
 
 def latest(request: HttpRequest) -> HttpResponse:
     articles = reader_state(request).exclude_muted(visible_articles())
-    page = Paginator(articles.order_by("-published_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Newest first, undated articles last (PostgreSQL would put NULLs first), under "Date unknown".
+    newest = articles.order_by(F("published_at").desc(nulls_last=True), "-id")
+    page = Paginator(newest, PAGE_SIZE).get_page(request.GET.get("page"))
     days = [
         (day, list(items))
-        for day, items in groupby(page.object_list, key=lambda a: timezone.localdate(a.display_time))
+        for day, items in groupby(
+            page.object_list, key=lambda a: timezone.localdate(a.published_at) if a.published_at else None
+        )
     ]
     return render(request, "articles/latest.html", {"page": page, "days": days})
 
