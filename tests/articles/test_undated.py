@@ -19,6 +19,7 @@ from newsdesk.readers.briefing import top_stories
 from newsdesk.readers.state import ReaderState
 from newsdesk.stories.assign import refresh_story
 from newsdesk.stories.models import Story
+from newsdesk.stories.ranking import candidates
 from tests.readers import builders
 
 AGO = re.compile(r"\b(?:just now|\d+ (?:minute|hour|day|week|month|year)s? ago)\b")
@@ -105,6 +106,10 @@ def test_undated_stories_get_no_freshness_and_never_fill_top_stories_or_the_top_
     assert [i.story.pk for i in briefing.items] and wide.pk not in {i.story.pk for i in briefing.items}
     page = client.get("/briefing/").content.decode()
     assert "Dated event 0" in page and "Archive story" not in page
+
+    # However many undated stories an import brings, "found just now", the dated ones stay candidates.
+    assert [s.pk for s in candidates(limit=3)] == [s.pk for s in dated]
+    assert [s.pk for s in candidates(limit=4)][-1] == wide.pk
 
     # A corpus with nothing dated: the Top 8 is empty rather than filled by the import.
     Article.objects.exclude(story=wide).delete()
