@@ -52,6 +52,7 @@ def _articles(source: Source, n: int, start) -> list[Article]:
             title=f"{source.title} story {i}",
             feed_summary=f"<p>Summary {i} of {source.title}.</p>",
             published_at=start + timedelta(minutes=i),
+            discovered_at=start + timedelta(minutes=i, seconds=30),
         )
         for i in range(n)
     ]

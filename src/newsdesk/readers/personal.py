@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from functools import cache
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -56,10 +57,20 @@ def profile_of(user: AbstractBaseUser) -> Profile:
     return profile
 
 
+KEPT_UNREAD = "kept_unread"  # session key: the article just marked unread from its own page
+
+
 def mark_read(user: AbstractBaseUser | AnonymousUser, article: Article) -> None:
     """Opening an article marks it read for a signed-in reader."""
     if user.is_authenticated:
         ReadMark.objects.get_or_create(user=user, article=article)
+
+
+def mark_opened(request: HttpRequest, article: Article) -> None:
+    """Opening an article marks it read, except the page shown right after "Mark unread" on it."""
+    if request.user.is_authenticated and request.session.pop(KEPT_UNREAD, None) == article.pk:
+        return
+    mark_read(request.user, article)
 
 
 def follow_key(kind: str, raw: str) -> str | None:
@@ -135,11 +146,16 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def read_state(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
+    back = _back(request)
     if request.POST.get("unread"):
         ReadMark.objects.filter(user=request.user, article=article).delete()
+        # The form sends the reader back to the page it was on; if that is the article itself,
+        # showing it must not mark it read again.
+        if urlsplit(back.url).path == reverse("article", args=[article.pk]):
+            request.session[KEPT_UNREAD] = article.pk
     else:
         ReadMark.objects.get_or_create(user=request.user, article=article)
-    return _back(request)
+    return back
 
 
 @login_required

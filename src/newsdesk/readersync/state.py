@@ -153,11 +153,14 @@ def existing_ids(ids: Iterable[int]) -> list[int]:
     return list(Article.objects.filter(pk__in=list(ids)).values_list("pk", flat=True))
 
 
-def mark_older_read(user: User, qs: QuerySet[Article], before: datetime | None) -> int:
-    """Mark every unread article of `qs` published (or found) at or before `before` read."""
+def mark_found_before_read(user: User, qs: QuerySet[Article], before: datetime | None) -> int:
+    """Mark every unread article of `qs` the site found at or before `before` read.
+
+    `before` is an app's last sync: an article published earlier but found later is one the app
+    has not shown yet, so it stays unread."""
     todo = qs.filter(is_read=False)
     if before is not None:
-        todo = todo.filter(ts__lte=before)
+        todo = todo.filter(discovered_at__lte=before)
     ids = list(todo.values_list("pk", flat=True))
     mark_read(user, ids)
     return len(ids)
