@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import httpx
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -120,3 +121,21 @@ def set_up_apps(reader: Reader) -> None:
         follow=True,
     )
     assert "Fever access is on" in done.content.decode()
+
+
+def login(base: str, reader: Reader, *, user_agent: str = "TestApp/1.0", path: str = "/reader") -> str:
+    answer = httpx.post(
+        f"{base}{path}/accounts/ClientLogin",
+        data={"Email": "alice", "Passwd": reader.app_password},
+        headers={"User-Agent": user_agent},
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.text.split("Auth=")[1].strip()
+
+
+def api(base: str, auth: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=base + "/reader/reader/api/0/",
+        headers={"Authorization": f"GoogleLogin auth={auth}"},
+        timeout=30,
+    )

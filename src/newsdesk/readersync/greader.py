@@ -428,6 +428,8 @@ def _stream_articles(user: Any, stream: str) -> QuerySet[Article]:
         return state.articles_for(user).filter(is_read=False)
     if stream.startswith(LABEL_PREFIX):
         ids = state.sources_with_label(user, stream[len(LABEL_PREFIX) :])
+        if not ids:
+            raise NotFound(f"no such folder: {stream[:200]}")
         return state.articles_for(user).filter(source_id__in=ids)
     if stream.startswith("feed/"):
         source = _feed_source(user, stream)
