@@ -18,6 +18,7 @@ from newsdesk.fetcher import reset_fetcher
 from newsdesk.readers.models import Bookmark, Follow, ReadMark
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, static
+from tests.readersync.clients import site  # noqa: F401  (the site real reader apps are tested against)
 
 SCIENCE_FEED = (
     b'<?xml version="1.0"?><rss version="2.0"><channel><title>Science Loop</title>'

@@ -71,6 +71,16 @@ def _entry(feed: ET.Element, article: Article, user_id: int, labels: dict[int, l
         _sub(source, "link", rel="alternate", href=article.source.site_url, type="text/html")
 
 
+def _title(user: Any, stream: str) -> tuple[str, str]:
+    """The stream's name as a reader knows it, and its web site (feeds only)."""
+    if stream.startswith("feed/"):
+        source = greader.feed_source(user, stream)
+        return state.follow_label(user, source) or source.display_name, source.site_url
+    if stream.startswith(greader.LABEL_PREFIX):
+        return stream.removeprefix(greader.LABEL_PREFIX), ""
+    return stream.rsplit("/", 1)[-1].replace("-", " ").capitalize(), ""
+
+
 @greader.api
 def stream(request: HttpRequest, user: Any, stream: str = "") -> HttpResponse:
     p = greader.params(request)
@@ -79,7 +89,10 @@ def stream(request: HttpRequest, user: Any, stream: str = "") -> HttpResponse:
     labels = state.labels_by_source(user, {a.source for a in page})
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "id", f"tag:google.com,2005:reader/{name}")
-    _sub(feed, "title", "Reading list" if name == greader.READING_LIST else name, type="text")
+    title, site = _title(user, name)
+    _sub(feed, "title", title, type="text")
+    if site:
+        _sub(feed, "link", rel="alternate", href=site, type="text/html")
     _sub(feed, "updated", _iso(timezone.now()))
     _sub(feed, "generator", "newsdesk")
     if continuation:

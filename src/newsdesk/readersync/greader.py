@@ -300,7 +300,7 @@ def tag_list(request: HttpRequest, user: Any) -> HttpResponse:
     return JsonResponse({"tags": tags + folders})
 
 
-def _feed_source(user: Any, stream: str) -> Source:
+def feed_source(user: Any, stream: str) -> Source:
     """The followed source a `feed/…` stream names: by id, or by feed URL."""
     ref = stream.removeprefix("feed/")
     source = Source.objects.filter(pk=int(ref)).first() if ref.isdigit() else _known_source(ref)
@@ -363,10 +363,10 @@ def subscription_edit(request: HttpRequest, user: Any) -> HttpResponse:
         if action == "subscribe":
             source = _subscribe(user, stream.removeprefix("feed/"), title)
         elif action == "unsubscribe":
-            state.unfollow_source(user, _feed_source(user, stream).pk)
+            state.unfollow_source(user, feed_source(user, stream).pk)
             continue
         elif action == "edit":
-            source = _feed_source(user, stream)
+            source = feed_source(user, stream)
             if title:
                 state.follow_source(user, source, title)
         else:
@@ -432,7 +432,7 @@ def _stream_articles(user: Any, stream: str) -> QuerySet[Article]:
             raise NotFound(f"no such folder: {stream[:200]}")
         return state.articles_for(user).filter(source_id__in=ids)
     if stream.startswith("feed/"):
-        source = _feed_source(user, stream)
+        source = feed_source(user, stream)
         carried = Article.objects.filter(sightings__source=source).values("pk")
         return state.articles_for(user).filter(Q(source=source) | Q(pk__in=carried))
     raise NotFound(f"unknown stream: {stream[:200]}")

@@ -35,6 +35,12 @@ def subscriptions(user: User) -> list[tuple[Source, Follow]]:
     return [(s, follows[str(s.pk)]) for s in sources]
 
 
+def follow_label(user: User, source: Source) -> str:
+    """The name the reader gave a followed source ('' when none)."""
+    follow = Follow.objects.filter(user=user, kind=Follow.Kind.SOURCE, key=str(source.pk)).first()
+    return follow.label if follow else ""
+
+
 def category_label(category: str) -> str:
     """A source's category as one folder name: the top level of 'World / Europe'."""
     return category.split("/")[0].strip()
