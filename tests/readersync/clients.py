@@ -91,8 +91,10 @@ def site(settings, live_server) -> Iterator[Site]:
         feeds.route("/world.rss", static(_rss(feeds, 6), content_type="application/rss+xml"))
         feeds.route("/tech.atom", static(_atom(feeds, 4), content_type="application/atom+xml"))
         sources = []
-        for path in ("/world.rss", "/tech.atom"):
-            source = Source.objects.create(url=feeds.url(path), canonical_url=feeds.url(path))
+        for path, folder in (("/world.rss", "World"), ("/tech.atom", "Technology")):
+            source = Source.objects.create(
+                url=feeds.url(path), canonical_url=feeds.url(path), category=folder
+            )
             outcome = refresh_source(source)  # the site's own ingest, over loopback HTTP
             assert outcome.ok and outcome.new > 0, outcome.message
             source.refresh_from_db()

@@ -15,8 +15,9 @@ are in atom.py.
 
 A reader follows sources the site already has (matched by feed or site address); only staff add a
 new source by subscribing. Dialects: an app that logs in as to TheOldReader (a JSON body, or its
-`client=` parameter) gets TheOldReader's tag list, whose folders carry `sortid`; every other app
-gets Miniflux's, without it (the `google-reader` Python client rejects unknown keys).
+`client=` parameter) gets TheOldReader's answers: folders in the tag list carry `sortid`, and item
+refs carry the hex digits of the long item id. Every other app gets Google Reader's / Miniflux's:
+no `sortid` in the tag list (the `google-reader` Python client rejects unknown keys), decimal ids.
 """
 
 from __future__ import annotations
@@ -539,8 +540,18 @@ def stream_item_ids(request: HttpRequest, user: Any) -> HttpResponse:
     p = params(request)
     stream = normalise_stream(p.get("s", "") or READING_LIST)
     page, continuation = filtered(user, stream, p, MAX_IDS)
+    # Google Reader's item refs carry the short decimal id; TheOldReader's the 16 hex digits of the
+    # long one (its clients prefix them to make the long id).
+    oldreader = request.reader_token.dialect == AppToken.Dialect.OLDREADER  # type: ignore[attr-defined]
     body: dict[str, Any] = {
-        "itemRefs": [{"id": str(a.pk), "directStreamIds": [], "timestampUsec": str(usec(a.ts))} for a in page]
+        "itemRefs": [
+            {
+                "id": f"{a.pk:016x}" if oldreader else str(a.pk),
+                "directStreamIds": [],
+                "timestampUsec": str(usec(a.ts)),
+            }
+            for a in page
+        ]
     }
     if continuation:
         body["continuation"] = continuation
