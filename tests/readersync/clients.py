@@ -14,10 +14,10 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from newsdesk.articles.models import Article
-from newsdesk.fetcher import reset_fetcher
+from newsdesk.flow.refresh import refresh_source
 from newsdesk.readers.models import Bookmark, Follow, ReadMark
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
-from newsdesk.sources.refresh import refresh_source
 from newsdesk.testing.loopback import LoopbackServer, static
 
 LOGIN = "alice"

@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.fetcher import reset_fetcher
 from newsdesk.readers.models import Bookmark, Follow, ReadMark
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, static
 from tests.readersync.clients import site  # noqa: F401  (the site real reader apps are tested against)

@@ -13,12 +13,12 @@ import pytest
 from django.apps import apps
 
 from newsdesk.articles.models import Article
+from newsdesk.flow.refresh import refresh_source
 from newsdesk.readers.models import Follow
 from newsdesk.readersync import credentials
 from newsdesk.readersync.credentials import revoke_app_credentials
 from newsdesk.readersync.models import AppCredential
 from newsdesk.sources.models import Source
-from newsdesk.sources.refresh import refresh_source
 from newsdesk.testing.loopback import static
 from tests.readersync.conftest import Reader, api, login, set_up_apps
 

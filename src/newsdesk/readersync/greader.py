@@ -42,15 +42,15 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from newsdesk.articles.models import Article
+from newsdesk.flow.adding import AddError, add_url
+from newsdesk.flow.tasks import fetch_source_task
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
-from newsdesk.readers import ratelimit
+from newsdesk.readers import changes, ratelimit
 from newsdesk.readersync import state
 from newsdesk.readersync.content import article_html
 from newsdesk.readersync.credentials import authenticate_token, issue_token
 from newsdesk.readersync.models import AppCredential, AppToken
-from newsdesk.sources.adding import AddError, add_url
 from newsdesk.sources.models import Source
-from newsdesk.sources.tasks import fetch_source_task
 
 READING_LIST = "user/-/state/com.google/reading-list"
 READ = "user/-/state/com.google/read"
@@ -336,6 +336,10 @@ def _subscribe(user: Any, url: str, title: str = "") -> Source:
             f"{url[:200]} is not a source of this site; following one needs it added first, "
             "and adding sources needs a staff account"
         )
+    try:  # at the cap, refused before a new feed is even added to the site
+        changes.room_to_follow(user, existing)
+    except changes.Refused as refused:
+        raise BadRequest(refused.message) from None
     if existing is None:
         try:
             added = add_url(url)
@@ -346,8 +350,16 @@ def _subscribe(user: Any, url: str, title: str = "") -> Source:
         existing = added.source
         if added.created:
             fetch_source_task(existing.pk)
-    state.follow_source(user, existing, title)
+    _follow(user, existing, title)
     return existing
+
+
+def _follow(user: Any, source: Source, title: str) -> None:
+    """Subscribe (the site's cap holds here too: readers/changes.py)."""
+    try:
+        changes.follow_source(user, source, title)
+    except changes.Refused as refused:
+        raise BadRequest(refused.message) from None
 
 
 @api
@@ -369,7 +381,7 @@ def subscription_edit(request: HttpRequest, user: Any) -> HttpResponse:
         elif action == "edit":
             source = feed_source(user, stream)
             if title:
-                state.follow_source(user, source, title)
+                _follow(user, source, title)
         else:
             raise BadRequest(f"unknown ac={action[:40]!r} (subscribe, unsubscribe or edit)")
         for label in p.getlist("a"):
@@ -601,21 +613,21 @@ def edit_tag(request: HttpRequest, user: Any) -> HttpResponse:
     if request.method != "POST":
         raise BadRequest("edit-tag takes a POST")
     p = params(request)
-    ids = state.existing_ids(parse_item_id(i) for i in p.getlist("i")[:MAX_IDS])
+    ids = [parse_item_id(i) for i in p.getlist("i")[:MAX_IDS]]
     for tag in p.getlist("a"):
         tag = normalise_stream(tag)
         if tag == READ:
-            state.mark_read(user, ids)
+            changes.mark_read(user, ids)
         elif tag == STARRED:
-            state.star(user, ids)
+            changes.bookmark(user, ids)
         elif tag == KEPT_UNREAD:
-            state.mark_unread(user, ids)
+            changes.mark_unread(user, ids)
     for tag in p.getlist("r"):
         tag = normalise_stream(tag)
         if tag == READ:
-            state.mark_unread(user, ids)
+            changes.mark_unread(user, ids)
         elif tag == STARRED:
-            state.unstar(user, ids)
+            changes.unbookmark(user, ids)
     return HttpResponse("OK", content_type="text/plain")
 
 
