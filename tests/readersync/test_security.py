@@ -11,6 +11,7 @@ import feedparser
 import httpx
 import pytest
 from django.apps import apps
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from newsdesk.articles.models import Article
 from newsdesk.flow.refresh import refresh_source
@@ -152,3 +153,23 @@ def test_revoking_app_credentials_logs_every_app_out(reader: Reader, live_server
         data={"Email": "alice", "Passwd": reader.app_password},
     )
     assert again.status_code == 401
+
+
+def test_a_password_change_or_reset_logs_every_app_out(reader: Reader, live_server) -> None:
+    set_up_apps(reader)
+    auth = login(live_server.url, reader)
+    # A password hash upgraded at log-in (Django re-saves it) is no change: the apps stay.
+    user = type(reader.user).objects.get(pk=reader.user.pk)
+    user.password = PBKDF2PasswordHasher().encode("login-password-not-for-apps", "somesalt", iterations=1000)
+    user.save(update_fields=["password"])
+    assert user.check_password("login-password-not-for-apps")  # upgrades the hash and saves
+    assert "$1000$" not in type(user).objects.get(pk=user.pk).password
+    with api(live_server.url, auth) as gr:
+        assert gr.get("user-info").status_code == 200
+    # The password changed (a reset, the settings page, the admin: all end in set_password + save).
+    user.set_password("a-brand-new-login-password")
+    user.save()
+    with api(live_server.url, auth) as gr:
+        assert gr.get("user-info").status_code == 401
+    cred = AppCredential.objects.get(user=user)
+    assert not cred.app_password and not cred.fever_key_hash
