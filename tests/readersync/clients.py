@@ -15,7 +15,7 @@ from django.test import Client
 
 from newsdesk.articles.models import Article
 from newsdesk.flow.refresh import refresh_source
-from newsdesk.readers.models import Bookmark, Follow, ReadMark
+from newsdesk.readers.models import Bookmark, Follow, Profile, ReadMark
 from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, static
@@ -87,6 +87,7 @@ def site(settings, live_server) -> Iterator[Site]:
     settings.NEWSDESK_FETCH_TIMEOUT = 5.0
     reset_fetcher()
     user = User.objects.create_user(LOGIN, FEVER_LOGIN, "login-password-not-for-apps")
+    Profile.objects.create(user=user, email_verified=True)  # a confirmed address, as app passwords need
     with LoopbackServer() as feeds:
         feeds.route("/world.rss", static(_rss(feeds, 6), content_type="application/rss+xml"))
         feeds.route("/tech.atom", static(_atom(feeds, 4), content_type="application/atom+xml"))
