@@ -49,8 +49,9 @@ STRICT_SCORE = 0.35
 STRICT_STANDOUT = 1.5  # z-score of the best sentence's score among the article's sentences
 MIN_STANDOUT_PASSAGES = 8  # fewer sentences give no stable mean and spread
 SECOND_SENTENCE_RATIO = 0.9  # a second sentence is cited when it scores this close to the best
-OUTLET_RATIO = 0.8  # another outlet's best sentence is looked at when it scores this close
-SAME_SAYING_SIMILARITY = 0.75  # two outlets' sentences this close (and with the same values) agree
+OUTLET_RATIO = 0.8  # another outlet's best sentence is looked at when it scores this close (or holds
+# as many of the question's words)
+DIFFERENT_SAYING = 0.5  # two outlets' answers further apart than this (cosine) say different things
 _BM25_K1, _BM25_B = 1.2, 0.75
 _VECTOR_CACHE_SIZE = 20_000  # sentence vectors kept per process (~30 MB): an article is embedded once
 
@@ -222,31 +223,49 @@ def _neighbour(items: list[Passage], i: int) -> int | None:
     return i - 1 if same else None
 
 
-def _values(text: str) -> set[str]:
-    return {m.group().rstrip(".,").replace(",", "") for m in _DIGITS.finditer(text)}
+def _values(kind: str | None, text: str, published: datetime | None) -> set[str]:
+    """The values a sentence gives for what the question asks: dates for "when", numbers for "how many"
+    or "how much"; empty for other questions (compared by meaning instead)."""
+    if kind == "time":
+        return {t.value for t in find_time_expressions(text, published or datetime(2000, 1, 1))}
+    if kind in ("number", "money"):
+        return {m.group().rstrip(".,").replace(",", "") for m in _DIGITS.finditer(text)}
+    return set()
 
 
 def _outlet_views(
-    items: list[Passage], ranked: list[int], scores: np.ndarray, vectors: np.ndarray | None
+    q: Question,
+    items: list[Passage],
+    ranked: list[int],
+    scores: np.ndarray,
+    coverage: np.ndarray,
+    vectors: np.ndarray | None,
+    published: datetime | None,
 ) -> tuple[list[int], bool]:
-    """Each outlet's best answering sentence (close enough to the best), and whether they differ."""
+    """The best sentence, and each other outlet's best one that differs from it (a different date or
+    number for what is asked, or, for other questions, a different statement); and whether any does."""
     best = ranked[0]
     per_outlet: dict[str, int] = {}
     for i in ranked:
         src = items[i].source
-        if src and src not in per_outlet and scores[i] >= OUTLET_RATIO * scores[best]:
+        close = scores[i] >= OUTLET_RATIO * scores[best] or coverage[i] >= coverage[best]
+        if src and src not in per_outlet and close:
             per_outlet[src] = i
-    views = list(per_outlet.values())
-    if len(views) < 2:
+    if len(per_outlet) < 2:
         return [best], False
+    mine = _values(q.kind, items[best].text, published)
     differ = []
-    for i in views[1:]:
-        a, b = _values(items[best].text), _values(items[i].text)
-        different_values = bool(a and b and a != b)
-        close = vectors is not None and float(vectors[best] @ vectors[i]) >= SAME_SAYING_SIMILARITY
-        if different_values or not close:
+    for i in per_outlet.values():
+        if items[i].source == items[best].source:
+            continue
+        theirs = _values(q.kind, items[i].text, published)
+        if mine or theirs:
+            different = bool(mine and theirs and mine != theirs)
+        else:
+            different = vectors is not None and float(vectors[best] @ vectors[i]) < DIFFERENT_SAYING
+        if different and not any(_values(q.kind, items[j].text, published) == theirs for j in differ):
             differ.append(i)
-    return ([best, *differ], True) if differ else ([best], False)
+    return [best, *differ], bool(differ)
 
 
 def _unsupported(
@@ -360,7 +379,7 @@ def answer(
     refusal = _unsupported(q, best, docs, scores, coverage, sim, min_coverage)
     if refusal and not absent[best]:
         return Answer(False, [], float(scores[best]), f"{NOT_IN_SOURCES}: {refusal}")
-    chosen, differ = _outlet_views(items, ranked, scores, vectors)
+    chosen, differ = _outlet_views(q, items, ranked, scores, coverage, vectors, published)
     if not differ:
         chosen += [i for i in ranked[1:max_sentences] if scores[i] >= SECOND_SENTENCE_RATIO * scores[best]]
     chosen += [j for i in chosen if (j := _neighbour(items, i)) is not None]
