@@ -10,8 +10,9 @@ with a close second, and with the sentence before it when it only refers back ("
 outlets (a story) each outlet's best sentence is looked at too, and when the outlets give different
 numbers or dates, or say different things, the answer cites each outlet's sentence and says they differ.
 
-Refusal ("not in the sources") when no sentence passes the checks, when the best one holds too little of
-what the question asks about, or when no sentence stands out from the article's others.
+Refusal ("not in the sources") when no sentence passes the checks, when the article never mentions half of
+what the question asks about, when the best sentence holds too little of the question (`min_coverage`),
+or, for what someone did or thinks, when no sentence stands out from the article's others.
 """
 
 from __future__ import annotations
