@@ -438,6 +438,8 @@ def _ask_story(args: argparse.Namespace) -> int:
         llm = result.llm or {}
         for s in llm.get("sentences") or []:
             print(f"{s['text']} (rewritten by {llm['model']} from the sentences below)")
+        if result.answer.outlets_differ:
+            print("The outlets differ:")
         for p in result.answer.sentences:
             print(f"{p.source}: {p.text} [article {p.article_id}, sentence {p.sentence_index + 1}]")
     else:
