@@ -7,6 +7,9 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from newsdesk.pipeline import sanitize
 
 register = template.Library()
 
@@ -46,3 +49,10 @@ def reltime(value: datetime | None) -> str:
         local.strftime("%-d %B %Y, %H:%M %Z"),
         relative(value),
     )
+
+
+@register.filter(is_safe=True)
+def without_images(clean_html: str) -> SafeString:
+    """An article body (already sanitised) with its pictures left out: a page never loads a picture
+    from another site; the lead picture is shown from our own stored thumbnail."""
+    return mark_safe(sanitize.without_images(clean_html or ""))  # sanitised when stored
