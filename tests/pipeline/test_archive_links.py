@@ -20,7 +20,7 @@ FT = "https://www.ft.com/content/583a30e1-f411-40b2-bf60-8102634a6a3c"
         f"https://web.archive.org/web/20250601120000/{FT}",
         f"https://web.archive.org/web/20250601120000id_/{FT}",
         f"https://web.archive.org/web/*/{FT}",
-        "https://archive.is/newest/https:/www.ft.com/content/583a30e1-f411-40b2-bf60-8102634a6a3c",  # "//" lost
+        "https://archive.is/newest/https:/" + FT.removeprefix("https://"),  # one "/" lost
         f"https://archive.is/newest/https://web.archive.org/web/2025/{FT}",  # wrapped twice
     ],
 )
