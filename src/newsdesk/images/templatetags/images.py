@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.images.models import Image
 
@@ -32,5 +32,5 @@ def thumb(article: object, variant: str = "s", css: str = "thumb", eager: bool =
         shown.height,
         getattr(article, "title", "") or "",
         "eager" if eager else "lazy",
-        format_html(' fetchpriority="high"') if eager else "",
+        mark_safe(' fetchpriority="high"') if eager else "",
     )
