@@ -23,16 +23,15 @@ from tests.images.pictures import jpeg, png_bomb, png_icon
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-
 def _body(n: int) -> str:  # a different text per item, so that none is a copy of another
     return " ".join(f"Sentence {i} of report {n * 100 + i} on the harbour bridge repairs." for i in range(30))
-
 
 
 def _feed(server: LoopbackServer) -> bytes:
     items = "".join(
         f"<item><title>{title}</title><link>{server.url('/a/' + str(i))}</link><guid>g{i}</guid>"
-        f"<pubDate>Mon, 0{i + 1} Dec 2025 10:00:00 GMT</pubDate><description>{_body(i)} {title}.</description>"
+        f"<pubDate>Mon, 0{i + 1} Dec 2025 10:00:00 GMT</pubDate>"
+        f"<description>{_body(i)} {title}.</description>"
         f'<media:content url="{server.url(pic)}" medium="image" type="image/jpeg"/></item>'
         for i, (title, pic) in enumerate(
             [
