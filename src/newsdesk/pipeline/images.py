@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 MAX_IMAGE_BYTES = 8 * 2**20  # a lead image larger than this is not worth fetching
-MAX_PIXELS = 40_000_000  # declared width × height above this is refused before decoding
+MAX_PIXELS = 25_000_000  # declared width × height above this is refused before decoding (~100 MB RGBA)
 MIN_SIDE = 16  # tracking pixels and spacers are not lead images
 # Formats Pillow may open here; everything else (SVG, PSD, EPS, TIFF…) is refused.
 ALLOWED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "ICO")
