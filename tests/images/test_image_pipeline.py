@@ -3,10 +3,12 @@ the guarded fetcher, stored as thumbnails, served by the site; hostile ones refu
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 
 from newsdesk.articles.models import Article
@@ -158,3 +160,18 @@ def test_list_pictures_cost_no_query_each(
     with django_assert_max_num_queries(2):  # the page count and the list, pictures and logos joined
         html = client.get("/latest/").content.decode()
     assert html.count('class="thumb"') == 2 and html.count('class="logo"') == 4
+
+
+def test_migration_queues_the_pictures_of_articles_stored_before(server: LoopbackServer) -> None:
+    source = _source(server)
+    refresh_source(source)
+    Article.objects.update(image=None)
+    Image.objects.all().delete()
+    importlib.import_module("newsdesk.articles.migrations.0010_lead_images_for_existing_articles").forwards(
+        django_apps, None
+    )
+    assert Article.objects.filter(image__isnull=False).count() == 4
+    assert Image.objects.filter(status=ImageStatus.PENDING).count() == 3  # one row per picture URL
+    assert Image.objects.get(url=server.url("/pic.jpg")).url_key == Image.key_for(
+        "lead", server.url("/pic.jpg")
+    )
