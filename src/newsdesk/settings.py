@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "newsdesk.images",
     "newsdesk.sources",
     "newsdesk.articles",
     "newsdesk.stories",

@@ -192,9 +192,9 @@ def entity_page(slug: str) -> EntityPage | None:
     if article_count < max(1, settings.NEWSDESK_ENTITY_PAGE_MIN_ARTICLES):
         return None
     rows = list(
-        visible.select_related("article__source", "article__story").order_by("-published_at", "-article_id")[
-            : MAX_PAGE_ARTICLES * 2
-        ]
+        visible.select_related(
+            "article__source__publisher__icon", "article__image", "article__story"
+        ).order_by("-published_at", "-article_id")[: MAX_PAGE_ARTICLES * 2]
     )
     if not rows:
         return None
@@ -228,7 +228,7 @@ def entity_page(slug: str) -> EntityPage | None:
         a = by_pk[insight.article_id]
         for e in insight.data.get("timeline") or []:
             if e.get("sentence_index") in sentences.get(a.pk, ()):
-                timeline.append({**e, "article": a, "source": a.source.display_name})
+                timeline.append({**e, "article": a, "source": a.source.outlet_name})
     timeline.sort(key=lambda e: (period_start(str(e["value"])), -e["article"].pk))
     return EntityPage(
         slug=slug,

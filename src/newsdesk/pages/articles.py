@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date
 
 from newsdesk.articles.entities import ENTITY_KEYS, entity_page, with_pages
 from newsdesk.articles.insights import MIN_WORDS, ask, panel_for
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article, EntityMention
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, Article, EntityMention
 from newsdesk.articles.related import more_from_story, related_for
 from newsdesk.articles.search import Filters, Hit, search
 from newsdesk.pages.reader import mark_opened
@@ -29,7 +29,7 @@ SEARCH_RESULTS = 20  # hits on the search page (and /search.json)
 
 def visible_articles():
     """Finished articles that are not copies of another (copies show as 'also published by')."""
-    return Article.objects.filter(stage=FINAL_STAGE, duplicate_of__isnull=True).select_related("source")
+    return Article.objects.filter(stage=FINAL_STAGE, duplicate_of__isnull=True).select_related(*LIST_RELATED)
 
 
 def latest(request: HttpRequest) -> HttpResponse:
@@ -47,7 +47,9 @@ def latest(request: HttpRequest) -> HttpResponse:
 
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(Article.objects.select_related("source", "duplicate_of__source"), pk=pk)
+    item = get_object_or_404(
+        Article.objects.select_related(*LIST_RELATED, "duplicate_of__source__publisher"), pk=pk
+    )
     primary = item.duplicate_of or item
     # Everyone who printed this story: the primary and all its copies, except the one shown.
     # The copies' ids first (the duplicate_of index covers that lookup), then the rows by id: nearly
@@ -59,7 +61,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     copies = list(
         Article.objects.filter(pk__in=[pk for pk in copy_ids if pk != item.pk])
         .defer(*LIST_DEFERRED)
-        .select_related("source")
+        .select_related("source__publisher__icon")
         .order_by()
     )
     if primary.pk != item.pk:
@@ -67,7 +69,13 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     copies.sort(
         key=lambda a: (a.published_at is not None, a.published_at.timestamp() if a.published_at else 0, a.pk)
     )
-    also_in_feeds = item.sightings.select_related("source").exclude(source=item.source)
+    # "Also published by" names other publishers, each once (by its earliest copy).
+    seen = {item.source.outlet_id}
+    copies = [c for c in copies if c.source.outlet_id not in seen and not seen.add(c.source.outlet_id)]
+    # Other publishers whose feeds carried this very link (a second feed of its own publisher is not news).
+    also_in_feeds = _other_publishers(
+        item, [s.source for s in item.sightings.select_related("source__publisher__icon")]
+    )
     # With a worker running, the panel is its job (enrich_articles); a page never waits for spaCy.
     panel = panel_for(item, compute=not worker_alive())
     mark_opened(request, item)
@@ -92,6 +100,17 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
             "answer": ask(item, question) if question and panel else None,
         },
     )
+
+
+def _other_publishers(item: Article, sources: list[Source]) -> list[Source]:
+    """One source per publisher other than the article's own, in the order seen."""
+    seen = {item.source.outlet_id}
+    out = []
+    for s in sources:
+        if s.outlet_id not in seen:
+            seen.add(s.outlet_id)
+            out.append(s)
+    return out
 
 
 def _link_entities(article: Article, panel: dict[str, Any]) -> None:
@@ -171,7 +190,7 @@ def search_json(request: HttpRequest) -> JsonResponse:
                     "id": h.article.pk,
                     "title": h.article.title,
                     "url": h.article.url,
-                    "source": h.article.source.display_name,
+                    "source": h.article.source.outlet_name,
                     "published": h.article.display_time.isoformat(),
                     "story_id": h.article.story_id,
                     "score": round(h.score, 5),

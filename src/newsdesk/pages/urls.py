@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from newsdesk.pages import articles, briefing, comments, reader, sources, stories, webhooks
+from newsdesk.pages import articles, briefing, comments, images, reader, sources, stories, webhooks
 
 comment_patterns = [
     path("comments/new/", comments.post, name="post"),
@@ -27,6 +27,7 @@ urlpatterns = [
     path("sources/", sources.sources, name="sources"),
     path("source/<int:pk>/", sources.source, name="source"),
     path("entity/<str:slug>/", articles.entity, name="entity"),
+    path("img/<str:name>", images.image, name="image"),
     path("accounts/", include("newsdesk.pages.accounts")),
     path("", include((comment_patterns, "comments"))),
     # the reader's own pages and actions

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from newsdesk.articles.models import FINAL_STAGE, MUTE_TEXT_CHARS, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_RELATED, MUTE_TEXT_CHARS, Article
 from newsdesk.readers.matching import entity_slugs_for
 from newsdesk.readers.state import ReaderState
 from newsdesk.sources.models import Source
@@ -147,7 +147,7 @@ def front_cards(
             originals = [a for a in v.members if a.duplicate_of_id is None]
             if not originals:
                 continue
-            lead = Article.objects.select_related("source").get(pk=v.lead.pk)
+            lead = Article.objects.select_related(*LIST_RELATED).get(pk=v.lead.pk)
             out.append((v.story, lead))
             if len(out) >= limit:
                 return out

@@ -70,7 +70,7 @@ def _fingerprint(rows: list[tuple[int, int, datetime, str]]) -> str:
 def members(story: Story) -> tuple[list[Article], str]:
     """The articles the panel reads (teasers too short for a panel are skipped later) and their key."""
     chosen = _select(_member_rows([story.pk]).get(story.pk, []))
-    by_pk = Article.objects.select_related("source").in_bulk([r[0] for r in chosen])
+    by_pk = Article.objects.select_related("source__publisher").in_bulk([r[0] for r in chosen])
     return [by_pk[r[0]] for r in chosen if r[0] in by_pk], _fingerprint(chosen)
 
 
@@ -141,7 +141,7 @@ def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | N
             story=story, defaults={"members_fingerprint": fp, "data": {}, "passages": [], "vectors": None}
         )
         return insight
-    names = {a.pk: a.source.display_name for a, _ in panels}
+    names = {a.pk: a.source.outlet_name for a, _ in panels}  # one outlet per publisher
     items = [
         StoryArticle(str(a.pk), names[a.pk], a.title, sentences=[s["text"] for s in p["sentences"]],
                      published=a.published_at)

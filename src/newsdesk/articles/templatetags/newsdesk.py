@@ -9,7 +9,9 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
+from newsdesk.pipeline import sanitize
 from newsdesk.pipeline.text.dates import describe_value
 
 register = template.Library()
@@ -79,3 +81,10 @@ def when(event: Any) -> str:
     such as "2026-W48" or "198": its stored label, else read from its value, else the text's own words."""
     get = event.get if isinstance(event, dict) else lambda key: getattr(event, key, None)
     return str(get("label") or describe_value(str(get("value") or "")) or get("expression") or "")
+
+
+@register.filter(is_safe=True)
+def without_images(clean_html: str) -> SafeString:
+    """An article body (already sanitised) with its pictures left out: a page never loads a picture
+    from another site; the lead picture is shown from our own stored thumbnail."""
+    return mark_safe(sanitize.without_images(clean_html or ""))  # sanitised when stored

@@ -10,6 +10,6 @@ def drop_anchored_panels(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("stories", "0004_story_continues"), ("articles", "0008_undated_panels")]
+    dependencies = [("stories", "0004_story_continues"), ("articles", "0011_undated_panels")]
 
     operations = [migrations.RunPython(drop_anchored_panels, migrations.RunPython.noop)]

@@ -10,6 +10,6 @@ def drop_anchored_panels(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0007_pipelinelock_to_runtime")]
+    dependencies = [("articles", "0010_lead_images_for_existing_articles")]
 
     operations = [migrations.RunPython(drop_anchored_panels, migrations.RunPython.noop)]
