@@ -135,22 +135,25 @@ def _next_batch() -> list[int]:
     free = backlog().filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
     newest = list(free.order_by("-pk").values_list("pk", flat=True)[:NEWEST])
     oldest = list(free.order_by("pk").values_list("pk", flat=True)[:OLDEST])
-    return list(dict.fromkeys(newest + oldest))
+    half = NEWEST // OLDEST  # three newest, the oldest, three newest, the next oldest
+    order = [pk for i in range(OLDEST) for pk in (*newest[i * half : (i + 1) * half], *oldest[i : i + 1])]
+    return list(dict.fromkeys(order))
 
 
-def make_pending_panels(budget_s: float = 50.0) -> int:
-    """Work through the backlog for up to ``budget_s`` seconds; returns how many articles left it.
+def make_pending_panels(budget_s: float = 50.0, limit: int | None = None) -> int:
+    """Work through the backlog for up to ``budget_s`` seconds (or ``limit`` articles); returns how
+    many articles left it.
 
     Each article is taken under a lease, so several workers share the backlog; one article that breaks
     is marked `failed` and never stops the others.
     """
     started, done = time.monotonic(), 0
-    while time.monotonic() - started < budget_s:
+    while time.monotonic() - started < budget_s and (limit is None or done < limit):
         ids = _next_batch()
         if not ids:
             break
         for pk in ids:
-            if time.monotonic() - started >= budget_s:
+            if time.monotonic() - started >= budget_s or (limit is not None and done >= limit):
                 break
             if not claim(Article, pk, PANEL_LEASE):
                 continue
@@ -184,6 +187,25 @@ def stored_vectors(insight: Insight) -> np.ndarray | None:
     if n == 0 or vectors.size % n:
         return None
     return vectors.reshape(n, -1)
+
+
+def vectors_of(articles: list[Article]) -> dict[int, np.ndarray]:
+    """Stored sentence vectors of these articles' current panels (by article id), where there are any."""
+    fps = {a.pk: a.content_fingerprint for a in articles}
+    out = {}
+    for insight in Insight.objects.filter(article_id__in=fps, vectors__isnull=False):
+        if insight.text_fingerprint == fps[insight.article_id]:
+            vectors = stored_vectors(insight)
+            if vectors is not None:
+                out[insight.article_id] = vectors
+    return out
+
+
+def save_vectors(article: Article, vectors: np.ndarray) -> None:
+    """Store vectors embedded elsewhere (the story panel embeds every member's sentences anyway)."""
+    Insight.objects.filter(article=article, text_fingerprint=article.content_fingerprint).update(
+        vectors=np.asarray(vectors, dtype=np.float32).tobytes(), embedder_name=_embedder_name()
+    )
 
 
 def store_vectors(insight: Insight) -> np.ndarray:

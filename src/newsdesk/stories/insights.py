@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk.articles.entities import link_and_store, panel_entities
-from newsdesk.articles.insights import panel_for
+from newsdesk.articles.insights import panel_for, save_vectors, vectors_of
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.pipeline.ai.ask import Answer, Passage, answer, suggested_questions
 from newsdesk.pipeline.ai.story import StoryArticle, explain_story
@@ -159,6 +159,12 @@ def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | N
         for a, p in panels
     ]  # fmt: skip
     embedder = _Remembering(get_embedder())
+    # Members' sentence vectors stored with their panels are not embedded again; those embedded here
+    # are stored with the members' panels, so a story's first panel also spares their first questions.
+    stored = vectors_of([a for a, _ in panels])
+    for a, p in panels:
+        if a.pk in stored and len(stored[a.pk]) == len(p["sentences"]):
+            embedder.seen.update(zip([s["text"] for s in p["sentences"]], stored[a.pk], strict=True))
     panel = explain_story(items, embedder=embedder)
     # Entities are linked (and their mentions stored) here, so the panel's slugs are the entity pages'.
     linked = link_and_store([(a, panel_entities(p)) for a, p in panels], {a.pk for a, _ in panels})
@@ -172,6 +178,9 @@ def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | N
     data["article_count"] = len(panels)
     passages = [p for a, panel_data in panels for p in _passages(a, names[a.pk], panel_data)]
     vectors = np.asarray(embedder.embed([p["text"] for p in passages]), dtype=np.float32)
+    for a, p in panels:
+        if a.pk not in stored and p["sentences"]:
+            save_vectors(a, embedder.embed([s["text"] for s in p["sentences"]]))
     published = min(a.display_time for a, _ in panels)
     data["suggested_questions"] = _suggested(
         data, linked, [_as_passage(p) for p in passages], published, embedder, vectors
