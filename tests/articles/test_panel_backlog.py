@@ -15,6 +15,7 @@ from newsdesk.articles import insights
 from newsdesk.articles.insights import MIN_WORDS, make_pending_panels, queue_position
 from newsdesk.articles.models import FINAL_STAGE, Article, EntityMention, Insight, PanelState
 from newsdesk.flow.importing import ImportReport, import_path
+from newsdesk.flow.status import collect_status
 from newsdesk.flow.work import panels_until_idle, run_until_idle
 from newsdesk.runtime.models import Heartbeat
 from newsdesk.stories.models import Story, StoryInsight
@@ -73,6 +74,9 @@ def test_the_worker_leaves_no_article_or_story_without_its_panel(
         a.refresh_from_db()
         assert a.panel_state == PanelState.SHORT and a.pk not in made  # done, without a panel
     assert not insights.backlog().exists()
+    panels = collect_status()["panels"]  # what `newsdesk status` prints
+    assert panels["by_state"] == {"pending": 0, "made": len(long), "short": len(teasers), "failed": 0}
+    assert panels["stories_waiting"] == 0
     for story in Story.objects.filter(article_count__gt=0):
         insight = StoryInsight.objects.get(story=story)
         assert insight.created_at >= story.members_changed_at
