@@ -68,7 +68,9 @@ def test_story_page_compares_the_outlets_with_citations(bridge_story: Story, cli
 
 
 @pytest.mark.django_db
-def test_panel_is_stored_once_and_remade_when_the_story_grows(bridge_story: Story, client) -> None:
+def test_panel_is_stored_once_and_remade_when_the_story_grows(bridge_story: Story, client, settings) -> None:
+    assert pending() == []  # its members just changed: the worker waits for the story to settle
+    settings.NEWSDESK_STORY_PANEL_DEBOUNCE_S = 0
     assert pending() == [bridge_story]
     assert enrich_pending() == 1  # what the worker does every minute
     first = StoryInsight.objects.get(story=bridge_story)

@@ -319,8 +319,14 @@ def waiting_count(story: Story) -> int:
 def pending(limit: int = 200) -> list[Story]:
     """Stories whose panel is missing or stale: every story whose members changed (most recent first),
     then the recently updated ones whose members' texts were edited."""
-    changed = list(due().order_by("-members_changed_at", "-pk")[:limit])
-    recent = list(Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:limit])
+    now = timezone.now()
+    settled = now - timedelta(seconds=settings.NEWSDESK_STORY_PANEL_DEBOUNCE_S)
+    changed = list(due(now).order_by("-members_changed_at", "-pk")[:limit])
+    recent = list(
+        Story.objects.filter(article_count__gt=0, members_changed_at__lte=settled).order_by("-last_updated")[
+            :limit
+        ]
+    )
     stories = list({s.pk: s for s in changed + recent}.values())
     stored = dict(
         StoryInsight.objects.filter(story__in=stories).values_list("story_id", "members_fingerprint")
