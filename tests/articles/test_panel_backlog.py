@@ -50,7 +50,7 @@ def _bbc_rows(shared_data: Path, n: int) -> list[dict]:
 
 @pytest.mark.django_db
 def test_the_worker_leaves_no_article_or_story_without_its_panel(
-    tmp_path: Path, shared_data, settings
+    tmp_path: Path, shared_data, settings, client
 ) -> None:
     settings.NEWSDESK_STORY_PANEL_DEBOUNCE_S = 5  # the test waits out a short debounce, not a minute
     _import(tmp_path, _bbc_rows(shared_data, 45))
@@ -93,9 +93,7 @@ def test_the_worker_leaves_no_article_or_story_without_its_panel(
     )
     assert only_teasers is not None
     teaser = Article.objects.get(pk=only_teasers.article_id)
-    from django.test import Client
-
-    page = Client().get(f"/entity/{only_teasers.slug}/").content.decode()
+    page = client.get(f"/entity/{only_teasers.slug}/").content.decode()
     assert teaser.title in page
 
 
