@@ -170,6 +170,9 @@ NEWSDESK_ARTICLE_LEASE_S = int(os.environ.get("NEWSDESK_ARTICLE_LEASE_S", "120")
 # The sweep re-queues unfinished articles untouched for this long (their task was lost with a
 # killed worker or an emptied Redis); younger ones are presumably still in the queue.
 NEWSDESK_SWEEP_STALE_S = int(os.environ.get("NEWSDESK_SWEEP_STALE_S", "120"))
+# A story's panel is re-made once no member has joined or left for this long (a story gaining ten
+# articles in a minute during an import gets one new panel, not ten).
+NEWSDESK_STORY_PANEL_DEBOUNCE_S = int(os.environ.get("NEWSDESK_STORY_PANEL_DEBOUNCE_S", "60"))
 # Embeddings: "minilm" (all-MiniLM-L6-v2 on torch, offline from its PyPI package; CUDA when present,
 # else bf16 on CPUs that have it, one thread and one model copy per core), "minilm-onnx" (ONNX Runtime
 # int8; needs the optional onnxruntime and onnx packages) or "hashing" (a fast, model-free fallback;

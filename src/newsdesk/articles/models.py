@@ -32,6 +32,15 @@ STAGE_ORDER = [s.value for s in Stage]
 LIST_RELATED = ("source__publisher__icon", "image")
 
 
+class PanelState(models.TextChoices):
+    """Where an article is in the AI-panel backlog: every finished article leaves "pending" once."""
+
+    PENDING = "pending", "Waiting for its AI panel"
+    MADE = "made", "AI panel made"
+    SHORT = "short", "Too short for a panel (entities only)"
+    FAILED = "failed", "No panel could be made (entities only)"
+
+
 class DuplicateKind(models.TextChoices):
     EXACT = "exact", "Identical text"
     NEAR = "near", "Near-identical text"
@@ -110,6 +119,10 @@ class Article(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     retry_at = models.DateTimeField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # The AI-panel backlog (articles/insights.py): reset to pending whenever the text changes.
+    panel_state = models.CharField(
+        max_length=10, choices=PanelState.choices, default=PanelState.PENDING, db_index=True
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -173,6 +186,10 @@ class Insight(models.Model):
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="insight")
     data = models.JSONField()
     text_fingerprint = models.CharField(max_length=40, blank=True)
+    # The panel's sentence vectors (float32, one row per sentence), so a first question embeds only
+    # itself; usable only with the embedder named here.
+    vectors = models.BinaryField(null=True, blank=True)
+    embedder_name = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
 

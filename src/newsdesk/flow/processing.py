@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from newsdesk.articles import rawstore
-from newsdesk.articles.models import FINAL_STAGE, Article, DuplicateKind, Stage
+from newsdesk.articles.models import FINAL_STAGE, Article, DuplicateKind, PanelState, Stage
 from newsdesk.articles.related import lead_entities
 from newsdesk.flow.images import image_for
 from newsdesk.images.models import ImageKind
@@ -231,6 +231,7 @@ def _deduplicate(article: Article) -> bool:
             duplicate_kind=kind,
             duplicate_similarity=similarity,
             dedup_seq=seq,
+            panel_state=PanelState.PENDING,  # new or edited text: its AI panel is made (again)
         )
     return True
 

@@ -7,8 +7,9 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
-from newsdesk.articles.models import FINAL_STAGE, Article, Stage
+from newsdesk.articles.models import FINAL_STAGE, Article, PanelState, Stage
 from newsdesk.sources.models import Source
+from newsdesk.stories.insights import due as stories_due
 
 
 def collect_status() -> dict[str, Any]:
@@ -31,8 +32,15 @@ def collect_status() -> dict[str, Any]:
                 "next_fetch_at": s.next_fetch_at,
             }
         )
+    panels = dict(
+        Article.objects.filter(stage=FINAL_STAGE).values_list("panel_state").annotate(n=Count("id"))
+    )
     return {
         "generated_at": now,
+        "panels": {
+            "by_state": {state.value: panels.get(state.value, 0) for state in PanelState},
+            "stories_waiting": stories_due(now).count(),
+        },
         "articles": {
             "total": sum(stages.values()),
             "by_stage": stages,
@@ -56,6 +64,11 @@ def format_status(status: dict[str, Any]) -> str:
         f"articles: {a['total']} ({a['duplicates']} duplicates, {a['failed_waiting_retry']} waiting to retry)"
     ]
     lines += [f"  {stage:<13} {n}" for stage, n in a["by_stage"].items()]
+    p = status["panels"]["by_state"]
+    lines.append(
+        f"AI panels: {p['made']} made, {p['short']} too short, {p['failed']} failed, {p['pending']} waiting;"
+        f" {status['panels']['stories_waiting']} stories waiting for theirs"
+    )
     lines.append(f"sources: {s['total']} ({s['healthy']} healthy, {s['failing']} failing)")
     for src in s["list"]:
         line = f"  #{src['id']:<4} {src['health']:<8} {src['articles']:>6} articles  {src['title'][:60]}"

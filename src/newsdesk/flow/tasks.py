@@ -13,7 +13,6 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 from newsdesk.articles import vectors
-from newsdesk.articles.insights import enrich_pending
 from newsdesk.flow import work
 from newsdesk.flow.images import fetch_pending_images
 from newsdesk.runtime import health
@@ -60,10 +59,9 @@ def sweep_pending_articles() -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def enrich_articles() -> None:
-    """Every minute: AI panels for new articles, newest first, so pages render them at once."""
-    if not first_in_tick("enrich_articles"):
-        return
-    enrich_pending()
+    """Every minute, in every worker: up to 50 s of the AI-panel backlog (leases share it out); once it
+    is empty, sentence vectors for stored panels."""
+    work.make_panels(budget_s=50.0)
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -14,15 +14,18 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.db import close_old_connections
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from newsdesk.articles import insights as article_insights
 from newsdesk.articles.models import FINAL_STAGE, Article, Stage
 from newsdesk.flow.images import fetch_pending_images
 from newsdesk.flow.processing import advance, embed_articles
 from newsdesk.flow.refresh import RefreshOutcome, refresh_source
 from newsdesk.runtime.coordination import claim, release
 from newsdesk.sources.models import Source
+from newsdesk.stories import insights as story_insights
+from newsdesk.stories.models import Story
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
@@ -197,3 +200,33 @@ def wait_until_idle(*, threads: int = 4, progress: Progress | None = None, poll_
     if progress and images:
         progress("fetching images", images, images)
     return total
+
+
+def make_panels(budget_s: float = 50.0) -> int:
+    """The worker's AI-panel tick: the article backlog for up to ``budget_s``; with time left and the
+    backlog empty, sentence vectors for stored panels. Returns how many articles left the backlog."""
+    started = time.monotonic()
+    done = article_insights.make_pending_panels(budget_s)
+    left = budget_s - (time.monotonic() - started)
+    if left > 0 and not article_insights.backlog().exists():
+        article_insights.add_pending_vectors(left)
+    return done
+
+
+def panels_until_idle(*, timeout_s: float = 600.0, poll_s: float = 1.0) -> bool:
+    """Run the worker's panel ticks (articles, then stories) until every finished article has left the
+    backlog and every story whose members changed has its panel; waits out the stories' debounce.
+    True when all were made within ``timeout_s``."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout_s:
+        left = timeout_s - (time.monotonic() - started)
+        make_panels(budget_s=min(50.0, left))
+        story_insights.enrich_pending(budget_s=min(50.0, max(0.0, timeout_s - (time.monotonic() - started))))
+        if not article_insights.backlog().exists() and not story_insights.pending():
+            unsettled = Story.objects.filter(article_count__gt=0).filter(
+                Q(insight__isnull=True) | Q(insight__created_at__lt=F("members_changed_at"))
+            )
+            if not unsettled.exists():
+                return True
+            time.sleep(poll_s)  # stories still settling (debounce)
+    return False

@@ -15,8 +15,8 @@ from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, A
 from newsdesk.readers.foryou import front_cards
 from newsdesk.readers.state import reader_state
 from newsdesk.runtime.health import worker_alive
-from newsdesk.stories.insights import ask, story_panel
-from newsdesk.stories.models import Story
+from newsdesk.stories.insights import ask, story_panel, waiting_count
+from newsdesk.stories.models import Story, StoryInsight
 from newsdesk.stories.ranking import front_ranking
 from newsdesk.stories.recluster import surviving
 
@@ -97,7 +97,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
             "hidden": hidden,
             "article_ids": [a.pk for a in articles],
             "panel": panel,
-            "panel_pending": insight is None and bool(articles),
+            "panel_note": None if panel else _panel_note(item, insight, bool(articles)),
             "llm_summary": _llm_sentences(insight.llm if insight else None, panel, visible_ids),
             "llm": insight.llm if insight else None,
             "question": question,
@@ -132,6 +132,19 @@ def _cite(item: dict[str, Any], articles: dict[str, Any]) -> dict[str, Any]:
     """A cited sentence with the link to its sentence on the article page and the article's title."""
     info = articles.get(str(item.get("article_id")), {})
     return {**item, "href": _href(item["article_id"], item["sentence_index"]), "title": info.get("title", "")}
+
+
+def _panel_note(story: Story, insight: StoryInsight | None, has_articles: bool) -> str | None:
+    """What is true about a missing story panel, with no promise of a time."""
+    if not has_articles:
+        return None
+    if insight is not None and not insight.data:
+        return "Every article in this story is too short for a summary."
+    ahead = waiting_count(story)
+    if not ahead:
+        return "The story panel is not made yet: this story is next in the queue."
+    stories = "stories" if ahead != 1 else "story"
+    return f"The story panel is not made yet: {ahead} {stories} ahead of it in the queue."
 
 
 def _linked(data: dict[str, Any], visible_ids: set[int], hidden_outlets: set[str]) -> dict[str, Any]:

@@ -201,6 +201,7 @@ def refresh_story(story: Story) -> None:
     story.last_updated = stats["last"] or stats["last_found"]
     story.headline = _headline(members) or story.headline
     story.importance = coverage_score(story.source_count, story.article_count)
+    story.members_changed_at = timezone.now()  # its panel is re-made once the story settles
     story.save()
 
 

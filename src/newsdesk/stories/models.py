@@ -17,6 +17,8 @@ class Story(models.Model):
     source_count = models.PositiveIntegerField(default=0, db_index=True)
     importance = models.FloatField(default=0.0, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a member joined or left (stories/assign.refresh_story): the story panel is re-made after it.
+    members_changed_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Set when the periodic pass folded this story into another: the row stays (empty) so that links
     # to it keep working and redirect to the surviving story.
     merged_into = models.ForeignKey(
