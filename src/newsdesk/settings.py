@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsdesk.pages.context.site_sections",
             ],
         },
     },
@@ -187,6 +188,8 @@ NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vb
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
 # The site's public address, for absolute links in e-mails and webhook bodies.
+# The site's sections (a JSON list of {slug, name, words}); the built-in list without the file.
+NEWSDESK_SECTIONS_FILE = os.environ.get("NEWSDESK_SECTIONS_FILE", str(NEWSDESK_HOME / "sections.json"))
 NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://localhost:8000")
 
 LOGGING = {
