@@ -48,4 +48,5 @@ def test_progress_off_a_terminal_is_plain_lines_with_true_elapsed_time(capsys, m
     bars.close()
     err = capsys.readouterr().err
     assert "\r" not in err and "\x1b" not in err
-    assert err.splitlines() == ["embedding: 0/100 (0 s)", "embedding: 10/100 (2 s)", "embedding: 100/100 (60 s)"]
+    lines = ["embedding: 0/100 (0 s)", "embedding: 10/100 (2 s)", "embedding: 100/100 (60 s)"]
+    assert err.splitlines() == lines
