@@ -60,9 +60,11 @@ def add(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("sources")
     source = added.source
-    if category and source.category != category:
-        source.category = category
-        source.save(update_fields=["category"])
+    title = " ".join(request.POST.get("title", "").split())[:500]
+    if (category and source.category != category) or (title and not source.title):
+        source.category = category or source.category
+        source.title = source.title or title  # the feed's title as the preview read it
+        source.save(update_fields=["category", "title"])
     if not added.created:
         messages.info(request, f"{source.display_name} is already one of the sources.")
     else:
