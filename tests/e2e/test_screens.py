@@ -39,14 +39,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.database]
 
 SHOTS = ARTIFACTS / "screens"
 # The operator's categories for the rssarch feeds (free text, as feeds and OPML files give them).
+# The Economist's snapshot (100 entries) is left out: processing is most of this module's time.
 FEEDS = {
     "wsj_world": "News / World",
     "nyt_econ": "",  # no category: its title, "NYT > Business > Economy", places it
     "wsj_econ": "Business / Economy",
-    "economist": "",  # its title, "Finance & economics", places it
     "ft-home": "Business",
 }
-BBC_PER_TOPIC = 20
+BBC_PER_TOPIC = 15
 BBC_CATEGORIES = {
     "business": "Business",
     "politics": "Politics",
