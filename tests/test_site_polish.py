@@ -116,3 +116,14 @@ def test_import_counts_the_sources_it_creates(tmp_path: Path) -> None:
     again = ImportReport()
     import_path(path, again)
     assert again.sources_added == 0
+
+
+def test_readers_never_see_fetch_errors_of_archive_hosts(client, admin_client) -> None:
+    source = Source.objects.create(url="https://a.example/f", canonical_url="https://a.example/f", title="A")
+    dns = "could not resolve archive.ph: [Errno -2] Name or service not known"
+    article = _article(source, "Wrapped story", "The feed's own summary of the wrapped story.")
+    Article.objects.filter(pk=article.pk).update(page_error=dns, extraction_method="feed")
+    page = client.get(f"/article/{article.pk}/").content.decode()
+    assert "the full article could not be fetched" in page
+    assert "archive.ph" not in page and "Errno" not in page
+    assert dns in admin_client.get(f"/article/{article.pk}/").content.decode()  # staff see why
