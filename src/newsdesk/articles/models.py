@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from newsdesk.images.models import Image
 from newsdesk.sources.models import Source
 
 
@@ -26,6 +27,9 @@ LIST_DEFERRED = ("text", "content_html", "feed_content", "feed_summary", "minhas
 # the lead mutes an article; one at the end of a 10,000-word essay does not.
 MUTE_TEXT_CHARS = 3000
 STAGE_ORDER = [s.value for s in Stage]
+# What a list of articles shows beside each title, read with the list in one join (no query per row):
+# the publisher's name and icon, and the article's thumbnail.
+LIST_RELATED = ("source__publisher__icon", "image")
 
 
 class DuplicateKind(models.TextChoices):
@@ -45,6 +49,14 @@ class Article(models.Model):
     discovered_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
     lead_image_url = models.CharField(max_length=2000, blank=True)
+    image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The lead image, stored as thumbnails (set when lead_image_url is known).",
+    )
     language = models.CharField(max_length=16, blank=True)
 
     # What the feed said (kept for the fallback and for update detection).
@@ -126,6 +138,15 @@ class Article(models.Model):
     @property
     def is_duplicate(self) -> bool:
         return self.duplicate_of_id is not None
+
+
+def dated_story_ids(story_ids: list[int]) -> set[int]:
+    """Of ``story_ids``, the stories with at least one article whose publish time is known."""
+    return set(
+        Article.objects.filter(story_id__in=story_ids, published_at__isnull=False)
+        .values_list("story_id", flat=True)
+        .distinct()
+    )
 
 
 class Sighting(models.Model):

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 
 from newsdesk.articles import fulltext
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, MUTE_TEXT_CHARS, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, MUTE_TEXT_CHARS, Article
 from newsdesk.articles.vectors import article_index
 from newsdesk.pipeline.vectorindex import VectorIndex
 from newsdesk.runtime.embedder import get_embedder
@@ -60,7 +60,7 @@ def _passing(ids: list[int], filters: Filters) -> QuerySet[Article]:
 
 
 def _load(ids: list[int], bodies: bool) -> dict[int, Article]:
-    qs = Article.objects.filter(pk__in=ids).select_related("source", "story")
+    qs = Article.objects.filter(pk__in=ids).select_related(*LIST_RELATED, "story")
     if not bodies:  # a results page shows title, outlet and time; mutes look at the lead only
         qs = qs.defer(*LIST_DEFERRED).annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
     return {a.pk: a for a in qs}

@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from newsdesk.articles.models import Article, Sighting, Stage
+from newsdesk.flow.images import image_ids_for
+from newsdesk.flow.publishers import ensure_publisher
 from newsdesk.pipeline.feeds import FeedEntry
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url, strip_tracking
 from newsdesk.sources.models import Source
@@ -72,7 +74,9 @@ def _link(entry: FeedEntry) -> tuple[str, str]:
         return "", ""
 
 
-def _apply(article: Article, entry: FeedEntry, url: str, canonical: str, digest: str) -> None:
+def _apply(
+    article: Article, entry: FeedEntry, url: str, canonical: str, digest: str, images: dict[str, int]
+) -> None:
     article.title = entry.title[:1000]
     article.author = entry.author[:500]
     article.url = url[:2000]
@@ -80,6 +84,7 @@ def _apply(article: Article, entry: FeedEntry, url: str, canonical: str, digest:
     article.feed_summary = entry.summary_html
     article.feed_content = entry.content_html
     article.lead_image_url = entry.image_url[:2000]
+    article.image_id = images.get(entry.image_url)
     article.entry_hash = digest
     if entry.published or entry.updated:
         article.published_at = entry.published or entry.updated
@@ -92,6 +97,7 @@ class _Known:
     by_guid: dict[str, Article]
     sighted: dict[str, int]
     by_canonical: dict[str, int]
+    images: dict[str, int]  # lead image URL → Image id
 
 
 def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
@@ -101,7 +107,7 @@ def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
 def _known(source: Source, entries: list[tuple[FeedEntry, str, str, str]]) -> _Known:
     guids = list({guid for _, guid, _, _ in entries})
     canonicals = list({canonical for _, _, _, canonical in entries if canonical})
-    known = _Known({}, {}, {})
+    known = _Known({}, {}, {}, image_ids_for(e.image_url for e, _, _, _ in entries))
     for chunk in _chunks(guids):
         known.by_guid.update((a.guid, a) for a in Article.objects.filter(source=source, guid__in=chunk))
         known.sighted.update(
@@ -118,6 +124,8 @@ def upsert_entries(
     source: Source, entries: list[FeedEntry], raw_page_keys: dict[str, str] | None = None
 ) -> list[EntryResult]:
     """Create or update the articles for a feed's entries. Idempotent; unchanged entries cost no write."""
+    if source.publisher_id is None:  # a single page or an imported file names its publisher by URL
+        ensure_publisher(source)
     prepared = [(e, e.guid[:2000], *_link(e)) for e in entries]
     known = _known(source, prepared)
     results = []
@@ -150,7 +158,7 @@ def _upsert(
     if existing is not None:
         if existing.entry_hash == digest:
             return EntryResult(Outcome.UNCHANGED, existing.pk)
-        _apply(existing, entry, url, canonical, digest)
+        _apply(existing, entry, url, canonical, digest, known.images)
         existing.updated_at = timezone.now()
         existing.stage = Stage.FETCHED if raw_page_key or not existing.url else Stage.NEW
         if raw_page_key:
@@ -165,7 +173,7 @@ def _upsert(
         return EntryResult(Outcome.UPDATED, existing.pk)
 
     article = Article(source=source, guid=guid, raw_page_key=raw_page_key)
-    _apply(article, entry, url, canonical, digest)
+    _apply(article, entry, url, canonical, digest, known.images)
     article.stage = Stage.FETCHED if raw_page_key else Stage.NEW
     try:
         with transaction.atomic():

@@ -16,6 +16,8 @@ from django.utils import timezone
 from newsdesk.articles import rawstore
 from newsdesk.articles.models import FINAL_STAGE, Article, DuplicateKind, Stage
 from newsdesk.articles.related import lead_entities
+from newsdesk.flow.images import image_for
+from newsdesk.images.models import ImageKind
 from newsdesk.pipeline.duplicates import (
     MinHashSignature,
     NearDuplicateIndex,
@@ -26,7 +28,7 @@ from newsdesk.pipeline.embeddings import article_embedding_text, to_blob
 from newsdesk.pipeline.extract import ExtractionError, extract_article
 from newsdesk.pipeline.fetch import FetchError
 from newsdesk.pipeline.language import detect_language
-from newsdesk.pipeline.sanitize import clean_article_html, clean_text, html_to_text
+from newsdesk.pipeline.sanitize import clean_article_html, clean_text, first_image_url, html_to_text
 from newsdesk.pipeline.schedule import backoff_delay
 from newsdesk.runtime.coordination import claim, release, serialised
 from newsdesk.runtime.embedder import get_embedder
@@ -134,6 +136,11 @@ def _extract(article: Article) -> bool:
         article.extraction_method = "feed"
         article.language = detect_language(f"{article.title}\n{article.text}") or article.source.language[:2]
     article.title = clean_text(article.title)[:1000] or (article.text[:120] if article.text else "(untitled)")
+    # The lead image: the feed's, else the page's og:image, else the body's first picture.
+    article.lead_image_url = (article.lead_image_url or first_image_url(article.content_html))[:2000]
+    if article.lead_image_url and article.image_id is None:
+        image = image_for(ImageKind.LEAD, article.lead_image_url)
+        article.image_id = image.pk if image else None
     _save(article, stage=Stage.EXTRACTED, error="")
     return True
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from newsdesk.flow.ingest import Outcome, upsert_entries
+from newsdesk.flow.publishers import ensure_publisher
 from newsdesk.pipeline.feeds import FeedError, ParsedFeed, parse_feed
 from newsdesk.pipeline.fetch import FetchError, FetchResult
 from newsdesk.pipeline.schedule import backoff_delay, parse_cache_max_age, refresh_interval
@@ -74,6 +75,7 @@ def ingest_parsed(
 ) -> RefreshOutcome:
     """Upsert every entry of a parsed feed; fill in the source's title and site from the feed."""
     outcome = RefreshOutcome(source.pk, True, "")
+    ensure_publisher(source, site_url=parsed.site_url, title=parsed.title, icon_url=parsed.icon_url)
     for res in upsert_entries(source, list(parsed.entries), raw_page_keys):
         if res.outcome is Outcome.NEW:
             outcome.new += 1

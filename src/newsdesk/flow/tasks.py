@@ -15,6 +15,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 from newsdesk.articles import vectors
 from newsdesk.articles.insights import enrich_pending
 from newsdesk.flow import work
+from newsdesk.flow.images import fetch_pending_images
 from newsdesk.runtime import health
 from newsdesk.runtime.coordination import first_in_tick
 
@@ -63,6 +64,14 @@ def enrich_articles() -> None:
     if not first_in_tick("enrich_articles"):
         return
     enrich_pending()
+
+
+@db_periodic_task(crontab(minute="*"))
+def fetch_images() -> None:
+    """Every minute: fetch and store pending lead images and publisher icons (never on a request)."""
+    if not first_in_tick("fetch_images"):
+        return
+    fetch_pending_images(budget_s=50)
 
 
 @db_periodic_task(crontab(minute="7"))

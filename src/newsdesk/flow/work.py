@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from newsdesk.articles.models import FINAL_STAGE, Article, Stage
+from newsdesk.flow.images import fetch_pending_images
 from newsdesk.flow.processing import advance, embed_articles
 from newsdesk.flow.refresh import RefreshOutcome, refresh_source
 from newsdesk.runtime.coordination import claim, release
@@ -182,12 +183,17 @@ def in_flight_elsewhere(now=None) -> int:
 
 
 def wait_until_idle(*, threads: int = 4, progress: Progress | None = None, poll_s: float = 0.5) -> int:
-    """Run pending work here and wait for work held elsewhere, until nothing can run now."""
+    """Run pending work here and wait for work held elsewhere, until nothing can run now; then fetch
+    the lead images and publisher icons found on the way."""
     total = 0
     while True:
         total += run_until_idle(threads=threads, progress=progress)
         if not in_flight_elsewhere():
             if not pending_articles().exists():
-                return total
+                break
             continue
         time.sleep(poll_s)
+    images = fetch_pending_images()
+    if progress and images:
+        progress("fetching images", images, images)
+    return total

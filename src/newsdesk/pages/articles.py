@@ -7,17 +7,18 @@ from itertools import groupby
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from newsdesk.articles.entities import ENTITY_KEYS, entity_page
+from newsdesk.articles.entities import ENTITY_KEYS, entity_page, with_pages
 from newsdesk.articles.insights import MIN_WORDS, ask, panel_for
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article, EntityMention
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, Article, EntityMention
 from newsdesk.articles.related import more_from_story, related_for
 from newsdesk.articles.search import Filters, Hit, search
-from newsdesk.pages.reader import mark_read
+from newsdesk.pages.reader import mark_opened
 from newsdesk.readers.state import reader_state
 from newsdesk.runtime.health import worker_alive
 from newsdesk.sources.models import Source
@@ -28,21 +29,27 @@ SEARCH_RESULTS = 20  # hits on the search page (and /search.json)
 
 def visible_articles():
     """Finished articles that are not copies of another (copies show as 'also published by')."""
-    return Article.objects.filter(stage=FINAL_STAGE, duplicate_of__isnull=True).select_related("source")
+    return Article.objects.filter(stage=FINAL_STAGE, duplicate_of__isnull=True).select_related(*LIST_RELATED)
 
 
 def latest(request: HttpRequest) -> HttpResponse:
     articles = reader_state(request).exclude_muted(visible_articles())
-    page = Paginator(articles.order_by("-published_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Newest first, undated articles last (PostgreSQL would put NULLs first), under "Date unknown".
+    newest = articles.order_by(F("published_at").desc(nulls_last=True), "-id")
+    page = Paginator(newest, PAGE_SIZE).get_page(request.GET.get("page"))
     days = [
         (day, list(items))
-        for day, items in groupby(page.object_list, key=lambda a: timezone.localdate(a.display_time))
+        for day, items in groupby(
+            page.object_list, key=lambda a: timezone.localdate(a.published_at) if a.published_at else None
+        )
     ]
     return render(request, "articles/latest.html", {"page": page, "days": days})
 
 
 def article(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(Article.objects.select_related("source", "duplicate_of__source"), pk=pk)
+    item = get_object_or_404(
+        Article.objects.select_related(*LIST_RELATED, "duplicate_of__source__publisher"), pk=pk
+    )
     primary = item.duplicate_of or item
     # Everyone who printed this story: the primary and all its copies, except the one shown.
     # The copies' ids first (the duplicate_of index covers that lookup), then the rows by id: nearly
@@ -54,7 +61,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     copies = list(
         Article.objects.filter(pk__in=[pk for pk in copy_ids if pk != item.pk])
         .defer(*LIST_DEFERRED)
-        .select_related("source")
+        .select_related("source__publisher__icon")
         .order_by()
     )
     if primary.pk != item.pk:
@@ -62,10 +69,16 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     copies.sort(
         key=lambda a: (a.published_at is not None, a.published_at.timestamp() if a.published_at else 0, a.pk)
     )
-    also_in_feeds = item.sightings.select_related("source").exclude(source=item.source)
+    # "Also published by" names other publishers, each once (by its earliest copy).
+    seen = {item.source.outlet_id}
+    copies = [c for c in copies if c.source.outlet_id not in seen and not seen.add(c.source.outlet_id)]
+    # Other publishers whose feeds carried this very link (a second feed of its own publisher is not news).
+    also_in_feeds = _other_publishers(
+        item, [s.source for s in item.sightings.select_related("source__publisher__icon")]
+    )
     # With a worker running, the panel is its job (enrich_articles); a page never waits for spaCy.
     panel = panel_for(item, compute=not worker_alive())
-    mark_read(request.user, item)
+    mark_opened(request, item)
     state = reader_state(request)
     # Muted sources and keywords never appear among related articles: ask for more, keep 5.
     related = related_for(item, keep=state.keep)
@@ -89,18 +102,33 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _other_publishers(item: Article, sources: list[Source]) -> list[Source]:
+    """One source per publisher other than the article's own, in the order seen."""
+    seen = {item.source.outlet_id}
+    out = []
+    for s in sources:
+        if s.outlet_id not in seen:
+            seen.add(s.outlet_id)
+            out.append(s)
+    return out
+
+
 def _link_entities(article: Article, panel: dict[str, Any]) -> None:
     """Give each panel entity the slug of its entity page (linked across the story, so "Musk" → Elon Musk)."""
     slugs = dict(EntityMention.objects.filter(article=article).values_list("local_slug", "slug"))
-    for key in ENTITY_KEYS:
-        for e in panel.get(key) or []:
-            e["link_slug"] = slugs.get(e["slug"], e["slug"])
+    entities = [e for key in ENTITY_KEYS for e in panel.get(key) or []]
+    for e in entities:
+        e["link_slug"] = slugs.get(e["slug"], e["slug"])
+    # Only entities with a page are links (several articles mention them); the others are plain names.
+    pages = with_pages(e["link_slug"] for e in entities)
+    for e in entities:
+        e["has_page"] = e["link_slug"] in pages
 
 
 def entity(request: HttpRequest, slug: str) -> HttpResponse:
     page = entity_page(slug[:200])
     if page is None:
-        raise Http404("No article mentions this entity.")
+        raise Http404("No page for this name: fewer than a few articles mention it.")
     return render(request, "articles/entity.html", {"entity": page})
 
 
@@ -162,7 +190,7 @@ def search_json(request: HttpRequest) -> JsonResponse:
                     "id": h.article.pk,
                     "title": h.article.title,
                     "url": h.article.url,
-                    "source": h.article.source.display_name,
+                    "source": h.article.source.outlet_name,
                     "published": h.article.display_time.isoformat(),
                     "story_id": h.article.story_id,
                     "score": round(h.score, 5),

@@ -11,8 +11,10 @@ from newsdesk.sources.models import Source
 
 
 def sources(request: HttpRequest) -> HttpResponse:
-    items = Source.objects.annotate(n_articles=Count("articles")).order_by(
-        "-consecutive_failures", "title", "id"
+    items = (
+        Source.objects.select_related("publisher__icon")
+        .annotate(n_articles=Count("articles"))
+        .order_by("-consecutive_failures", "title", "id")
     )
     failing = sum(1 for s in items if s.health == "failing")
     return render(request, "sources/sources.html", {"sources": items, "failing": failing})

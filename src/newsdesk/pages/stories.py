@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
+from newsdesk.articles.entities import with_pages
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, Article
 from newsdesk.readers.foryou import front_cards
 from newsdesk.readers.state import reader_state
 from newsdesk.runtime.health import worker_alive
@@ -36,7 +37,7 @@ def front(request: HttpRequest) -> HttpResponse:
         # A card shows the lead's first words only: its whole text is not loaded, for 150 articles.
         .defer(*LIST_DEFERRED)
         .annotate(text_lead=Substr("text", 1, LEAD_CHARS))
-        .select_related("source")
+        .select_related(*LIST_RELATED)
         .order_by("published_at")
     ):
         leads.setdefault(article.story_id, article)
@@ -52,22 +53,27 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("story", pk=target.pk)
     articles = list(
         Article.objects.filter(story=item, stage=FINAL_STAGE)
-        .select_related("source")
+        .defer(*LIST_DEFERRED)
+        .select_related(*LIST_RELATED)
         .order_by("published_at", "pk")
     )
     shown = reader_state(request).visible(articles)
     hidden = len(articles) - len(shown)
     # What the reader muted is left out of the panel too: its citations, and its outlet's additions.
-    hidden_outlets = {a.source.display_name for a in articles} - {a.source.display_name for a in shown}
+    hidden_outlets = {a.source.outlet_name for a in articles} - {a.source.outlet_name for a in shown}
     visible_ids = {a.pk for a in shown}
     articles = shown
+    # One section per publisher (its feeds together), the outlet with most articles first.
     by_outlet: dict[str, list[Article]] = defaultdict(list)
     for a in articles:
-        by_outlet[a.source.display_name].append(a)
-    outlets = sorted(by_outlet.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    diversity = _diversity(outlets)
+        by_outlet[a.source.outlet_id].append(a)
+    outlets = sorted(
+        ((items[0].source, items) for items in by_outlet.values()),
+        key=lambda kv: (-len(kv[1]), kv[0].outlet_name),
+    )
+    diversity = _diversity([(source.outlet_name, items) for source, items in outlets])
     # Coverage timeline: articles per hour for a story of a day or two, per day for longer ones.
-    times = [a.display_time for a in articles]
+    times = [a.published_at for a in articles if a.published_at is not None]  # undated: no bar to put
     span_h = (max(times) - min(times)).total_seconds() / 3600 if times else 0
     fmt = "%Y-%m-%d %H:00" if span_h <= 48 else "%Y-%m-%d"
     counts = Counter(t.strftime(fmt) for t in times)
@@ -167,9 +173,17 @@ def _linked(data: dict[str, Any], visible_ids: set[int], hidden_outlets: set[str
         ],
         "disagreements": [d for d in disagreements if len(d["values"]) > 1],
         "timeline": cites(data["timeline"]),
-        "people": [e for e in data["entities"] if e["kind"] == "person"],
-        "organisations": [e for e in data["entities"] if e["kind"] == "organisation"],
-        "places": [e for e in data["entities"] if e["kind"] == "place"],
+        **_entities_by_kind(data["entities"]),
+    }
+
+
+def _entities_by_kind(entities: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """People, organisations and places; only those with an entity page (`with_pages`) are links."""
+    pages = with_pages(e["slug"] for e in entities)
+    marked = [{**e, "has_page": e["slug"] in pages} for e in entities]
+    return {
+        key: [e for e in marked if e["kind"] == kind]
+        for key, kind in (("people", "person"), ("organisations", "organisation"), ("places", "place"))
     }
 
 

@@ -8,6 +8,7 @@ from newsdesk.pages import (
     articles,
     briefing,
     comments,
+    images,
     reader,
     sections,
     sourceadmin,
@@ -44,6 +45,7 @@ urlpatterns = [
     path("source/<int:pk>/delete/", sourceadmin.delete, name="source-delete"),
     path("source/<int:pk>/refresh/", sourceadmin.refresh, name="source-refresh"),
     path("entity/<str:slug>/", articles.entity, name="entity"),
+    path("img/<str:name>", images.image, name="image"),
     path("accounts/", include("newsdesk.pages.accounts")),
     path("", include((comment_patterns, "comments"))),
     # the reader's own pages and actions

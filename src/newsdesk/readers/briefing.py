@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core import signing
-from django.db.models import Max
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import F, Max
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk.articles.insights import panel_for
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, MUTE_TEXT_CHARS, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, MUTE_TEXT_CHARS, Article
 from newsdesk.readers.foryou import StoryView, story_views
 from newsdesk.readers.state import ReaderState, load_state
 from newsdesk.stories.insights import stored_panel_data
@@ -77,11 +77,10 @@ class Briefing:
 def window_end(now: datetime | None = None) -> datetime:
     """Now, or the newest article's time when nothing came in the last 24 h (a quiet site, an archive)."""
     now = now or timezone.now()
+    # Only dated articles: an archive's undated rows were "found" at import, not published then.
     newest = (
-        Article.objects.filter(stage=FINAL_STAGE, story__isnull=False)
-        .annotate(t=Coalesce("published_at", "discovered_at"))
-        .filter(t__lte=now)
-        .aggregate(newest=Max("t"))
+        Article.objects.filter(stage=FINAL_STAGE, story__isnull=False, published_at__lte=now)
+        .aggregate(newest=Max("published_at"))
         .get("newest")
     )
     if newest is not None and newest < now - WINDOW:
@@ -112,7 +111,7 @@ def _story_summary(view: StoryView, state: ReaderState) -> list[Citation]:
     data = panel_for(lead, compute=False) if lead is not None else None
     if not data:
         return []
-    name = lead.source.display_name
+    name = lead.source.outlet_name
     return [
         Citation(s["text"], f"{name} {int(s['sentence_index']) + 1}", lead.pk)
         for s in (data.get("summary") or [])[:SUMMARY_SENTENCES]
@@ -123,11 +122,12 @@ def _story_summary(view: StoryView, state: ReaderState) -> list[Citation]:
 def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -> Briefing:
     end = window_end(now)
     start = end - WINDOW
+    # A story is in the window by its dated articles only: an undated one never fills the Top 8.
     in_window = (
         Article.objects.filter(stage=FINAL_STAGE, story__isnull=False)
-        .annotate(t=Coalesce("published_at", "discovered_at"))
+        .annotate(t=F("published_at"))
         .filter(t__gt=start, t__lte=end)
-        .select_related("source")
+        .select_related(*LIST_RELATED)
         .defer(*LIST_DEFERRED)
         .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
         .order_by("t", "pk")
@@ -140,7 +140,7 @@ def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -
     for view in story_views(state, stories, members):
         if not view.members:
             continue
-        outlets = len({a.source_id for a in view.members})
+        outlets = len({a.source.outlet_id for a in view.members})  # publishers, not feeds
         count = len(view.members)
         extra = count - outlets
         depth = min(1.0, math.log1p(extra) / math.log1p(10))

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from datetime import datetime
 
 import numpy as np
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from newsdesk.articles.models import Article, Stage
@@ -178,7 +178,10 @@ def refresh_story(story: Story) -> None:
     members = Article.objects.filter(story=story)
     stats = members.aggregate(
         n=Count("pk"),
-        sources=Count("source", distinct=True),
+        # Outlets are publishers: two feeds of one publisher count once; a feed with no publisher
+        # (no host to name one) counts on its own.
+        publishers=Count("source__publisher", distinct=True),
+        unowned=Count("source", distinct=True, filter=Q(source__publisher__isnull=True)),
         first=Min("published_at"),
         last=Max("published_at"),
         first_found=Min("discovered_at"),
@@ -193,7 +196,7 @@ def refresh_story(story: Story) -> None:
             story.save()
         return
     story.article_count = stats["n"]
-    story.source_count = stats["sources"]
+    story.source_count = stats["publishers"] + stats["unowned"]
     story.first_seen = stats["first"] or stats["first_found"]
     story.last_updated = stats["last"] or stats["last_found"]
     story.headline = _headline(members) or story.headline

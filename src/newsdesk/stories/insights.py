@@ -70,7 +70,7 @@ def _fingerprint(rows: list[tuple[int, int, datetime, str]]) -> str:
 def members(story: Story) -> tuple[list[Article], str]:
     """The articles the panel reads (teasers too short for a panel are skipped later) and their key."""
     chosen = _select(_member_rows([story.pk]).get(story.pk, []))
-    by_pk = Article.objects.select_related("source").in_bulk([r[0] for r in chosen])
+    by_pk = Article.objects.select_related("source__publisher").in_bulk([r[0] for r in chosen])
     return [by_pk[r[0]] for r in chosen if r[0] in by_pk], _fingerprint(chosen)
 
 
@@ -100,8 +100,8 @@ def _as_passage(p: dict[str, Any]) -> Passage:
     )
 
 
-def _suggested(data: dict[str, Any], linked: list[Entity], passages: list[Passage], published: datetime,
-               embedder: Any, vectors: np.ndarray) -> list[str]:  # fmt: skip
+def _suggested(data: dict[str, Any], linked: list[Entity], passages: list[Passage],
+               published: datetime | None, embedder: Any, vectors: np.ndarray) -> list[str]:  # fmt: skip
     """Questions built from the story's timeline and entities that the story's sentences can answer."""
     shape = SimpleNamespace(
         published=published,
@@ -141,10 +141,10 @@ def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | N
             story=story, defaults={"members_fingerprint": fp, "data": {}, "passages": [], "vectors": None}
         )
         return insight
-    names = {a.pk: a.source.display_name for a, _ in panels}
+    names = {a.pk: a.source.outlet_name for a, _ in panels}  # one outlet per publisher
     items = [
         StoryArticle(str(a.pk), names[a.pk], a.title, sentences=[s["text"] for s in p["sentences"]],
-                     published=a.display_time)
+                     published=a.published_at)
         for a, p in panels
     ]  # fmt: skip
     embedder = _Remembering(get_embedder())
@@ -161,7 +161,7 @@ def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | N
     data["article_count"] = len(panels)
     passages = [p for a, panel_data in panels for p in _passages(a, names[a.pk], panel_data)]
     vectors = np.asarray(embedder.embed([p["text"] for p in passages]), dtype=np.float32)
-    published = min(a.display_time for a, _ in panels)
+    published = min((a.published_at for a, _ in panels if a.published_at), default=None)
     data["suggested_questions"] = _suggested(
         data, linked, [_as_passage(p) for p in passages], published, embedder, vectors
     )
@@ -256,7 +256,11 @@ def ask(
     question = " ".join(question.split())[:500]
     passages = [_as_passage(p) for p in insight.passages]
     result = answer(
-        question, passages, embedder=get_embedder(), embeddings=_vectors(insight), published=story.first_seen
+        question,
+        passages,
+        embedder=get_embedder(),
+        embeddings=_vectors(insight),
+        published=story.first_seen if story.dated else None,
     )
     llm = None
     if use_llm and result.answerable and llm_configured():
