@@ -6,7 +6,7 @@ from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, Article
 from newsdesk.pages.articles import visible_articles
 from newsdesk.readers.state import reader_state
 from newsdesk.sources.sections import section, sections, source_ids
@@ -32,7 +32,7 @@ def section_page(request: HttpRequest, slug: str) -> HttpResponse:
         )
         .defer(*LIST_DEFERRED)
         .annotate(text_lead=Substr("text", 1, LEAD_CHARS))
-        .select_related("source")
+        .select_related(*LIST_RELATED)
         .order_by("published_at", "pk")
     ):
         leads.setdefault(a.story_id, a)
