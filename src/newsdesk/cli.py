@@ -42,14 +42,22 @@ def _migrate(verbose: bool = False) -> None:
 
 
 class _Bars:
-    """tqdm progress bars keyed by label, on stderr (quiet when --json or not a terminal)."""
+    """Progress on stderr, keyed by label: tqdm bars on a terminal; elsewhere (a log file, CI) plain
+    lines, one per tenth of the work, since bars redrawn with carriage returns interleave with log
+    lines there. Quiet when disabled (--json)."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, tty: bool | None = None) -> None:
         self.enabled = enabled
+        self.tty = sys.stderr.isatty() if tty is None else tty
         self.bars: dict[str, Any] = {}
+        self.started: dict[str, float] = {}
+        self.printed: dict[str, int] = {}
 
     def __call__(self, label: str, done: int, total: int) -> None:
         if not self.enabled:
+            return
+        if not self.tty:
+            self._line(label, done, total)
             return
         from tqdm import tqdm
 
@@ -63,6 +71,17 @@ class _Bars:
         bar.total = max(total, done)
         bar.n = done
         bar.refresh()
+
+    def _line(self, label: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        start = self.started.setdefault(label, now)
+        total = max(total, done)
+        step = max(1, total // 10)
+        last = self.printed.get(label, -1)
+        if done == last or (done < total and last >= 0 and done - last < step):
+            return
+        self.printed[label] = done
+        print(f"{label}: {done}/{total} ({now - start:.0f} s)", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         for bar in self.bars.values():

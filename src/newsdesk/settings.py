@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsdesk.pages.context.site_sections",
             ],
         },
     },
@@ -195,6 +196,8 @@ NEWSDESK_ENTITY_PAGE_MIN_ARTICLES = int(os.environ.get("NEWSDESK_ENTITY_PAGE_MIN
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
 # The site's public address, for absolute links in e-mails and webhook bodies.
+# The site's sections (a JSON list of {slug, name, words}); the built-in list without the file.
+NEWSDESK_SECTIONS_FILE = os.environ.get("NEWSDESK_SECTIONS_FILE", str(NEWSDESK_HOME / "sections.json"))
 NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://localhost:8000")
 
 LOGGING = {

@@ -2,12 +2,16 @@
 operations endpoints, admin)."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from newsdesk.operations import views as operations
 
 urlpatterns = [
     path("healthz", operations.healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page says; the icon is an SVG.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("", include("newsdesk.pages.urls")),
     path("", include("newsdesk.api.urls")),

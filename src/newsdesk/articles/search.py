@@ -141,6 +141,11 @@ def search(
         best = [pk for pk, _, _ in lexical[: min(limit, 20)]]  # a page's worth, whatever the limit
         snippets = fulltext.snippets_for(query, best, match_all=match_all)
     semantic = meaning.result()
+    if not match_all and len(fulltext.terms(query)) > 1:
+        # No article has all the words: one shared word ("the budget" of "budget airline strike")
+        # is no match by itself; such an article stays only when its meaning is close too.
+        close = {pk for pk, _ in semantic}
+        lexical = [hit for hit in lexical if hit[0] in close]
     fused: dict[int, float] = {}
     how: dict[int, list[str]] = {}
     for rank, (pk, _score, _snip) in enumerate(lexical, start=1):

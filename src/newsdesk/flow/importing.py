@@ -45,8 +45,8 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def _import_source(key: str, title: str, site_url: str = "") -> Source:
-    source, _ = Source.objects.get_or_create(
+def _import_source(report: ImportReport, key: str, title: str, site_url: str = "") -> Source:
+    source, created = Source.objects.get_or_create(
         canonical_url=f"import:{key}"[:2000],
         defaults={
             "url": site_url[:2000],
@@ -55,6 +55,7 @@ def _import_source(key: str, title: str, site_url: str = "") -> Source:
             "site_url": site_url[:2000],
         },
     )
+    report.sources_added += created
     return source
 
 
@@ -106,7 +107,7 @@ def _import_feed(data: bytes, path: Path, report: ImportReport) -> None:
     site = _site_key(parsed.site_url)
     # Snapshots of the same feed (same site) go to one source, whichever file they come from.
     key = f"feed:{site}" if site else f"file:{path.resolve()}"
-    source = _import_source(key, parsed.title or path.stem, parsed.site_url)
+    source = _import_source(report, key, parsed.title or path.stem, parsed.site_url)
     outcome = ingest_parsed(source, parsed)
     report.new += outcome.new
     report.updated += outcome.updated
@@ -115,7 +116,7 @@ def _import_feed(data: bytes, path: Path, report: ImportReport) -> None:
 
 def _import_page(body: bytes, url: str, report: ImportReport) -> None:
     host = urlsplit(url).hostname or "local files"
-    source = _import_source(f"pages:{host}", host)
+    source = _import_source(report, f"pages:{host}", host)
     key = rawstore.put(body)
     _count(report, upsert_entry(source, page_entry(url), raw_page_key=key).outcome)
 
@@ -169,7 +170,7 @@ def _import_jsonl(data: bytes, path: Path, report: ImportReport) -> None:
                 raise ValueError("needs a title or a text")
             url = str(item.get("url") or "")
             source_name = str(item.get("source") or urlsplit(url).hostname or path.stem)
-            source = _import_source(f"source:{source_name}", source_name)
+            source = _import_source(report, f"source:{source_name}", source_name)
             entry = FeedEntry(
                 guid=str(item.get("id") or url or f"{path.name}:{number}"),
                 url=url,

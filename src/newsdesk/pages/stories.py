@@ -71,6 +71,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
         ((items[0].source, items) for items in by_outlet.values()),
         key=lambda kv: (-len(kv[1]), kv[0].outlet_name),
     )
+    diversity = _diversity([(source.outlet_name, items) for source, items in outlets])
     # Coverage timeline: articles per hour for a story of a day or two, per day for longer ones.
     times = [a.published_at for a in articles if a.published_at is not None]  # undated: no bar to put
     span_h = (max(times) - min(times)).total_seconds() / 3600 if times else 0
@@ -105,8 +106,27 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
             "llm_answer": _llm_sentences(answer.llm if answer else None, panel, visible_ids),
             "earlier": earlier,
             "later": later,
+            "diversity": diversity,
         },
     )
+
+
+# Distinct hues for the source-diversity bar; outlets past the palette share the last (grey) one.
+PALETTE = ("#0b57d0", "#c2410c", "#15803d", "#7e22ce", "#b91c1c", "#0e7490", "#a16207", "#be185d", "#6b7280")
+
+
+def _diversity(outlets: list[tuple[str, list[Article]]]) -> list[dict[str, object]]:
+    """Each outlet's share of the story's articles, as segments of one bar (x and width in %)."""
+    total = sum(len(items) for _, items in outlets) or 1
+    segments, x = [], 0.0
+    for i, (name, items) in enumerate(outlets):
+        width = 100 * len(items) / total
+        color = PALETTE[min(i, len(PALETTE) - 1)]
+        segments.append(
+            {"name": name, "n": len(items), "x": round(x, 2), "width": round(width, 2), "color": color}
+        )
+        x += width
+    return segments
 
 
 def _chain(item: Story, request: HttpRequest) -> tuple[Story | None, list[Story]]:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from newsdesk.pages import articles, briefing, comments, images, reader, sources, stories, webhooks
+from newsdesk.pages import (
+    articles,
+    briefing,
+    comments,
+    images,
+    reader,
+    sections,
+    sourceadmin,
+    sources,
+    stories,
+    webhooks,
+)
 
 comment_patterns = [
     path("comments/new/", comments.post, name="post"),
@@ -21,11 +32,18 @@ urlpatterns = [
     path("", stories.front, name="front"),
     path("latest/", articles.latest, name="latest"),
     path("story/<int:pk>/", stories.story, name="story"),
+    path("section/<slug:slug>/", sections.section_page, name="section"),
     path("search/", articles.search_page, name="search"),
     path("search.json", articles.search_json, name="search-json"),
     path("article/<int:pk>/", articles.article, name="article"),
     path("sources/", sources.sources, name="sources"),
     path("source/<int:pk>/", sources.source, name="source"),
+    path("sources/add/", sourceadmin.add, name="source-add"),
+    path("sources/opml/", sourceadmin.opml, name="source-opml"),
+    path("source/<int:pk>/edit/", sourceadmin.edit, name="source-edit"),
+    path("source/<int:pk>/pause/", sourceadmin.pause, name="source-pause"),
+    path("source/<int:pk>/delete/", sourceadmin.delete, name="source-delete"),
+    path("source/<int:pk>/refresh/", sourceadmin.refresh, name="source-refresh"),
     path("entity/<str:slug>/", articles.entity, name="entity"),
     path("img/<str:name>", images.image, name="image"),
     path("accounts/", include("newsdesk.pages.accounts")),
