@@ -30,9 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.story_replay import cluster_offline
 from benchmarks.story_sets import DEV_SETS, HELDOUT_SETS, SETS, load_set
 from newsdesk.pipeline.embeddings import article_embedding_text, get_default_embedder
-from newsdesk.pipeline.stories import ArticleFeatures, StoryClusterer, cluster_offline
+from newsdesk.pipeline.stories import ArticleFeatures, StoryClusterer
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "var" / "cache" / "story-benchmark"

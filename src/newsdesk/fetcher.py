@@ -10,7 +10,7 @@ import threading
 
 from django.conf import settings
 
-from newsdesk.pipeline.http import Fetcher
+from newsdesk.pipeline.fetch import Fetcher
 
 _lock = threading.Lock()
 _fetcher: Fetcher | None = None

@@ -27,7 +27,7 @@ from newsdesk.pipeline.duplicates import (
 )
 from newsdesk.pipeline.embeddings import article_embedding_text, to_blob
 from newsdesk.pipeline.extract import ExtractionError, extract_article
-from newsdesk.pipeline.http import FetchError
+from newsdesk.pipeline.fetch import FetchError
 from newsdesk.pipeline.language import detect_language
 from newsdesk.pipeline.sanitize import clean_article_html, clean_text, html_to_text
 from newsdesk.pipeline.schedule import backoff_delay

@@ -12,7 +12,8 @@ from django.db.models.functions import Substr
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
 from newsdesk.articles.vectors import article_index
 from newsdesk.pipeline.embeddings import from_blob
-from newsdesk.pipeline.stories import ArticleFeatures, entity_proxies, related_articles
+from newsdesk.pipeline.features import ArticleFeatures, entity_proxies
+from newsdesk.pipeline.related import related_articles
 from newsdesk.sources.models import Source
 
 CANDIDATES = 40

@@ -49,7 +49,9 @@ def get_embedder() -> Embedder:
         wanted = (settings.NEWSDESK_EMBEDDER, settings.NEWSDESK_EMBED_MAX_TOKENS)
         if _embedder is None or _embedder_kind != wanted:
             _embedder_kind = wanted
-            _embedder = get_default_embedder(kind=wanted[0], max_seq_length=wanted[1])
+            _embedder = get_default_embedder(
+                settings.NEWSDESK_HOME / "models", kind=wanted[0], max_seq_length=wanted[1]
+            )
         return _embedder
 
 

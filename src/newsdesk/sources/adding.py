@@ -12,7 +12,7 @@ from newsdesk.articles.ingest import page_entry, upsert_entry
 from newsdesk.fetcher import get_fetcher
 from newsdesk.pipeline.discovery import discover_feed_urls
 from newsdesk.pipeline.feeds import looks_like_feed
-from newsdesk.pipeline.http import FetchError
+from newsdesk.pipeline.fetch import FetchError
 from newsdesk.pipeline.opml import OpmlFeed, parse_opml, write_opml
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
 from newsdesk.sources.models import Source

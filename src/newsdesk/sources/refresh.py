@@ -13,7 +13,7 @@ from newsdesk.articles.ingest import Outcome, upsert_entries
 from newsdesk.fetcher import get_fetcher
 from newsdesk.operations.instruments import FETCHES
 from newsdesk.pipeline.feeds import FeedError, ParsedFeed, parse_feed
-from newsdesk.pipeline.http import FetchError, FetchResult
+from newsdesk.pipeline.fetch import FetchError, FetchResult
 from newsdesk.pipeline.schedule import backoff_delay, parse_cache_max_age, refresh_interval
 from newsdesk.sources.models import FetchAttempt, Source
 
