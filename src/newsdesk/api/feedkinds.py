@@ -18,7 +18,11 @@ from newsdesk.articles.search import Filters, search
 from newsdesk.readers import briefing as readers_briefing
 from newsdesk.readers.state import load_state
 from newsdesk.sources.models import Source
+from newsdesk.sources.sections import section as find_section
+from newsdesk.sources.sections import source_ids
 from newsdesk.stories.models import Story
+from newsdesk.stories.ranking import front_stories
+from newsdesk.stories.section import section_stories
 
 ITEMS = 50
 SITE = "newsdesk"
@@ -87,14 +91,26 @@ def _visible(qs) -> list[Article]:
 
 
 def front(request: HttpRequest, feed_url: str) -> Feed:
-    from newsdesk.api.endpoints.stories import front_stories
-
     return Feed(
         f"{SITE}: top stories",
         _url(request, "front"),
         feed_url,
         "The most covered stories now, most important first.",
         _story_items(request, front_stories(30)),
+    )
+
+
+def section(request: HttpRequest, feed_url: str, slug: str) -> Feed:
+    """A section's top stories, ranked as on its page."""
+    item = find_section(slug)
+    if item is None:
+        raise Http404("no such section")
+    return Feed(
+        f"{SITE}: {item.name}",
+        _url(request, "section", slug),
+        feed_url,
+        f"The most covered {item.name} stories now, most important first.",
+        _story_items(request, section_stories(source_ids(item), 30)),
     )
 
 

@@ -40,6 +40,7 @@ def _view(build: Callable[..., feedkinds.Feed]) -> Callable[..., HttpResponse]:
 
 front = _view(feedkinds.front)
 briefing = _view(feedkinds.briefing)
+section = _view(feedkinds.section)
 story = _view(feedkinds.story)
 source = _view(feedkinds.source)
 entity = _view(feedkinds.entity)

@@ -19,6 +19,7 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", _no_such_endpoint),
     path("feeds/front.<feedformat:fmt>", feeds.front, name="feed-front"),
     path("feeds/briefing.<feedformat:fmt>", feeds.briefing, name="feed-briefing"),
+    path("feeds/section/<slug:slug>.<feedformat:fmt>", feeds.section, name="feed-section"),
     path("feeds/story/<int:pk>.<feedformat:fmt>", feeds.story, name="feed-story"),
     path("feeds/source/<int:pk>.<feedformat:fmt>", feeds.source, name="feed-source"),
     path("feeds/entity/<slug:slug>.<feedformat:fmt>", feeds.entity, name="feed-entity"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from newsdesk.images.models import Image
 from newsdesk.sources.models import Source
 
 
@@ -22,7 +23,22 @@ class Stage(models.TextChoices):
 FINAL_STAGE = Stage.CLUSTERED
 # What a list of articles never shows: bodies and vectors stay in the database (`.defer(*…)`).
 LIST_DEFERRED = ("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
+# How much of the text mutes read, and so what lists load instead of it (`text_lead`): a keyword in
+# the lead mutes an article; one at the end of a 10,000-word essay does not.
+MUTE_TEXT_CHARS = 3000
 STAGE_ORDER = [s.value for s in Stage]
+# What a list of articles shows beside each title, read with the list in one join (no query per row):
+# the publisher's name and icon, and the article's thumbnail.
+LIST_RELATED = ("source__publisher__icon", "image")
+
+
+class PanelState(models.TextChoices):
+    """Where an article is in the AI-panel backlog: every finished article leaves "pending" once."""
+
+    PENDING = "pending", "Waiting for its AI panel"
+    MADE = "made", "AI panel made"
+    SHORT = "short", "Too short for a panel (entities only)"
+    FAILED = "failed", "No panel could be made (entities only)"
 
 
 class DuplicateKind(models.TextChoices):
@@ -42,6 +58,14 @@ class Article(models.Model):
     discovered_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
     lead_image_url = models.CharField(max_length=2000, blank=True)
+    image = models.ForeignKey(
+        Image,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The lead image, stored as thumbnails (set when lead_image_url is known).",
+    )
     language = models.CharField(max_length=16, blank=True)
 
     # What the feed said (kept for the fallback and for update detection).
@@ -95,6 +119,10 @@ class Article(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     retry_at = models.DateTimeField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # The AI-panel backlog (articles/insights.py): reset to pending whenever the text changes.
+    panel_state = models.CharField(
+        max_length=10, choices=PanelState.choices, default=PanelState.PENDING, db_index=True
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -125,6 +153,15 @@ class Article(models.Model):
         return self.duplicate_of_id is not None
 
 
+def dated_story_ids(story_ids: list[int]) -> set[int]:
+    """Of ``story_ids``, the stories with at least one article whose publish time is known."""
+    return set(
+        Article.objects.filter(story_id__in=story_ids, published_at__isnull=False)
+        .values_list("story_id", flat=True)
+        .distinct()
+    )
+
+
 class Sighting(models.Model):
     """An entry of a source that maps to an article (a second feed carrying the same story)."""
 
@@ -139,12 +176,6 @@ class Sighting(models.Model):
         ]
 
 
-class PipelineLock(models.Model):
-    """A named row locked to serialise one pipeline step across processes and machines."""
-
-    name = models.CharField(max_length=50, primary_key=True)
-
-
 class Insight(models.Model):
     """The AI panel of an article (summary, key facts, entities, timeline), computed once and stored.
 
@@ -155,6 +186,10 @@ class Insight(models.Model):
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="insight")
     data = models.JSONField()
     text_fingerprint = models.CharField(max_length=40, blank=True)
+    # The panel's sentence vectors (float32, one row per sentence), so a first question embeds only
+    # itself; usable only with the embedder named here.
+    vectors = models.BinaryField(null=True, blank=True)
+    embedder_name = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
 

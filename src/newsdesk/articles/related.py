@@ -9,15 +9,15 @@ from datetime import datetime, timedelta
 
 from django.db.models.functions import Substr
 
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, MUTE_TEXT_CHARS, Article
 from newsdesk.articles.vectors import article_index
+from newsdesk.images.models import Image
 from newsdesk.pipeline.embeddings import from_blob
 from newsdesk.pipeline.features import ArticleFeatures, entity_proxies
 from newsdesk.pipeline.related import related_articles
 from newsdesk.sources.models import Source
 
 CANDIDATES = 40
-MUTE_TEXT_CHARS = 3000  # as readers.state: a muted keyword in the lead hides an article
 LEAD_CHARS = 600  # reasons name shared entities of the title and lead; the rest only costs time
 WINDOW = timedelta(days=14)
 
@@ -29,13 +29,13 @@ def lead_entities(title: str, text: str) -> list[str]:
 
 
 def _features(
-    pk: int, title: str, source_id: int, when: datetime, embedding: bytes, names: list[str]
+    pk: int, title: str, outlet: int, when: datetime, embedding: bytes, names: list[str]
 ) -> ArticleFeatures:
     return ArticleFeatures(
         id=str(pk),
         title=title,
         text="",  # reasons need only the names, vector and time
-        source=str(source_id),
+        source=str(outlet),  # the publisher: diversity and "other outlets" count publishers
         published=when,
         vector=from_blob(embedding),
         entities=frozenset(names),
@@ -60,17 +60,25 @@ def _candidates(article: Article, ids: list[int]) -> list[Article]:
     """Of `ids`, the finished originals from other outlets and other stories, with only what choosing
     and showing them needs. One raw read: the ORM's two queries (rows, then the chosen as models) took
     ~1.5 times as long at a million articles (benchmarks.search)."""
-    table = Article._meta.db_table
+    table, sources = Article._meta.db_table, Source._meta.db_table
     marks = ", ".join(["%s"] * len(ids))
     # Copies of this article are out by duplicate_of (they have one); so is the original it copies.
+    # An outlet is a publisher (a feed without one stands alone: its id, negated).
+    outlet = "COALESCE(s.publisher_id, -a.source_id)"
     sql = (
-        "SELECT id, title, description, source_id, story_id, published_at, discovered_at, embedding, "
-        f"lead_entities, substr(text, 1, %s) AS text_lead FROM {table} "
-        f"WHERE id IN ({marks}) AND stage = %s AND duplicate_of_id IS NULL AND source_id <> %s "
-        "AND (story_id IS NULL OR story_id <> %s) AND id <> %s"
+        "SELECT a.id, a.title, a.description, a.source_id, a.story_id, a.published_at, a.discovered_at, "
+        f"a.embedding, a.lead_entities, a.image_id, substr(a.text, 1, %s) AS text_lead, {outlet} AS outlet "
+        f"FROM {table} a JOIN {sources} s ON s.id = a.source_id "
+        f"WHERE a.id IN ({marks}) AND a.stage = %s AND a.duplicate_of_id IS NULL AND {outlet} <> %s "
+        "AND (a.story_id IS NULL OR a.story_id <> %s) AND a.id <> %s"
     )
-    params = [MUTE_TEXT_CHARS, *ids, FINAL_STAGE.value, article.source_id, article.story_id or 0]
+    params = [MUTE_TEXT_CHARS, *ids, FINAL_STAGE.value, _outlet(article), article.story_id or 0]
     return list(Article.objects.raw(sql, [*params, article.duplicate_of_id or 0]))
+
+
+def _outlet(article: Article) -> int:
+    publisher = Source.objects.filter(pk=article.source_id).values_list("publisher_id", flat=True).first()
+    return publisher or -article.source_id
 
 
 def related_for(
@@ -92,14 +100,17 @@ def related_for(
     ]
     pool.sort(key=lambda a: rank[a.pk])  # only the nearest few can make the list anyway
     by_id = {str(a.pk): a for a in pool[: 3 * k]}
-    own = _features(article.pk, article.title, article.source_id, t, article.embedding, _names(article))
+    own = _features(article.pk, article.title, _outlet(article), t, article.embedding, _names(article))
     features = [
-        _features(a.pk, a.title, a.source_id, a.display_time, a.embedding, _names(a)) for a in by_id.values()
+        _features(a.pk, a.title, a.outlet, a.display_time, a.embedding, _names(a)) for a in by_id.values()
     ]
     chosen = [(by_id[r.article_id], r.reason.text) for r in related_articles(own, features, k=k)]
-    outlets = Source.objects.in_bulk({a.source_id for a, _ in chosen})
+    # What the list shows beside each: its publisher with its icon, its thumbnail; one query each.
+    outlets = Source.objects.select_related("publisher__icon").in_bulk({a.source_id for a, _ in chosen})
+    images = Image.objects.in_bulk({a.image_id for a, _ in chosen if a.image_id})
     for a, _ in chosen:
         a.source = outlets[a.source_id]
+        a.image = images.get(a.image_id) if a.image_id else None
     return [Related(a, reason) for a, reason in chosen]
 
 
@@ -111,6 +122,6 @@ def more_from_story(article: Article, limit: int = 10) -> list[Article]:
         .exclude(pk=article.pk)
         .defer(*LIST_DEFERRED)
         .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))  # all that mutes look at
-        .select_related("source")
+        .select_related(*LIST_RELATED)
         .order_by("-published_at")[:limit]
     )

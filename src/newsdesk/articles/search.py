@@ -13,10 +13,10 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 
 from newsdesk.articles import fulltext
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
-from newsdesk.articles.related import MUTE_TEXT_CHARS
-from newsdesk.articles.vectors import article_index, get_embedder
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, MUTE_TEXT_CHARS, Article
+from newsdesk.articles.vectors import article_index
 from newsdesk.pipeline.vectorindex import VectorIndex
+from newsdesk.runtime.embedder import get_embedder
 
 RRF_K = 60  # the usual constant: rank 1 ≈ 1/61; it keeps one list from drowning the other
 POOL = 200
@@ -60,7 +60,7 @@ def _passing(ids: list[int], filters: Filters) -> QuerySet[Article]:
 
 
 def _load(ids: list[int], bodies: bool) -> dict[int, Article]:
-    qs = Article.objects.filter(pk__in=ids).select_related("source", "story")
+    qs = Article.objects.filter(pk__in=ids).select_related(*LIST_RELATED, "story")
     if not bodies:  # a results page shows title, outlet and time; mutes look at the lead only
         qs = qs.defer(*LIST_DEFERRED).annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
     return {a.pk: a for a in qs}
@@ -141,6 +141,11 @@ def search(
         best = [pk for pk, _, _ in lexical[: min(limit, 20)]]  # a page's worth, whatever the limit
         snippets = fulltext.snippets_for(query, best, match_all=match_all)
     semantic = meaning.result()
+    if not match_all and len(fulltext.terms(query)) > 1:
+        # No article has all the words: one shared word ("the budget" of "budget airline strike")
+        # is no match by itself; such an article stays only when its meaning is close too.
+        close = {pk for pk, _ in semantic}
+        lexical = [hit for hit in lexical if hit[0] in close]
     fused: dict[int, float] = {}
     how: dict[int, list[str]] = {}
     for rank, (pk, _score, _snip) in enumerate(lexical, start=1):

@@ -190,6 +190,7 @@ def _parse_xml_feed(data: bytes, url: str, content_type: str | None, warnings: l
         ttl_minutes=_ttl_minutes(feed),
         entries=entries,
         warnings=tuple(warnings),
+        icon_url=absolute_url(feed.get("icon"), base) if kind == "atom" else "",
     )
 
 

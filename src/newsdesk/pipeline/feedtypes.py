@@ -54,6 +54,9 @@ class ParsedFeed:
     ttl_minutes: int | None
     entries: tuple[FeedEntry, ...]
     warnings: tuple[str, ...]
+    # The site's square icon when the feed names one (Atom <icon>, JSON Feed favicon/icon); an RSS
+    # channel <image> is left out: it is usually a wide logo, not an icon.
+    icon_url: str = ""
 
 
 # Dates further ahead than this are a publisher's clock or typo, not a real publication time.

@@ -78,6 +78,7 @@ def parse_json_feed(data: bytes, url: str = "") -> ParsedFeed:
         ttl_minutes=None,
         entries=tuple(entries),
         warnings=tuple(warnings),
+        icon_url=absolute_url(doc.get("favicon"), base) or absolute_url(doc.get("icon"), base),
     )
 
 

@@ -2,7 +2,7 @@
 
 Candidates (found by the caller with a vector index) are ranked by similarity, diversified so that copies
 of one report and one outlet's takes do not fill the list, and explained: the names two articles share,
-how similar they are and how far apart in time ("shares NASA, Roscosmos · 0.71 similar · 2 days earlier").
+how similar they are and how far apart in time ("shares NASA, Roscosmos · closely related · 2 days earlier").
 """
 
 from __future__ import annotations
@@ -59,15 +59,24 @@ def _shared_display(a: ArticleFeatures, b: ArticleFeatures, limit: int = 3) -> t
     return tuple(sorted(kept[:limit], key=str.lower))
 
 
+def similarity_words(sim: float) -> str:
+    """A similarity in words a reader understands, not a cosine ("0.61 similar")."""
+    if sim >= 0.8:
+        return "nearly the same report"
+    if sim >= 0.6:
+        return "closely related"
+    return "on a related subject"
+
+
 def explain_relation(a: ArticleFeatures, b: ArticleFeatures) -> RelationReason:
-    """Why b is related to a, e.g. "shares NASA, Roscosmos · 0.71 similar · 2 days earlier"."""
+    """Why b is related to a, e.g. "shares NASA, Roscosmos · closely related · 2 days earlier"."""
     sim = float(np.dot(a.vector, b.vector))
     shared = _shared_display(a, b)
     gap = b.published - a.published
     parts = []
     if shared:
         parts.append("shares " + ", ".join(shared))
-    parts.append(f"{sim:.2f} similar")
+    parts.append(similarity_words(sim))
     parts.append(format_time_gap(gap))
     return RelationReason(shared, sim, gap, " · ".join(parts))
 

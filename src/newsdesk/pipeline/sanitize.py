@@ -7,7 +7,7 @@ handlers, frames, forms and ``javascript:``/``data:`` URLs never survive, whatev
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape, unescape
 from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
@@ -195,4 +195,28 @@ def html_to_text(html: str) -> str:
     return element_text(root)
 
 
-__all__ = ["ALLOWED_TAGS", "clean_article_html", "clean_text", "element_text", "html_to_text"]
+_IMG_SRC_RE = re.compile(r"<img\b[^>]*?\ssrc=\"(https?://[^\"]{1,2000})\"", re.IGNORECASE)
+_ANY_IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+
+
+def first_image_url(clean_html: str) -> str:
+    """The first picture's absolute URL in sanitised HTML (the lead image of a feed-only article)."""
+    match = _IMG_SRC_RE.search(clean_html or "")
+    return unescape(match.group(1)) if match else ""
+
+
+def without_images(clean_html: str) -> str:
+    """Sanitised HTML with its pictures taken out: pages never load a picture from another site (the
+    lead image is shown from our own thumbnails instead)."""
+    return _ANY_IMG_RE.sub("", clean_html) if "<img" in (clean_html or "").lower() else clean_html
+
+
+__all__ = [
+    "ALLOWED_TAGS",
+    "clean_article_html",
+    "clean_text",
+    "element_text",
+    "first_image_url",
+    "html_to_text",
+    "without_images",
+]

@@ -29,6 +29,11 @@ What the canonical form does (RFC 3986 section 6 normalisation plus a few WHATWG
 Deliberately *not* done: ``www.`` is not stripped and ``http``/``https`` are not merged (they can
 be different sites); a trailing slash is neither added nor removed (``/a`` and ``/a/`` can be
 different pages); ``+`` in the query is left as it is (a space to some servers, a plus to others).
+
+Archive wrappers (:func:`unwrap_archive`): a link through a known web archive that names the
+original (``archive.is/newest/<url>``, ``archive.ph/<timestamp>/<url>``,
+``web.archive.org/web/<timestamp>/<url>``) stands for the publisher's URL, for identity and for the
+link shown, so an archived and a direct link to one article are one article of one publisher.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ __all__ = [
     "canonicalize_url",
     "is_tracking_param",
     "strip_tracking",
+    "unwrap_archive",
 ]
 
 
@@ -334,6 +340,67 @@ def _canonical_query(query: str) -> str:
     return "&".join(name + value for name, value in params)
 
 
+# archive.today's mirrors; their links name the original after a mode or timestamp segment.
+_ARCHIVE_TODAY = frozenset(
+    f"{www}archive.{tld}" for www in ("", "www.") for tld in ("is", "ph", "today", "li", "vn", "md", "fo")
+)
+_ARCHIVE_TODAY_PATH = re.compile(r"/(?:newest|oldest|latest|timegate|o/[A-Za-z0-9]+|\d{8,14})/(.+)", re.S)
+# web.archive.org/web/<timestamp><flags>/<url> (flags such as id_, if_, im_), or /web/*/<url>.
+_WAYBACK_PATH = re.compile(r"/web/(?:\d{1,14}[a-z_]*|\*)/(.+)", re.S)
+_INNER_SCHEME = re.compile(r"^(https?):/+", re.I)
+_BARE_HOST = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:[:/?#]|$)")
+
+
+def unwrap_archive(url: str) -> str:
+    """The original URL a known archive wrapper names, else ``url`` unchanged (never raises).
+
+    >>> unwrap_archive("https://archive.is/newest/https://www.ft.com/content/1?x=1")
+    'https://www.ft.com/content/1?x=1'
+    >>> unwrap_archive("https://web.archive.org/web/20250101000000id_/http://example.com/a")
+    'http://example.com/a'
+    """
+    for _ in range(3):  # an archive of an archive of a page, at most
+        inner = _archived_target(url)
+        if inner is None:
+            return url
+        url = inner
+    return url
+
+
+def _archived_target(url: str) -> str | None:
+    if not isinstance(url, str) or len(url) > MAX_URL_LENGTH:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower().rstrip(".")
+    if host in _ARCHIVE_TODAY:
+        pattern = _ARCHIVE_TODAY_PATH
+    elif host == "web.archive.org":
+        pattern = _WAYBACK_PATH
+    else:
+        return None
+    # The original's own query belongs to it: take everything after the wrapper's prefix.
+    raw = url.strip()
+    rest = raw[raw.find(parts.netloc) + len(parts.netloc) :]
+    match = pattern.fullmatch(rest)
+    if match is None:
+        return None
+    inner = match.group(1)
+    if _INNER_SCHEME.match(inner):  # "https:/x.com" (a collapsed "//") → "https://x.com"
+        inner = _INNER_SCHEME.sub(lambda m: m.group(1).lower() + "://", inner, count=1)
+    elif _BARE_HOST.match(inner):  # archive.is/newest/www.ft.com/… names no scheme
+        inner = "https://" + inner
+    else:
+        return None
+    try:
+        inner_host = (urlsplit(inner).hostname or "").lower()
+    except ValueError:
+        return None
+    return inner if inner_host and "." in inner_host else None
+
+
 def canonicalize_url(url: str, base: str | None = None) -> str:
     """The identity form of an http(s) URL (see the module docstring for every rule).
 
@@ -347,6 +414,7 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
         InvalidURL: not an absolute http(s) URL (after resolving against ``base``), or malformed.
     """
     url = absolutize(url, base) if base is not None else _clean_input(url)
+    url = unwrap_archive(url)
     scheme, netloc, path, query, _fragment = _split_http(url)
     userinfo, host, port = _split_netloc(netloc)
     host = _canonical_host(host)
@@ -371,7 +439,7 @@ def strip_tracking(url: str) -> str:
     Raises:
         InvalidURL: not an absolute http(s) URL.
     """
-    url = _clean_input(url)
+    url = unwrap_archive(_clean_input(url))
     canonicalize_url(url)  # the same validation as the identity: one rule for what is a valid link
     head, hash_, fragment = url.partition("#")
     head, question, query = head.partition("?")

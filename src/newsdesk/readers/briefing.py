@@ -18,17 +18,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core import signing
-from django.db.models import Max
-from django.db.models.functions import Coalesce, Substr
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.db.models import F, Max
+from django.db.models.functions import Substr
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk.articles.insights import panel_for
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, MUTE_TEXT_CHARS, Article
 from newsdesk.readers.foryou import StoryView, story_views
-from newsdesk.readers.state import MUTE_TEXT_CHARS, ReaderState, load_state, reader_state
+from newsdesk.readers.state import ReaderState, load_state
 from newsdesk.stories.insights import stored_panel_data
 from newsdesk.stories.models import Story
 
@@ -78,11 +77,10 @@ class Briefing:
 def window_end(now: datetime | None = None) -> datetime:
     """Now, or the newest article's time when nothing came in the last 24 h (a quiet site, an archive)."""
     now = now or timezone.now()
+    # Only dated articles: an archive's undated rows were "found" at import, not published then.
     newest = (
-        Article.objects.filter(stage=FINAL_STAGE, story__isnull=False)
-        .annotate(t=Coalesce("published_at", "discovered_at"))
-        .filter(t__lte=now)
-        .aggregate(newest=Max("t"))
+        Article.objects.filter(stage=FINAL_STAGE, story__isnull=False, published_at__lte=now)
+        .aggregate(newest=Max("published_at"))
         .get("newest")
     )
     if newest is not None and newest < now - WINDOW:
@@ -113,7 +111,7 @@ def _story_summary(view: StoryView, state: ReaderState) -> list[Citation]:
     data = panel_for(lead, compute=False) if lead is not None else None
     if not data:
         return []
-    name = lead.source.display_name
+    name = lead.source.outlet_name
     return [
         Citation(s["text"], f"{name} {int(s['sentence_index']) + 1}", lead.pk)
         for s in (data.get("summary") or [])[:SUMMARY_SENTENCES]
@@ -124,11 +122,12 @@ def _story_summary(view: StoryView, state: ReaderState) -> list[Citation]:
 def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -> Briefing:
     end = window_end(now)
     start = end - WINDOW
+    # A story is in the window by its dated articles only: an undated one never fills the Top 8.
     in_window = (
         Article.objects.filter(stage=FINAL_STAGE, story__isnull=False)
-        .annotate(t=Coalesce("published_at", "discovered_at"))
+        .annotate(t=F("published_at"))
         .filter(t__gt=start, t__lte=end)
-        .select_related("source")
+        .select_related(*LIST_RELATED)
         .defer(*LIST_DEFERRED)
         .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
         .order_by("t", "pk")
@@ -141,7 +140,7 @@ def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -
     for view in story_views(state, stories, members):
         if not view.members:
             continue
-        outlets = len({a.source_id for a in view.members})
+        outlets = len({a.source.outlet_id for a in view.members})  # publishers, not feeds
         count = len(view.members)
         extra = count - outlets
         depth = min(1.0, math.log1p(extra) / math.log1p(10))
@@ -158,7 +157,7 @@ def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -
     return Briefing(start, end, items)
 
 
-# --- pages ------------------------------------------------------------------------------------------
+# --- the briefing feed's signed reader link ----------------------------------------------------------
 
 
 def feed_token(user_id: int) -> str:
@@ -181,19 +180,3 @@ def personal_feed_url(state: ReaderState, fmt: str = "atom") -> str:
     if state.user_id is not None:
         url += f"?u={feed_token(state.user_id)}"
     return url
-
-
-def briefing_page(request: HttpRequest) -> HttpResponse:
-    state = reader_state(request)
-    briefing = top_stories(state)
-    feed = personal_feed_url(state)
-    return render(request, "readers/briefing.html", {"briefing": briefing, "feed_url": feed, "state": state})
-
-
-def briefing_feed(request: HttpRequest) -> HttpResponse:
-    """The feed's former address: one builder serves /feeds/briefing.atom now (query kept, so old
-    personal links keep working)."""
-    url = reverse("feed-briefing", args=["atom"])
-    if query := request.META.get("QUERY_STRING", ""):
-        url += f"?{query}"
-    return HttpResponsePermanentRedirect(url)

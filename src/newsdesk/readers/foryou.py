@@ -17,15 +17,14 @@ from datetime import datetime
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_RELATED, MUTE_TEXT_CHARS, Article
 from newsdesk.readers.matching import entity_slugs_for
-from newsdesk.readers.state import MUTE_TEXT_CHARS, ReaderState
+from newsdesk.readers.state import ReaderState
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
+from newsdesk.stories.ranking import HALF_LIFE_HOURS, candidates
 
-CANDIDATES = 500
 FOR_YOU_STORIES = 30
-HALF_LIFE_HOURS = 18.0
 # How much each kind of match lifts a story: an entity is the most specific thing one can follow.
 WEIGHTS = {"source": 1.0, "entity": 1.5, "topic": 1.0}
 MEMBER_FIELDS = (
@@ -127,9 +126,10 @@ def for_you(state: ReaderState, now: datetime | None = None, limit: int = FOR_YO
     if not state.follows_anything:
         return []
     now = now or timezone.now()
-    recent = list(Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:CANDIDATES])
+    recent = candidates()
     views = [v for v in story_views(state, recent, members_of([s.pk for s in recent])) if v.weight > 0]
-    views.sort(key=lambda v: log_score(v.story, now, v.weight), reverse=True)
+    # A story with no dated article has no age to decay: it follows every dated one, by importance.
+    views.sort(key=lambda v: (v.story.dated, log_score(v.story, now, v.weight)), reverse=True)
     return views[:limit]
 
 
@@ -147,7 +147,7 @@ def front_cards(
             originals = [a for a in v.members if a.duplicate_of_id is None]
             if not originals:
                 continue
-            lead = Article.objects.select_related("source").get(pk=v.lead.pk)
+            lead = Article.objects.select_related(*LIST_RELATED).get(pk=v.lead.pk)
             out.append((v.story, lead))
             if len(out) >= limit:
                 return out

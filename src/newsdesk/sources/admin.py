@@ -1,6 +1,21 @@
 from django.contrib import admin
 
-from newsdesk.sources.models import FetchAttempt, Source
+from newsdesk.sources.models import FetchAttempt, Publisher, Source
+
+
+@admin.register(Publisher)
+class PublisherAdmin(admin.ModelAdmin):
+    """Staff name publishers and merge feeds under one (a source's publisher is edited on the source)."""
+
+    list_display = ["name", "key", "site_url", "name_locked"]
+    search_fields = ["name", "key"]
+    readonly_fields = ["icon", "created_at"]
+    fields = ["name", "key", "site_url", "name_locked", "icon", "created_at"]
+
+    def save_model(self, request, obj: Publisher, form, change: bool) -> None:
+        if "name" in form.changed_data:  # a name staff chose is never replaced by a feed's
+            obj.name_locked = True
+        super().save_model(request, obj, form, change)
 
 
 class FetchAttemptInline(admin.TabularInline):
@@ -15,6 +30,7 @@ class FetchAttemptInline(admin.TabularInline):
 class SourceAdmin(admin.ModelAdmin):
     list_display = [
         "display_name",
+        "publisher",
         "kind",
         "category",
         "active",
@@ -25,6 +41,7 @@ class SourceAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "active", "category"]
     search_fields = ["title", "url", "canonical_url"]
+    autocomplete_fields = ["publisher"]
     readonly_fields = [
         "canonical_url",
         "etag",

@@ -1,4 +1,8 @@
-"""Sources: the feeds and single pages an operator follows, and their fetch health."""
+"""Sources: the feeds and single pages an operator follows, their fetch health, and their publishers.
+
+A Publisher is the outlet a reader knows (The Wall Street Journal), one per registrable domain;
+several feeds (WSJ World, WSJ Economy) share it, and every outlet count counts publishers.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,36 @@ from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
+
+from newsdesk.images.models import Image
+from newsdesk.pipeline.publishers import badge_letter, badge_shade
+
+
+class Publisher(models.Model):
+    key = models.CharField(
+        max_length=300, unique=True, help_text="Registrable domain (nytimes.com), or host:port without one."
+    )
+    name = models.CharField(max_length=200)
+    name_locked = models.BooleanField(
+        default=False, help_text="Set when staff named the publisher: feeds never rename it then."
+    )
+    site_url = models.CharField(max_length=2000, blank=True)
+    icon = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def letter(self) -> str:
+        return badge_letter(self.name)
+
+    @property
+    def shade(self) -> int:
+        return badge_shade(self.key)
 
 
 class Source(models.Model):
@@ -22,6 +56,9 @@ class Source(models.Model):
     description = models.TextField(blank=True)
     language = models.CharField(max_length=16, blank=True)
     category = models.CharField(max_length=300, blank=True, help_text="Nested categories joined by ' / '.")
+    publisher = models.ForeignKey(
+        Publisher, null=True, blank=True, on_delete=models.SET_NULL, related_name="sources"
+    )
     active = models.BooleanField(default=True, help_text="Paused sources are never fetched.")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -52,6 +89,17 @@ class Source(models.Model):
     @property
     def display_name(self) -> str:
         return self.title or self.canonical_url
+
+    @property
+    def outlet_name(self) -> str:
+        """The publisher's name (what readers see beside an article); the feed's title without one.
+        Lists load the publisher with the source (`select_related("source__publisher")`)."""
+        return self.publisher.name if self.publisher_id and self.publisher else self.display_name
+
+    @property
+    def outlet_id(self) -> str:
+        """What counts as one outlet: the publisher, else the feed itself."""
+        return f"p{self.publisher_id}" if self.publisher_id else f"s{self.pk}"
 
     @property
     def is_failing(self) -> bool:

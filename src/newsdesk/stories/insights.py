@@ -3,34 +3,38 @@
 A summary across outlets citing each outlet's sentence, what each outlet adds that the others do not
 say, where they give different numbers or dates (every value with its source), a merged timeline, the
 story's entities and suggested questions. Stored as a `StoryInsight` keyed by the members' fingerprint:
-a story that grows gets a new panel. Made by the worker every minute, or on first view.
+a story that grows gets a new panel, made by the worker once no member has joined for a minute
+(`NEWSDESK_STORY_PANEL_DEBOUNCE_S`), or on first view when no worker runs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from newsdesk.articles.entities import link_and_store, panel_entities
-from newsdesk.articles.insights import panel_for
+from newsdesk.articles.insights import panel_for, save_vectors, vectors_of
 from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.articles.vectors import get_embedder
-from newsdesk.llm import llm_configured, rewrite
 from newsdesk.pipeline.ai.ask import Answer, Passage, answer, suggested_questions
 from newsdesk.pipeline.ai.story import StoryArticle, explain_story
 from newsdesk.pipeline.ai.timeline import TimelineEvent
 from newsdesk.pipeline.embeddings import Embedder
 from newsdesk.pipeline.text.entities import Entity
+from newsdesk.runtime.embedder import get_embedder
+from newsdesk.runtime.llm import llm_configured, rewrite
 from newsdesk.stories.models import Story, StoryInsight
 
 log = logging.getLogger(__name__)
@@ -70,7 +74,7 @@ def _fingerprint(rows: list[tuple[int, int, datetime, str]]) -> str:
 def members(story: Story) -> tuple[list[Article], str]:
     """The articles the panel reads (teasers too short for a panel are skipped later) and their key."""
     chosen = _select(_member_rows([story.pk]).get(story.pk, []))
-    by_pk = Article.objects.select_related("source").in_bulk([r[0] for r in chosen])
+    by_pk = Article.objects.select_related("source__publisher").in_bulk([r[0] for r in chosen])
     return [by_pk[r[0]] for r in chosen if r[0] in by_pk], _fingerprint(chosen)
 
 
@@ -100,8 +104,8 @@ def _as_passage(p: dict[str, Any]) -> Passage:
     )
 
 
-def _suggested(data: dict[str, Any], linked: list[Entity], passages: list[Passage], published: datetime,
-               embedder: Any, vectors: np.ndarray) -> list[str]:  # fmt: skip
+def _suggested(data: dict[str, Any], linked: list[Entity], passages: list[Passage],
+               published: datetime | None, embedder: Any, vectors: np.ndarray) -> list[str]:  # fmt: skip
     """Questions built from the story's timeline and entities that the story's sentences can answer."""
     shape = SimpleNamespace(
         published=published,
@@ -138,16 +142,29 @@ def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | N
     panels = [(a, p) for a in articles if (p := panel_for(a)) is not None]
     if not panels:  # only teasers: stored empty, so the worker does not try again every minute
         insight, _ = StoryInsight.objects.update_or_create(
-            story=story, defaults={"members_fingerprint": fp, "data": {}, "passages": [], "vectors": None}
+            story=story,
+            defaults={
+                "members_fingerprint": fp,
+                "data": {},
+                "passages": [],
+                "vectors": None,
+                "created_at": timezone.now(),
+            },
         )
         return insight
-    names = {a.pk: a.source.display_name for a, _ in panels}
+    names = {a.pk: a.source.outlet_name for a, _ in panels}  # one outlet per publisher
     items = [
         StoryArticle(str(a.pk), names[a.pk], a.title, sentences=[s["text"] for s in p["sentences"]],
-                     published=a.display_time)
+                     published=a.published_at)
         for a, p in panels
     ]  # fmt: skip
     embedder = _Remembering(get_embedder())
+    # Members' sentence vectors stored with their panels are not embedded again; those embedded here
+    # are stored with the members' panels, so a story's first panel also spares their first questions.
+    stored = vectors_of([a for a, _ in panels])
+    for a, p in panels:
+        if a.pk in stored and len(stored[a.pk]) == len(p["sentences"]):
+            embedder.seen.update(zip([s["text"] for s in p["sentences"]], stored[a.pk], strict=True))
     panel = explain_story(items, embedder=embedder)
     # Entities are linked (and their mentions stored) here, so the panel's slugs are the entity pages'.
     linked = link_and_store([(a, panel_entities(p)) for a, p in panels], {a.pk for a, _ in panels})
@@ -161,7 +178,10 @@ def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | N
     data["article_count"] = len(panels)
     passages = [p for a, panel_data in panels for p in _passages(a, names[a.pk], panel_data)]
     vectors = np.asarray(embedder.embed([p["text"] for p in passages]), dtype=np.float32)
-    published = min(a.display_time for a, _ in panels)
+    for a, p in panels:
+        if a.pk not in stored and p["sentences"]:
+            save_vectors(a, embedder.embed([s["text"] for s in p["sentences"]]))
+    published = min((a.published_at for a, _ in panels if a.published_at), default=None)
     data["suggested_questions"] = _suggested(
         data, linked, [_as_passage(p) for p in passages], published, embedder, vectors
     )
@@ -175,6 +195,7 @@ def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | N
             "embedder_name": embedder.name,
             "llm": None,
             "llm_answers": {},
+            "created_at": timezone.now(),
         },
     )
     return insight
@@ -256,7 +277,11 @@ def ask(
     question = " ".join(question.split())[:500]
     passages = [_as_passage(p) for p in insight.passages]
     result = answer(
-        question, passages, embedder=get_embedder(), embeddings=_vectors(insight), published=story.first_seen
+        question,
+        passages,
+        embedder=get_embedder(),
+        embeddings=_vectors(insight),
+        published=story.first_seen if story.dated else None,
     )
     llm = None
     if use_llm and result.answerable and llm_configured():
@@ -277,21 +302,64 @@ def ask(
     return StoryAnswer(result, llm)
 
 
+def due(now: datetime | None = None) -> QuerySet[Story]:
+    """Stories whose members changed since their panel was made (or that have none), once they settled."""
+    now = now or timezone.now()
+    settled = now - timedelta(seconds=settings.NEWSDESK_STORY_PANEL_DEBOUNCE_S)
+    return Story.objects.filter(article_count__gt=0, members_changed_at__lte=settled).filter(
+        Q(insight__isnull=True) | Q(insight__created_at__lt=F("members_changed_at"))
+    )
+
+
+def waiting_count(story: Story) -> int:
+    """Stories the worker makes a panel for before this one (it takes the most recently changed first)."""
+    return (
+        Story.objects.filter(article_count__gt=0, members_changed_at__gt=story.members_changed_at)
+        .filter(Q(insight__isnull=True) | Q(insight__created_at__lt=F("members_changed_at")))
+        .count()
+    )
+
+
 def pending(limit: int = 200) -> list[Story]:
-    """Recently updated stories whose panel is missing or stale (their members changed)."""
-    stories = list(Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:limit])
+    """Stories whose panel is missing or stale: every story whose members changed (most recent first),
+    then the recently updated ones whose members' texts were edited."""
+    now = timezone.now()
+    settled = now - timedelta(seconds=settings.NEWSDESK_STORY_PANEL_DEBOUNCE_S)
+    changed = list(due(now).order_by("-members_changed_at", "-pk")[:limit])
+    recent = list(
+        Story.objects.filter(article_count__gt=0, members_changed_at__lte=settled).order_by("-last_updated")[
+            :limit
+        ]
+    )
+    stories = list({s.pk: s for s in changed + recent}.values())
     stored = dict(
         StoryInsight.objects.filter(story__in=stories).values_list("story_id", "members_fingerprint")
     )
     rows = _member_rows([s.pk for s in stories])
-    return [s for s in stories if rows.get(s.pk) and stored.get(s.pk) != _fingerprint(_select(rows[s.pk]))]
+    out = []
+    for s in stories:
+        fresh = rows.get(s.pk) and stored.get(s.pk) == _fingerprint(_select(rows[s.pk]))
+        if not fresh:
+            out.append(s)
+        elif s in changed:  # a member moved and came back, or a repair left it as it was: nothing to make
+            StoryInsight.objects.filter(story=s).update(created_at=timezone.now())
+    return out
 
 
-def enrich_pending(limit: int = 10) -> int:
-    """Make panels for stories that need one (the worker runs this every minute); LLM rewrites too."""
-    done = 0
-    for story in pending()[:limit]:
-        done += story_panel(story, use_llm=True) is not None
+def enrich_pending(budget_s: float = 50.0) -> int:
+    """Make panels for every story that needs one, for up to ``budget_s`` seconds (the worker runs this
+    every minute); LLM rewrites too."""
+    started, done = time.monotonic(), 0
+    tried: set[int] = set()  # a story whose panel cannot be made is tried once per run, not in a loop
+    while time.monotonic() - started < budget_s:
+        todo = [s for s in pending() if s.pk not in tried]
+        if not todo:
+            break
+        for story in todo:
+            if time.monotonic() - started >= budget_s:
+                break
+            tried.add(story.pk)
+            done += story_panel(story, use_llm=True) is not None
     if llm_configured():
         for insight in StoryInsight.objects.order_by("-created_at")[:50]:
             if insight.data and _llm_due(insight):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from newsdesk.runtime.coordination import first_in_tick
+from newsdesk.stories.insights import enrich_pending
 from newsdesk.stories.recluster import merge_and_split_stories
 
 
@@ -20,7 +22,7 @@ def repair_stories() -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def enrich_stories() -> None:
-    """Every minute: panels for stories that are new or changed, so story pages render them at once."""
-    from newsdesk.stories.insights import enrich_pending
-
-    enrich_pending()
+    """Every minute, in one worker: panels for every story whose members changed and settled (up to 50 s
+    of work a minute, so a tick never overlaps the next)."""
+    if first_in_tick("enrich_stories"):
+        enrich_pending(budget_s=50.0)
