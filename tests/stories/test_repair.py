@@ -142,3 +142,39 @@ def test_repair_stores_nothing_when_a_story_changed_while_it_was_deciding(
     # Nothing of the stale decision was stored: only the worker's own write is there.
     assert _stories() == {**before, "starship-0": second.pk}
     assert Story.objects.get(pk=second.pk).merged_into_id is None
+
+
+@pytest.mark.django_db
+def test_repair_splits_a_story_that_grew_over_several_events_and_heads_each_with_its_own_report(
+    tmp_path: Path,
+) -> None:
+    _ingest(tmp_path)
+    # What the old clusterer left behind on a busy topic: one story holding a launch, a cargo delay, a
+    # derby and a bakery prize, headed by whatever came first.
+    soyuz = Story.objects.get(pk=_stories()["soyuz-0"])
+    for guid in ("starship-0", "football-0", "football-1", "bakery-0"):
+        _move(guid, soyuz)
+    Story.objects.filter(pk=soyuz.pk).update(headline="Village bakery wins national sourdough prize")
+    assert Story.objects.get(pk=soyuz.pk).article_count == 7
+
+    report = merge_and_split_stories()
+
+    after = _stories()
+    events = {
+        "soyuz": {"soyuz-0", "soyuz-1", "soyuz-2"},
+        "starship": {"starship-0"},
+        "football": {"football-0", "football-1"},
+        "bakery": {"bakery-0"},
+    }
+    assert {frozenset(g for g in after if after[g] == pk) for pk in set(after.values())} == {
+        frozenset(v) for v in events.values()
+    }
+    assert {after[g] for g in events["soyuz"]} == {soyuz.pk}  # the largest event keeps the story
+    assert len({a for a, old, _ in report.split if old == soyuz.pk}) == 4
+    for event, guids in events.items():
+        story = Story.objects.get(pk=after[next(iter(guids))])
+        titles = set(Article.objects.filter(guid__in=guids).values_list("title", flat=True))
+        assert story.headline in titles, (event, story.headline)
+        assert story.article_count == len(guids)
+    moved = Article.objects.get(guid="football-1")
+    assert "a different event" in moved.story_reason

@@ -244,3 +244,8 @@ class ArticleFeatures:
     @cached_property
     def section_counts(self) -> tuple[dict[str, float], ...]:
         return tuple(sparse_terms("", sec) for sec in text_sections(self.text))
+
+    @cached_property
+    def words(self) -> int:
+        """Words of title + text: how much there is to compare (a feed teaser has ~30, a report ~400)."""
+        return len(self.title.split()) + len(self.text.split())

@@ -13,7 +13,6 @@ import threading
 from collections import OrderedDict
 from datetime import datetime
 
-import numpy as np
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ MAX_CANDIDATE_STORIES = 8
 MAX_MEMBERS_COMPARED = 30
 SEED_ARTICLES = 2000
 TEXT_CHARS = 4000  # wording overlap reads the lead, not a 10,000-word essay
+HEADLINE_MEMBERS = 40  # members the headline is chosen among (the newest)
 
 _lock = threading.Lock()
 _clusterer: StoryClusterer | None = None
@@ -206,11 +206,15 @@ def refresh_story(story: Story) -> None:
 
 
 def _headline(members) -> str:
-    """The title of the member closest to the story's centre: the most typical telling of it."""
-    rows = list(members.filter(duplicate_of__isnull=True).values_list("title", "embedding")[:100])
-    rows = [(t, from_blob(e)) for t, e in rows if e is not None and t]
-    if not rows:
+    """The title of the member that tells the story's event best (`StoryClusterer.representative`: the
+    one closest to the story's centre in meaning and in wording), among the newest originals."""
+    rows = (
+        members.filter(duplicate_of__isnull=True, embedding__isnull=False)
+        .exclude(title="")
+        .order_by("-pk")
+        .only(*_member_fields())[:HEADLINE_MEMBERS]
+    )
+    feats = [cached_features(m) for m in rows]
+    if not feats:
         return ""
-    mat = np.stack([v for _, v in rows])
-    centre = mat.mean(axis=0)
-    return rows[int(np.argmax(mat @ centre))][0][:1000]
+    return clusterer().representative(StoryState.from_members("headline", feats)).title[:1000]
