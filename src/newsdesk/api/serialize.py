@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from newsdesk import siteurl
 from newsdesk.api import entities
 from newsdesk.articles.models import Article, Insight
 from newsdesk.sources.models import Source
@@ -16,7 +17,8 @@ from newsdesk.stories.models import Story
 
 
 def absolute(request: HttpRequest, name: str, *args: Any) -> str:
-    return request.build_absolute_uri(reverse(name, args=args))
+    """A link on this site: from NEWSDESK_SITE_URL, never from the request's Host header."""
+    return siteurl.absolute(reverse(name, args=args))
 
 
 def source_out(s: Source) -> dict[str, Any]:

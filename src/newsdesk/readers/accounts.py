@@ -28,6 +28,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
 from django.views.decorators.http import require_POST
 
+from newsdesk import siteurl
 from newsdesk.readers import ratelimit
 from newsdesk.readers.models import Profile
 
@@ -73,9 +74,7 @@ def send_verification(request: HttpRequest, user) -> str | None:
     if limited := ratelimit.take("email-user", str(user.pk), _rate("NEWSDESK_EMAIL_RATE")):
         return f"We sent you several links already. {limited.message}"
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    link = request.build_absolute_uri(
-        reverse("accounts:verify", args=[uid, verification_tokens.make_token(user)])
-    )
+    link = siteurl.absolute(reverse("accounts:verify", args=[uid, verification_tokens.make_token(user)]))
     body = render_to_string("readers/email/verify.txt", {"user": user, "link": link})
     try:
         send_mail("Confirm your e-mail address for newsdesk", body, None, [user.email])
@@ -263,6 +262,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "readers/email/password_reset.txt"
     subject_template_name = "readers/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        # The link's host is the configured site, never the request's Host header.
+        self.extra_email_context = {**(self.extra_email_context or {}), "site_url": siteurl.absolute("")}
+        return super().form_valid(form)
 
     def post(self, request, *args, **kwargs):
         if limited := ratelimit.take(
