@@ -83,7 +83,9 @@ def test_any_path_with_an_unknown_host_is_refused(site) -> None:
 def test_the_shipped_settings_derive_allowed_hosts_from_the_site_url(tmp_path) -> None:
     env = {**os.environ, "NEWSDESK_HOME": str(tmp_path), "NEWSDESK_SITE_URL": "https://news.example/"}
     env.pop("NEWSDESK_ALLOWED_HOSTS", None)
-    code = "import newsdesk.settings as s; print(s.ALLOWED_HOSTS, s.NEWSDESK_SITE_URL, s.CSRF_TRUSTED_ORIGINS)"
+    code = (
+        "import newsdesk.settings as s; print(s.ALLOWED_HOSTS, s.NEWSDESK_SITE_URL, s.CSRF_TRUSTED_ORIGINS)"
+    )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == (
         "['news.example', 'localhost', '127.0.0.1', '[::1]'] https://news.example ['https://news.example']"

@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from newsdesk import views
 from newsdesk.articles import views as articles
+from newsdesk.readers.verified import verified_address_required
+from newsdesk.readersync import views as readersync
 from newsdesk.sources import views as sources
 from newsdesk.stories import views as stories
 
@@ -22,6 +25,10 @@ urlpatterns = [
     path("", include("newsdesk.comments.urls")),
     path("", include("newsdesk.readers.urls")),
     path("", include("newsdesk.api.urls")),
+    # Matched before readersync's own route: app passwords need a confirmed address (issue 14).
+    path(
+        "settings/apps/", login_required(verified_address_required("app passwords")(readersync.apps_settings))
+    ),
     path("", include("newsdesk.readersync.urls")),
     path("", include("newsdesk.webhooks.urls")),
     path("metrics", views.metrics, name="metrics"),

@@ -53,8 +53,13 @@ def get_or_create_feed(
     return source, created
 
 
-def add_url(url: str, *, category: str = "") -> Added:
-    """Fetch URL once to see what it is, then add the feed it is or links to, or the article itself."""
+def add_url(url: str, *, category: str = "", feeds_only: bool = False) -> Added:
+    """Fetch URL once to see what it is, then add the feed it is or links to, or the article itself.
+
+    With `feeds_only` a page that is no feed and links to none is refused (AddError) instead of being
+    kept as a single article. Nothing is stored for a refused URL: every row is written after the
+    decision, and an article's source and entry together or not at all.
+    """
     try:
         canonicalize_url(url)
     except InvalidURL as exc:
@@ -75,6 +80,8 @@ def add_url(url: str, *, category: str = "") -> Added:
         if looks_like_feed(probe.body, probe.content_type):
             source, created = get_or_create_feed(probe.url or feed_url, category=category)
             return Added(source, created, "discovered")
+    if feeds_only:
+        raise AddError(f"no feed found at {url}")
     if "html" not in result.content_type:
         raise AddError(
             f"{url} is neither a feed nor a web page (the server sent {result.content_type or 'no type'})"
@@ -84,12 +91,13 @@ def add_url(url: str, *, category: str = "") -> Added:
 
 def _add_single_article(url: str, body: bytes, category: str) -> Added:
     host = urlsplit(url).hostname or "pages"
-    source, created = Source.objects.get_or_create(
-        canonical_url=f"page:{host}",
-        defaults={"url": url, "kind": Source.Kind.PAGE, "title": host, "category": category[:300]},
-    )
     key = rawstore.put(body)
-    upsert_entry(source, page_entry(url), raw_page_key=key)
+    with transaction.atomic():
+        source, created = Source.objects.get_or_create(
+            canonical_url=f"page:{host}",
+            defaults={"url": url, "kind": Source.Kind.PAGE, "title": host, "category": category[:300]},
+        )
+        upsert_entry(source, page_entry(url), raw_page_key=key)
     return Added(source, created, "article")
 
 

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from newsdesk.readers.models import SavedSearch
+from newsdesk.readers.verified import verified_address_required
 from newsdesk.webhooks.models import Webhook, new_secret
 
 
@@ -24,6 +25,7 @@ def _valid_url(url: str) -> str | None:
 
 
 @login_required
+@verified_address_required("webhooks")
 def webhooks_settings(request: HttpRequest) -> HttpResponse:
     hooks = Webhook.objects.filter(user=request.user)
     if request.method == "POST":
