@@ -276,12 +276,18 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("NEWSDESK_QUEUE_NAME", "newsdesk"),
         }
     }
-# Webhooks: tries per event, back-off base (doubling), per-call timeout, failures in a row
+# Webhooks: tries per event, back-off base (doubling), the total time one call may take (DNS to
+# the reply, however slowly the receiver answers), failures in a row
 # after which a hook is turned off (with the reason shown).
 NEWSDESK_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("NEWSDESK_WEBHOOK_MAX_ATTEMPTS", "6"))
 NEWSDESK_WEBHOOK_RETRY_BASE_S = float(os.environ.get("NEWSDESK_WEBHOOK_RETRY_BASE_S", "30"))
 NEWSDESK_WEBHOOK_TIMEOUT_S = float(os.environ.get("NEWSDESK_WEBHOOK_TIMEOUT_S", "10"))
 NEWSDESK_WEBHOOK_DISABLE_AFTER = int(os.environ.get("NEWSDESK_WEBHOOK_DISABLE_AFTER", "10"))
+# A reader's own hooks at most (each story event is sent to every hook: 1,000 hooks of one reader
+# would turn the site into a flood at whatever URL they name); deliveries run on their own queue
+# with this many threads per worker, so slow receivers never hold the threads ingest needs.
+NEWSDESK_WEBHOOKS_PER_READER = int(os.environ.get("NEWSDESK_WEBHOOKS_PER_READER", "10"))
+NEWSDESK_WEBHOOK_THREADS = int(os.environ.get("NEWSDESK_WEBHOOK_THREADS", "2"))
 
 # Operations: /healthz fails when the newest worker heartbeat is older than this, or the queue
 # holds more tasks than NEWSDESK_QUEUE_DEPTH_MAX.
