@@ -21,7 +21,9 @@ its own sub-folder in the format described by that folder's README.
   specified prefix. Durations and sets are out of scope and not counted.
 * ``qa``: on QuAIL news, for answerable questions the share where we answer and the cited sentences
   support the correct option best among the options; for "not enough information" questions the share we
-  refuse; and the curve of both against the per-article threshold `min_standout` of `ask.answer`.
+  refuse; the same for the reader before issue 18 (read from git) in the same run; the curve of all three
+  against `min_coverage` of `ask.answer`; and milliseconds per question on ~1,000-word articles (p50/p95,
+  the real embedder loaded once; the first question of an article embeds its sentences).
 * ``throughput``: articles per second through the whole panel (sentences, NER, dates, keyphrases,
   summary, facts, timeline, suggested questions), batched, on this machine's cores, by the wall clock and
   per CPU-second of the process; ``--embed-sentences`` adds the MiniLM pass that stores sentence vectors.
@@ -271,14 +273,44 @@ class _Memo:
         return np.stack([self._seen[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
 
 
-def _qa_run(records: list[dict[str, Any]], embedder: Any, docs: dict[str, Any], **kw: Any) -> dict[str, Any]:
+BASELINE_READER = ("8aaac65", "src/newsdesk/pipeline/ai/ask.py")  # the reader before issue 18
+
+
+def _baseline_answer() -> Any:
+    """`answer` of the reader before issue 18, read from git, to measure beside today's in one run (None
+    outside a git checkout)."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    rev, path = BASELINE_READER
+    try:
+        source = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{rev}:{path}"], capture_output=True, check=True, text=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(source)
+    spec = importlib.util.spec_from_file_location("_baseline_ask", f.name)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]  # its dataclasses look their module up
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    os.unlink(f.name)
+    return module.answer
+
+
+def _qa_run(
+    records: list[dict[str, Any]], embedder: Any, docs: dict[str, Any], reader: Any = None, **kw: Any
+) -> dict[str, Any]:
     from newsdesk.pipeline.ai.ask import answer
     from newsdesk.pipeline.text.terms import terms
 
+    reader = reader or answer
     answerable = supported = answered = unanswerable = refused = 0
     for rec in records:
         sents, vecs = docs[rec["doc"]]
-        a = answer(rec["question"], sents, embedder=embedder, embeddings=vecs, **kw)
+        a = reader(rec["question"], sents, embedder=embedder, embeddings=vecs, **kw)
         if not rec["answerable"]:
             unanswerable += 1
             refused += not a.answerable
@@ -309,8 +341,45 @@ def _qa_run(records: list[dict[str, Any]], embedder: Any, docs: dict[str, Any], 
     }
 
 
+def _qa_latency(records: list[dict[str, Any]], embedder_name: str) -> dict[str, Any]:
+    """Seconds per question on ~1,000-word articles (three of the set's texts joined), with the real
+    embedder loaded once: the first question of an article embeds its sentences (cold), the others reuse
+    the vectors the reader keeps (warm), as a page that is asked again does."""
+    from newsdesk.pipeline.ai import ask
+    from newsdesk.pipeline.text.sentences import split_sentences
+
+    embedder = _embedder(embedder_name)
+    embedder.embed(["warm-up"])
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for rec in records:
+        by_doc.setdefault(rec["doc"], []).append(rec)
+    ids = list(by_doc)
+    cold, warm, words = [], [], []
+    for k in range(0, len(ids) - 2, 3):
+        group = ids[k : k + 3]
+        text = "\n".join(by_doc[d][0]["context"] for d in group)
+        words.append(len(text.split()))
+        sentences = [s.text for s in split_sentences(text)]
+        for j, rec in enumerate(r for d in group for r in by_doc[d]):
+            t0 = time.perf_counter()
+            ask.answer(rec["question"], sentences, embedder=embedder)
+            (cold if j == 0 else warm).append(time.perf_counter() - t0)
+    both = np.array(cold + warm) * 1000
+    return {
+        "articles": len(words),
+        "mean_words": round(float(np.mean(words)), 1) if words else None,
+        "questions": len(both),
+        "p50_ms": round(float(np.percentile(both, 50)), 1) if len(both) else None,
+        "p95_ms": round(float(np.percentile(both, 95)), 1) if len(both) else None,
+        "warm_p95_ms": round(float(np.percentile(np.array(warm) * 1000, 95)), 1) if warm else None,
+        "cold_p50_ms": round(float(np.percentile(np.array(cold) * 1000, 50)), 1) if cold else None,
+        "cpu_count": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+
+
 def task_qa(data: Path, args: argparse.Namespace) -> dict[str, Any]:
-    from newsdesk.pipeline.ai.ask import MIN_STANDOUT
+    from newsdesk.pipeline.ai.ask import MIN_COVERAGE
     from newsdesk.pipeline.text.sentences import split_sentences
 
     embedder = _Memo(_embedder(args.embedder))
@@ -320,15 +389,24 @@ def task_qa(data: Path, args: argparse.Namespace) -> dict[str, Any]:
         if rec["doc"] not in docs:
             sents = [s.text for s in split_sentences(rec["context"])]
             docs[rec["doc"]] = (sents, embedder.embed(sents))
-    out: dict[str, Any] = {"questions": len(records), "embedder": embedder.name, "min_standout": MIN_STANDOUT}
+    out: dict[str, Any] = {"questions": len(records), "embedder": embedder.name, "min_coverage": MIN_COVERAGE}
     out.update(_qa_run(records, embedder, docs))
-    # The trade-off: how many unanswerable questions are refused against how often the cited sentence
-    # supports the right option, as the per-article threshold on the best sentence's standing rises.
+    baseline = _baseline_answer()
+    if baseline is not None:
+        out["before"] = {
+            "reader": "git " + ":".join(BASELINE_READER),
+            **_qa_run(records, embedder, docs, baseline),
+        }
+    # The trade-off: how many unanswerable questions are refused against how many answerable ones are
+    # answered (and cited well), as the share of the question's words a general question's answer must
+    # hold rises.
     out["threshold_curve"] = [
-        {"min_standout": z, **{k: v for k, v in _qa_run(records, embedder, docs, min_standout=z).items()
+        {"min_coverage": c, **{k: v for k, v in _qa_run(records, embedder, docs, min_coverage=c).items()
                                if k in ("refused_share", "cited_supports_correct_option", "answered_share")}}
-        for z in (0.0, 1.0, 1.25, 1.5, 1.75, 2.0)
+        for c in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
     ]  # fmt: skip
+    if args.embedder != "hashing":
+        out["latency"] = _qa_latency(records, args.embedder)
     return out
 
 

@@ -95,7 +95,7 @@ def _worker_beat() -> None:
     pages then leave missing AI panels to the worker instead of computing them on the request."""
     from django.utils import timezone
 
-    from newsdesk.operations.models import Heartbeat
+    from newsdesk.runtime.models import Heartbeat
 
     Heartbeat.objects.update_or_create(name="benchmarks.load", defaults={"beat_at": timezone.now()})
 
@@ -201,10 +201,10 @@ def feeds(n: int) -> dict[str, Any]:
     """n feeds on loopback, refreshed twice through the real refresh path; the second pass is 304s."""
     from django.conf import settings
 
-    from newsdesk.fetcher import reset_fetcher
+    from newsdesk.flow.work import refresh_sources
+    from newsdesk.runtime.fetcher import reset_fetcher
     from newsdesk.sources.models import Source
     from newsdesk.testing.loopback import LoopbackServer
-    from newsdesk.work import refresh_sources
 
     settings.NEWSDESK_ALLOW_PRIVATE_NETWORKS = True
     settings.NEWSDESK_FETCH_ARTICLE_PAGES = False

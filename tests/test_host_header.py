@@ -15,7 +15,7 @@ import sys
 import httpx
 import pytest
 
-from newsdesk.siteurl import allowed_hosts
+from newsdesk.runtime.siteurl import allowed_hosts
 from tests.comments.factories import make_user, quick_password_hashing
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_password_hashing")]

@@ -11,8 +11,8 @@ from django.test import Client
 
 from newsdesk.api import tokens
 from newsdesk.articles.models import Article
-from newsdesk.fetcher import reset_fetcher
-from newsdesk.sources.adding import AddError, add_url
+from newsdesk.flow.adding import AddError, add_url
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, static
 

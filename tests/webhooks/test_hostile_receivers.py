@@ -116,7 +116,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings"); django.set
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from newsdesk.sources.models import Source
-from newsdesk.sources.tasks import fetch_source_task
+from newsdesk.flow.tasks import fetch_source_task
 from newsdesk.webhooks.models import Delivery, Webhook
 from newsdesk.webhooks.tasks import deliver_task
 for i in range(4):  # more tarpit deliveries than a worker has threads

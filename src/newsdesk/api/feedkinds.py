@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
-from newsdesk import siteurl
 from newsdesk.api import entities
 from newsdesk.api.feedformats import Feed, FeedItem
 from newsdesk.api.models import SearchFeedKey
@@ -18,8 +17,10 @@ from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.articles.search import Filters, search
 from newsdesk.readers import briefing as readers_briefing
 from newsdesk.readers.state import load_state
+from newsdesk.runtime import siteurl
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
+from newsdesk.stories.ranking import front_stories
 
 ITEMS = 50
 SITE = "newsdesk"
@@ -88,8 +89,6 @@ def _visible(qs) -> list[Article]:
 
 
 def front(request: HttpRequest, feed_url: str) -> Feed:
-    from newsdesk.api.endpoints.stories import front_stories
-
     return Feed(
         f"{SITE}: top stories",
         _url(request, "front"),

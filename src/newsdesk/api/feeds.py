@@ -8,10 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from newsdesk import siteurl
 from newsdesk.api import feedkinds
 from newsdesk.api.conditional import with_etag
 from newsdesk.api.feedformats import FORMATS, TITLES, render
+from newsdesk.runtime import siteurl
 
 
 class FeedFormat:

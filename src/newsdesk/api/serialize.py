@@ -8,9 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from newsdesk import siteurl
 from newsdesk.api import entities
 from newsdesk.articles.models import Article, Insight
+from newsdesk.runtime import siteurl
 from newsdesk.sources.models import Source
 from newsdesk.stories.insights import stored_panel_data
 from newsdesk.stories.models import Story

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import httpx
 
 from newsdesk.pipeline import netguard
-from newsdesk.pipeline.http import guarded_transport
+from newsdesk.pipeline.fetch import guarded_transport
 
 REPLY_CAP = 4096  # bytes of the reply body read (raw, still compressed if it was) before hanging up
 
