@@ -15,6 +15,7 @@ from newsdesk.api.feedformats import Feed, FeedItem
 from newsdesk.api.models import SearchFeedKey
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.articles.search import Filters, search
+from newsdesk.pipeline.sanitize import clean_article_html, excerpt
 from newsdesk.readers import briefing as readers_briefing
 from newsdesk.readers.state import load_state
 from newsdesk.runtime import siteurl
@@ -23,6 +24,7 @@ from newsdesk.stories.models import Story
 from newsdesk.stories.ranking import front_stories
 
 ITEMS = 50
+SUMMARY_CHARS = 1000
 SITE = "newsdesk"
 
 
@@ -39,8 +41,10 @@ def _article_items(request: HttpRequest, articles: Iterable[Article]) -> list[Fe
                 id=page,
                 title=a.title,
                 link=page,
-                summary=a.description or a.feed_summary[:1000],
-                content_html=a.content_html,
+                # Text cut on text, never on markup; HTML through the article allow-list on its way
+                # out whatever was stored (issue 14).
+                summary=a.description or excerpt(a.feed_summary, SUMMARY_CHARS),
+                content_html=clean_article_html(a.content_html, a.url),
                 published=a.published_at or a.discovered_at,
                 updated=a.updated_at
                 if a.updated_at and a.published_at and a.updated_at > a.published_at
