@@ -159,10 +159,18 @@ class LoginGuard:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or the last hop of a header set by a trusted proxy."""
-    header = getattr(settings, "NEWSDESK_CLIENT_IP_HEADER", "")
+    """The client's address: REMOTE_ADDR, or the last hop of a header set by a trusted proxy.
+
+    The one place any limit, log or check finds a client's address (a test keeps it so): behind a
+    proxy every request comes from the proxy, and a limiter keyed on REMOTE_ADDR would lock out
+    everyone at once. NEWSDESK_CLIENT_IP_HEADER names the header as Django's META key
+    (HTTP_X_FORWARDED_FOR) or as sent (X-Forwarded-For).
+    """
+    header = getattr(settings, "NEWSDESK_CLIENT_IP_HEADER", "").strip()
+    if header and not header.startswith("HTTP_"):
+        header = "HTTP_" + header.upper().replace("-", "_")
     if header and (forwarded := request.META.get(header, "")):
-        return forwarded.split(",")[-1].strip()
+        return forwarded.split(",")[-1].strip()[:100] or "unknown"
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
