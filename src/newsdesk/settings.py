@@ -171,6 +171,9 @@ NEWSDESK_USER_AGENT = os.environ.get(
 )
 NEWSDESK_FETCH_TIMEOUT = float(os.environ.get("NEWSDESK_FETCH_TIMEOUT", "20"))
 NEWSDESK_FETCH_ARTICLE_PAGES = _env_bool("NEWSDESK_FETCH_ARTICLE_PAGES", True)
+# Adding a URL (a worker's task, never a web request's): the page and at most 4 of the feeds it
+# lists are fetched within this many seconds in all.
+NEWSDESK_ADD_DEADLINE_S = float(os.environ.get("NEWSDESK_ADD_DEADLINE_S", "45"))
 # How long a worker holds an article it works on: long enough for robots.txt + page fetch (20 s
 # each) + extraction; short enough that work held by a killed worker is taken up again soon.
 NEWSDESK_ARTICLE_LEASE_S = int(os.environ.get("NEWSDESK_ARTICLE_LEASE_S", "120"))
