@@ -318,6 +318,9 @@ NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
 NEWSDESK_LLM_URL = os.environ.get("NEWSDESK_LLM_URL", "").strip()
 NEWSDESK_LLM_MODEL = os.environ.get("NEWSDESK_LLM_MODEL", "").strip()
 NEWSDESK_LLM_TIMEOUT = float(os.environ.get("NEWSDESK_LLM_TIMEOUT", "30"))
+# New questions a story page may send to the LLM per reader (account, else client address): each
+# is queued for the worker, and its outcome (failures too) cached per story.
+NEWSDESK_ASK_LLM_RATE = os.environ.get("NEWSDESK_ASK_LLM_RATE", "20/3600")
 # Content-Security-Policy on HTML responses (src/newsdesk/security.py).
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from newsdesk.stories.insights import enrich_pending
+from newsdesk.stories.insights import enrich_pending, rewrite_answer_of
 from newsdesk.stories.recluster import merge_and_split_stories
 
 
@@ -23,3 +23,10 @@ def repair_stories() -> None:
 def enrich_stories() -> None:
     """Every minute: panels for stories that are new or changed, so story pages render them at once."""
     enrich_pending()
+
+
+@db_task(retries=0)
+def rewrite_answer_task(story_id: int, question: str) -> None:
+    """A reader's question on a story page, rewritten by the LLM off the page thread (it may take
+    NEWSDESK_LLM_TIMEOUT seconds); the page shows the extractive answer meanwhile."""
+    rewrite_answer_of(story_id, question)
