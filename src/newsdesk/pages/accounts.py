@@ -25,7 +25,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse, reverse_lazy
 from django.utils.encoding import force_bytes, force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import (
+    url_has_allowed_host_and_scheme,
+    urlencode,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
 from django.views.decorators.http import require_POST
 
 from newsdesk.comments.models import Comment
@@ -216,6 +221,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if limited := ratelimit.check(scope, value, rate):
             return ratelimit.too_many(request, limited, what, "readers/login.html", ctx)
     return render(request, "readers/login.html", ctx)
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """/admin/login/: Django's own log-in form has no throttle, so the admin logs in here too; a
+    password posted to it is never checked (issue 14)."""
+    target = _next_url(request, reverse("admin:index"))
+    if request.user.is_authenticated:
+        if request.user.is_staff:
+            return HttpResponseRedirect(target)
+        messages.error(request, "The admin is for staff accounts; you are logged in as a reader.")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
 
 
 @require_POST
