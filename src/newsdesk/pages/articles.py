@@ -17,7 +17,7 @@ from newsdesk.articles.insights import MIN_WORDS, ask, panel_for
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article, EntityMention
 from newsdesk.articles.related import more_from_story, related_for
 from newsdesk.articles.search import Filters, Hit, search
-from newsdesk.pages.reader import mark_read
+from newsdesk.pages.reader import mark_opened
 from newsdesk.readers.state import reader_state
 from newsdesk.runtime.health import worker_alive
 from newsdesk.sources.models import Source
@@ -65,7 +65,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     also_in_feeds = item.sightings.select_related("source").exclude(source=item.source)
     # With a worker running, the panel is its job (enrich_articles); a page never waits for spaCy.
     panel = panel_for(item, compute=not worker_alive())
-    mark_read(request.user, item)
+    mark_opened(request, item)
     state = reader_state(request)
     # Muted sources and keywords never appear among related articles: ask for more, keep 5.
     related = related_for(item, keep=state.keep)
