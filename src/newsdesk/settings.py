@@ -223,6 +223,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "front"
 LOGOUT_REDIRECT_URL = "front"
 # E-mail: SMTP when NEWSDESK_EMAIL_HOST is set, else printed on the console.
+# A reader's personal briefing feed link (it shows what they follow) ends after this many days, and
+# when their password changes; the briefing page always shows the current one.
+NEWSDESK_BRIEFING_LINK_DAYS = int(os.environ.get("NEWSDESK_BRIEFING_LINK_DAYS", "90"))
 NEWSDESK_EMAIL_HOST = os.environ.get("NEWSDESK_EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
     "NEWSDESK_EMAIL_BACKEND",
