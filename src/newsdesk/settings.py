@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -33,9 +34,20 @@ def _secret_key() -> str:
     if key := os.environ.get("NEWSDESK_SECRET_KEY"):
         return key
     path = NEWSDESK_HOME / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+    try:
+        # Created owner-only before a byte is written (no moment where others may read it); O_EXCL:
+        # of two processes starting at once, one writes and the other reads what it wrote.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            if key := path.read_text().strip():
+                return key
+            time.sleep(0.1)
+        raise RuntimeError(
+            f"{path} is empty: delete it (a new key is made) or set NEWSDESK_SECRET_KEY"
+        ) from None
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
