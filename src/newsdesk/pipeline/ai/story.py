@@ -218,10 +218,10 @@ def explain_story(
         else:
             sents = split_sentences(a.text)
         sentence_lists.append(sents)
-        anchor = a.published or datetime(1970, 1, 1)
         article_times = []
         for s in sents:
-            times = find_time_expressions(s.text, anchor) if a.published else []
+            # No publish time: only the absolute dates the article states (None anchors nothing).
+            times = find_time_expressions(s.text, a.published)
             article_times += [
                 TimeExpression(t.text, t.start + s.start, t.end + s.start, t.value, t.granularity, s.index)
                 for t in times
