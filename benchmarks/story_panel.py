@@ -55,6 +55,7 @@ def run(data: Path, big: int, questions: int, max_stories: int) -> dict[str, Any
     os.environ.update(
         NEWSDESK_HOME=tempfile.mkdtemp(prefix="newsdesk-storypanel-"),
         DJANGO_SETTINGS_MODULE="newsdesk.settings",
+        NEWSDESK_ALLOWED_HOSTS="testserver",  # the host name Django's test client sends
     )
     import django
 

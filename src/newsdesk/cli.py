@@ -163,12 +163,14 @@ def cmd_web(args: argparse.Namespace) -> int:
 
 @command("worker")
 def cmd_worker(args: argparse.Namespace) -> int:
+    from django.conf import settings
     from huey.contrib.djhuey import HUEY
 
     # Importing the task modules registers their tasks and periodic tasks with the consumer.
     import newsdesk.flow.tasks
     import newsdesk.readers.tasks
     import newsdesk.stories.tasks
+    import newsdesk.webhooks.queue
     import newsdesk.webhooks.tasks
 
     _migrate()
@@ -179,6 +181,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     consumer = HUEY.create_consumer(
         workers=args.threads, worker_type="thread", periodic=True, check_worker_health=True
     )
+    # Webhook deliveries on their own queue and threads (daemon threads: they stop with the main
+    # consumer; a delivery cut short is found again by the sweep once its lease ends).
+    newsdesk.webhooks.queue.DELIVERIES.create_consumer(
+        workers=settings.NEWSDESK_WEBHOOK_THREADS, worker_type="thread", periodic=False
+    ).start()
     _stop_with_parent(os.environ.get("NEWSDESK_SERVE_PID", ""))
     consumer.run()
     return 0

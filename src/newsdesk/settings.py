@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
+
+from newsdesk.runtime import siteurl
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -31,18 +34,35 @@ def _secret_key() -> str:
     if key := os.environ.get("NEWSDESK_SECRET_KEY"):
         return key
     path = NEWSDESK_HOME / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+    try:
+        # Created owner-only before a byte is written (no moment where others may read it); O_EXCL:
+        # of two processes starting at once, one writes and the other reads what it wrote.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            if key := path.read_text().strip():
+                return key
+            time.sleep(0.1)
+        raise RuntimeError(
+            f"{path} is empty: delete it (a new key is made) or set NEWSDESK_SECRET_KEY"
+        ) from None
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("NEWSDESK_DEBUG")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("NEWSDESK_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+# The site's public address: every absolute link in mails, feeds, the API and webhook bodies starts
+# with it (never with the request's Host header), and ALLOWED_HOSTS is its host plus loopback (plus
+# NEWSDESK_ALLOWED_HOSTS): a request naming any other host is refused with 400.
+NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://localhost:8000").strip().rstrip("/")
+ALLOWED_HOSTS = siteurl.allowed_hosts(NEWSDESK_SITE_URL, os.environ.get("NEWSDESK_ALLOWED_HOSTS", ""))
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("NEWSDESK_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+if (site_origin := siteurl.origin(NEWSDESK_SITE_URL)) and site_origin not in CSRF_TRUSTED_ORIGINS:
+    CSRF_TRUSTED_ORIGINS.append(site_origin)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -165,6 +185,9 @@ NEWSDESK_USER_AGENT = os.environ.get(
 )
 NEWSDESK_FETCH_TIMEOUT = float(os.environ.get("NEWSDESK_FETCH_TIMEOUT", "20"))
 NEWSDESK_FETCH_ARTICLE_PAGES = _env_bool("NEWSDESK_FETCH_ARTICLE_PAGES", True)
+# Adding a URL (a worker's task, never a web request's): the page and at most 4 of the feeds it
+# lists are fetched within this many seconds in all.
+NEWSDESK_ADD_DEADLINE_S = float(os.environ.get("NEWSDESK_ADD_DEADLINE_S", "45"))
 # How long a worker holds an article it works on: long enough for robots.txt + page fetch (20 s
 # each) + extraction; short enough that work held by a killed worker is taken up again soon.
 NEWSDESK_ARTICLE_LEASE_S = int(os.environ.get("NEWSDESK_ARTICLE_LEASE_S", "120"))
@@ -195,10 +218,8 @@ NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_md")
 NEWSDESK_ENTITY_PAGE_MIN_ARTICLES = int(os.environ.get("NEWSDESK_ENTITY_PAGE_MIN_ARTICLES", "3"))
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
-# The site's public address, for absolute links in e-mails and webhook bodies.
 # The site's sections (a JSON list of {slug, name, words}); the built-in list without the file.
 NEWSDESK_SECTIONS_FILE = os.environ.get("NEWSDESK_SECTIONS_FILE", str(NEWSDESK_HOME / "sections.json"))
-NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,
@@ -226,6 +247,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "front"
 LOGOUT_REDIRECT_URL = "front"
 # E-mail: SMTP when NEWSDESK_EMAIL_HOST is set, else printed on the console.
+# A reader's personal briefing feed link (it shows what they follow) ends after this many days, and
+# when their password changes; the briefing page always shows the current one.
+NEWSDESK_BRIEFING_LINK_DAYS = int(os.environ.get("NEWSDESK_BRIEFING_LINK_DAYS", "90"))
 NEWSDESK_EMAIL_HOST = os.environ.get("NEWSDESK_EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
     "NEWSDESK_EMAIL_BACKEND",
@@ -283,12 +307,18 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("NEWSDESK_QUEUE_NAME", "newsdesk"),
         }
     }
-# Webhooks: tries per event, back-off base (doubling), per-call timeout, failures in a row
+# Webhooks: tries per event, back-off base (doubling), the total time one call may take (DNS to
+# the reply, however slowly the receiver answers), failures in a row
 # after which a hook is turned off (with the reason shown).
 NEWSDESK_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("NEWSDESK_WEBHOOK_MAX_ATTEMPTS", "6"))
 NEWSDESK_WEBHOOK_RETRY_BASE_S = float(os.environ.get("NEWSDESK_WEBHOOK_RETRY_BASE_S", "30"))
 NEWSDESK_WEBHOOK_TIMEOUT_S = float(os.environ.get("NEWSDESK_WEBHOOK_TIMEOUT_S", "10"))
 NEWSDESK_WEBHOOK_DISABLE_AFTER = int(os.environ.get("NEWSDESK_WEBHOOK_DISABLE_AFTER", "10"))
+# A reader's own hooks at most (each story event is sent to every hook: 1,000 hooks of one reader
+# would turn the site into a flood at whatever URL they name); deliveries run on their own queue
+# with this many threads per worker, so slow receivers never hold the threads ingest needs.
+NEWSDESK_WEBHOOKS_PER_READER = int(os.environ.get("NEWSDESK_WEBHOOKS_PER_READER", "10"))
+NEWSDESK_WEBHOOK_THREADS = int(os.environ.get("NEWSDESK_WEBHOOK_THREADS", "2"))
 
 # Operations: /healthz fails when the newest worker heartbeat is older than this, or the queue
 # holds more tasks than NEWSDESK_QUEUE_DEPTH_MAX.
@@ -315,6 +345,9 @@ NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
 NEWSDESK_LLM_URL = os.environ.get("NEWSDESK_LLM_URL", "").strip()
 NEWSDESK_LLM_MODEL = os.environ.get("NEWSDESK_LLM_MODEL", "").strip()
 NEWSDESK_LLM_TIMEOUT = float(os.environ.get("NEWSDESK_LLM_TIMEOUT", "30"))
+# New questions a story page may send to the LLM per reader (account, else client address): each
+# is queued for the worker, and its outcome (failures too) cached per story.
+NEWSDESK_ASK_LLM_RATE = os.environ.get("NEWSDESK_ASK_LLM_RATE", "20/3600")
 # Content-Security-Policy on HTML responses (src/newsdesk/security.py).
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,

@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
+from huey.contrib.djhuey import HUEY
 
+from newsdesk.flow.tasks import add_source_task
 from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, static
@@ -34,13 +36,31 @@ def _post(token: str, body: dict):
     )
 
 
+def _run_queued() -> int:
+    """Run what a worker would: every addition queued so far (the tasks' bodies, in this test's
+    transaction; adding a source is a worker's job)."""
+    tasks = []
+    while (task := HUEY.dequeue()) is not None:
+        tasks.append(task)
+    for task in tasks:
+        assert task.name.endswith("add_source_task")
+        add_source_task.call_local(*task.args)
+    return len(tasks)
+
+
 def test_staff_adds_a_feed_once(world, server, settings):
     settings.NEWSDESK_ALLOW_PRIVATE_NETWORKS = True
     reset_fetcher()
-    added = _post(world.staff_token, {"url": server.url("/feed.xml"), "category": "Test"})
-    assert added.status_code == 201, added.content
-    body = added.json()
-    assert body["how"] == "feed" and body["source"]["category"] == "Test"
+    HUEY.flush()
+    queued = _post(world.staff_token, {"url": server.url("/feed.xml"), "category": "Test"})
+    assert queued.status_code == 202, queued.content
+    assert queued.json()["status"] == "pending" and server.hits["/feed.xml"] == 0  # not in the request
+    assert _run_queued() == 1
+    status_url = queued.json()["status_url"]
+    assert status_url.endswith(f"/api/sources/additions/{queued.json()['id']}")
+    staff = Client(headers={"Authorization": f"Bearer {world.staff_token}"})
+    body = staff.get(status_url.removeprefix(settings.NEWSDESK_SITE_URL)).json()
+    assert body["status"] == "added" and body["how"] == "feed" and body["source"]["category"] == "Test"
     assert Source.objects.filter(pk=body["source"]["id"], url=server.url("/feed.xml")).exists()
     again = _post(world.staff_token, {"url": server.url("/feed.xml")})
     assert again.status_code == 409 and again.json()["error"]["details"] == {"id": body["source"]["id"]}

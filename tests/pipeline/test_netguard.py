@@ -110,7 +110,9 @@ def test_names_resolving_to_private_addresses_are_refused() -> None:
         pytest.skip("this machine's host name resolves to a public address")
     with pytest.raises(GuardError) as caught:
         netguard.resolve(name, 80, CLOSED, timeout_s=5)
-    assert caught.value.kind == "blocked_address" and "resolves to" in caught.value.message
+    assert caught.value.kind == "blocked_address" and "resolves to a" in caught.value.message
+    # Shown on public pages: the private address itself is never in it (issue 14).
+    assert not [a for a in addresses if a in caught.value.message]
 
 
 def test_unknown_names_are_dns_errors() -> None:

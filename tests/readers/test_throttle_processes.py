@@ -50,6 +50,7 @@ def test_a_burst_from_two_processes_gets_no_more_tries_than_the_limit(tmp_path: 
         "NEWSDESK_LOGIN_FAILURES_ACCOUNT": "5/900",
         "NEWSDESK_LOGIN_FAILURES_IP": "100/900",
         "PYTHONPATH": os.pathsep.join(sys.path),
+        "NEWSDESK_ALLOWED_HOSTS": "testserver",  # Django's test client outside a test run
     }
     script = tmp_path / "burst.py"
     script.write_text(BURST)

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.readers.models import Bookmark, Follow, ReadMark
+from newsdesk.readers.models import Bookmark, Follow, Profile, ReadMark
 from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, static
@@ -68,6 +68,7 @@ def reader(settings) -> Iterator[Reader]:
     settings.NEWSDESK_FETCH_TIMEOUT = 3.0
     reset_fetcher()
     user = User.objects.create_user("alice", "alice@example.org", "login-password-not-for-apps")
+    Profile.objects.create(user=user, email_verified=True)  # app passwords need a confirmed address
     start = timezone.now() - timedelta(days=2)
     world = Source.objects.create(
         url="https://world.example/feed",

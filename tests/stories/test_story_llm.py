@@ -138,5 +138,9 @@ def test_server_that_times_out_leaves_the_extractive_result(
 
     answer = ask(bridge_story, "How many people were killed?")
     assert answer is not None and answer.answer.answerable and "error" in answer.llm
-    assert StoryInsight.objects.get(story=bridge_story).llm_answers == {}  # a failure is not cached
+    # The failure is cached for a while: the server is not asked again at every view.
+    [cached] = StoryInsight.objects.get(story=bridge_story).llm_answers.values()
+    assert "error" in cached
+    calls = len(llm.requests)
+    assert "error" in ask(bridge_story, "How many people were killed?").llm and len(llm.requests) == calls
     assert time.monotonic() - started < 30  # two timed-out calls of 1 s, not two hangs

@@ -21,7 +21,7 @@ from huey.contrib.djhuey import HUEY
 from newsdesk.articles.models import Article
 from newsdesk.flow.importing import ImportReport, import_path
 from newsdesk.flow.work import run_until_idle
-from newsdesk.readers.models import SavedSearch
+from newsdesk.readers.models import Profile, SavedSearch
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
 from newsdesk.testing.loopback import LoopbackServer, respond
@@ -90,6 +90,7 @@ def fast_retries(settings) -> None:
 
 def test_each_event_once_signed_and_a_failing_hook_turned_off(tmp_path: Path, fast_retries) -> None:
     alice = User.objects.create_user("alice", "alice@example.org", "pw-alice-123")
+    Profile.objects.create(user=alice, email_verified=True)  # webhooks need a confirmed address
     SavedSearch.objects.create(user=alice, name="Haaland", query="Haaland")
     with LoopbackServer() as server:
         good = Webhook.objects.create(
@@ -154,6 +155,7 @@ def test_settings_page_shows_reason_and_guard_refuses_private_targets(settings) 
     settings.NEWSDESK_ALLOW_PRIVATE_NETWORKS = False
     settings.NEWSDESK_WEBHOOK_DISABLE_AFTER = 1
     bob = User.objects.create_user("bob", "bob@example.org", "pw-bob-12345")
+    Profile.objects.create(user=bob, email_verified=True)
     client = Client()
     client.force_login(bob)
     page = client.post("/settings/webhooks/", {"action": "create", "url": "ftp://x"}, follow=True)

@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape
 
 from django.utils import feedgenerator
 
@@ -64,11 +65,14 @@ def _syndication(feed: Feed, cls: type[feedgenerator.SyndicationFeed]) -> bytes:
         ttl="15",
     )
     for item in feed.items:
-        body = item.content_html or item.summary
+        # Atom's <summary type="html"> and RSS's <description> are read as HTML by every reader: the
+        # plain-text summary goes in escaped, so text that looks like markup stays text.
+        summary_html = escape(item.summary)
+        body = item.content_html or summary_html
         gen.add_item(
             title=clean(item.title) or "(untitled)",
             link=item.link,
-            description=clean(item.summary if issubclass(cls, feedgenerator.Atom1Feed) else body),
+            description=clean(summary_html if issubclass(cls, feedgenerator.Atom1Feed) else body),
             content=clean(item.content_html) or None,
             original=item.external_url if item.external_url != item.link else None,
             unique_id=item.id,

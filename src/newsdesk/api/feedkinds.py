@@ -15,8 +15,10 @@ from newsdesk.api.feedformats import Feed, FeedItem
 from newsdesk.api.models import SearchFeedKey
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.articles.search import Filters, search
+from newsdesk.pipeline.sanitize import clean_article_html, excerpt
 from newsdesk.readers import briefing as readers_briefing
 from newsdesk.readers.state import load_state
+from newsdesk.runtime import siteurl
 from newsdesk.sources.models import Source
 from newsdesk.sources.sections import section as find_section
 from newsdesk.sources.sections import source_ids
@@ -25,11 +27,12 @@ from newsdesk.stories.ranking import front_stories
 from newsdesk.stories.section import section_stories
 
 ITEMS = 50
+SUMMARY_CHARS = 1000
 SITE = "newsdesk"
 
 
 def _url(request: HttpRequest, name: str, *args: object) -> str:
-    return request.build_absolute_uri(reverse(name, args=args))
+    return siteurl.absolute(reverse(name, args=args))
 
 
 def _article_items(request: HttpRequest, articles: Iterable[Article]) -> list[FeedItem]:
@@ -41,8 +44,10 @@ def _article_items(request: HttpRequest, articles: Iterable[Article]) -> list[Fe
                 id=page,
                 title=a.title,
                 link=page,
-                summary=a.description or a.feed_summary[:1000],
-                content_html=a.content_html,
+                # Text cut on text, never on markup; HTML through the article allow-list on its way
+                # out whatever was stored (issue 14).
+                summary=a.description or excerpt(a.feed_summary, SUMMARY_CHARS),
+                content_html=clean_article_html(a.content_html, a.url),
                 published=a.published_at or a.discovered_at,
                 updated=a.updated_at
                 if a.updated_at and a.published_at and a.updated_at > a.published_at
@@ -193,7 +198,7 @@ def saved_search(request: HttpRequest, feed_url: str, key: str) -> Feed:
     # The feed is its reader's: what they muted stays out of it, as on their search page.
     hits = search(s.query, filters, limit=ITEMS, keep=load_state(s.user_id).keep)
     articles = sorted((h.article for h in hits), key=lambda a: a.display_time, reverse=True)
-    link = request.build_absolute_uri(reverse("search") + "?" + _query(s.query))
+    link = siteurl.absolute(reverse("search") + "?" + _query(s.query))
     return Feed(
         f"{SITE}: {s.name}",
         link,

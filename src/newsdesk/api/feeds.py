@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from newsdesk.api import feedkinds
 from newsdesk.api.conditional import with_etag
 from newsdesk.api.feedformats import FORMATS, TITLES, render
+from newsdesk.runtime import siteurl
 
 
 class FeedFormat:
@@ -29,7 +30,7 @@ def _view(build: Callable[..., feedkinds.Feed]) -> Callable[..., HttpResponse]:
     @require_safe
     @with_etag
     def view(request: HttpRequest, fmt: str, **kwargs: object) -> HttpResponse:
-        feed = build(request, request.build_absolute_uri(), **kwargs)
+        feed = build(request, siteurl.absolute(request.get_full_path()), **kwargs)
         response = HttpResponse(render(feed, fmt), content_type=FORMATS[fmt])
         # A personal feed (signed ?u=, the briefing's) must not sit in a shared cache.
         response["Cache-Control"] = ("private" if "u" in request.GET else "public") + ", max-age=300"

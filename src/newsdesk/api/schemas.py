@@ -70,9 +70,17 @@ class SourcePatch(Schema):
     active: bool | None = None
 
 
-class AddedOut(Schema):
-    source: SourceOut
-    how: str
+class AdditionOut(Schema):
+    id: int
+    url: str
+    category: str
+    status: str  # pending, added, exists, failed
+    how: str  # feed, discovered, article ("" until done)
+    source: SourceOut | None
+    error: str
+    created_at: datetime
+    finished_at: datetime | None
+    status_url: str
 
 
 class AttemptOut(Schema):

@@ -10,13 +10,16 @@ from django.urls import reverse
 
 from newsdesk.api import entities
 from newsdesk.articles.models import Article, Insight
+from newsdesk.pipeline.sanitize import clean_article_html
+from newsdesk.runtime import siteurl
 from newsdesk.sources.models import Source
 from newsdesk.stories.insights import stored_panel_data
 from newsdesk.stories.models import Story
 
 
 def absolute(request: HttpRequest, name: str, *args: Any) -> str:
-    return request.build_absolute_uri(reverse(name, args=args))
+    """A link on this site: from NEWSDESK_SITE_URL, never from the request's Host header."""
+    return siteurl.absolute(reverse(name, args=args))
 
 
 def source_out(s: Source) -> dict[str, Any]:
@@ -117,7 +120,7 @@ def article_detail(request: HttpRequest, a: Article) -> dict[str, Any]:
     return {
         **article_out(request, a),
         "text": a.text,
-        "content_html": a.content_html,
+        "content_html": clean_article_html(a.content_html, a.url),  # the allow-list on the way out
         "duplicate_of_id": a.duplicate_of_id,
         "summary": cited(data.get("summary") or [], a.pk, name),
         "key_facts": [str(f.get("text", "")) for f in data.get("key_facts") or [] if isinstance(f, dict)],

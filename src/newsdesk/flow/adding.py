@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from newsdesk.articles import rawstore
 from newsdesk.flow.ingest import page_entry, upsert_entry
+from newsdesk.pipeline import netguard
 from newsdesk.pipeline.discovery import discover_feed_urls
 from newsdesk.pipeline.feeds import looks_like_feed
 from newsdesk.pipeline.fetch import FetchError
 from newsdesk.pipeline.opml import OpmlFeed, parse_opml, write_opml
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
 from newsdesk.runtime.fetcher import get_fetcher
-from newsdesk.sources.models import Source
+from newsdesk.sources.models import Source, SourceAddition
+
+# Autodiscovery tries at most this many of the feeds a page lists (declared ones first), within the
+# NEWSDESK_ADD_DEADLINE_S budget for the whole addition.
+MAX_CANDIDATES = 4
 
 
 class AddError(Exception):
     """The URL could not be added; the message says why in plain words."""
+
+
+class AlreadyFollowed(AddError):
+    """The URL is a source already."""
+
+    def __init__(self, source: Source) -> None:
+        super().__init__("this source is already followed")
+        self.source = source
 
 
 @dataclass(frozen=True)
@@ -53,13 +71,21 @@ def get_or_create_feed(
     return source, created
 
 
-def add_url(url: str, *, category: str = "") -> Added:
-    """Fetch URL once to see what it is, then add the feed it is or links to, or the article itself."""
+def add_url(url: str, *, category: str = "", feeds_only: bool = False) -> Added:
+    """Fetch URL once to see what it is, then add the feed it is or links to, or the article itself.
+
+    With `feeds_only` a page that is no feed and links to none is refused (AddError) instead of being
+    kept as a single article. Nothing is stored for a refused URL: every row is written after the
+    decision, and an article's source and entry together or not at all.
+    """
     try:
         canonicalize_url(url)
     except InvalidURL as exc:
         raise AddError(f"not a usable address: {exc}") from exc
     fetcher = get_fetcher()
+    # One budget for the page and every candidate feed it lists: a page may advertise dozens of
+    # alternates that each answer slowly (issue 14).
+    deadline = time.monotonic() + settings.NEWSDESK_ADD_DEADLINE_S
     try:
         result = fetcher.fetch(url)
     except FetchError as exc:
@@ -67,14 +93,21 @@ def add_url(url: str, *, category: str = "") -> Added:
     if looks_like_feed(result.body, result.content_type):
         source, created = get_or_create_feed(result.url or url, category=category)
         return Added(source, created, "feed")
-    for feed_url in discover_feed_urls(result.body, result.url or url):
+    candidates = discover_feed_urls(result.body, result.url or url)
+    for feed_url in candidates[:MAX_CANDIDATES]:
+        left = deadline - time.monotonic()
+        if left < 0.5:
+            break
         try:
-            probe = fetcher.fetch(feed_url)
+            probe = fetcher.fetch(feed_url, timeout_s=left)
         except FetchError:
             continue
         if looks_like_feed(probe.body, probe.content_type):
             source, created = get_or_create_feed(probe.url or feed_url, category=category)
             return Added(source, created, "discovered")
+    if feeds_only:
+        tried = min(len(candidates), MAX_CANDIDATES)
+        raise AddError(f"no feed found at {url}" + (f" (tried {tried} the page lists)" if tried else ""))
     if "html" not in result.content_type:
         raise AddError(
             f"{url} is neither a feed nor a web page (the server sent {result.content_type or 'no type'})"
@@ -84,13 +117,62 @@ def add_url(url: str, *, category: str = "") -> Added:
 
 def _add_single_article(url: str, body: bytes, category: str) -> Added:
     host = urlsplit(url).hostname or "pages"
-    source, created = Source.objects.get_or_create(
-        canonical_url=f"page:{host}",
-        defaults={"url": url, "kind": Source.Kind.PAGE, "title": host, "category": category[:300]},
-    )
     key = rawstore.put(body)
-    upsert_entry(source, page_entry(url), raw_page_key=key)
+    with transaction.atomic():
+        source, created = Source.objects.get_or_create(
+            canonical_url=f"page:{host}",
+            defaults={"url": url, "kind": Source.Kind.PAGE, "title": host, "category": category[:300]},
+        )
+        upsert_entry(source, page_entry(url), raw_page_key=key)
     return Added(source, created, "article")
+
+
+def request_addition(url: str, *, category: str = "", user: object = None) -> SourceAddition:
+    """Record a request to add `url` for a worker (`run_addition`); what can be refused without the
+    network is refused now: an unusable address, a host private by its spelling, a known source."""
+    try:
+        canonical = canonicalize_url(url)
+    except InvalidURL as exc:
+        raise AddError(f"not a usable address: {exc}") from exc
+    host = urlsplit(url).hostname or ""
+    try:
+        netguard.check_host(
+            host, netguard.AddressPolicy.build(allow_private=settings.NEWSDESK_ALLOW_PRIVATE_NETWORKS)
+        )
+    except netguard.GuardError as exc:
+        raise AddError(exc.message) from exc
+    if existing := Source.objects.filter(canonical_url=canonical).first():
+        raise AlreadyFollowed(existing)
+    return SourceAddition.objects.create(
+        url=url[:2000], category=category[:300], requested_by=user if getattr(user, "pk", None) else None
+    )
+
+
+ADDITION_LEASE = timedelta(minutes=5)
+
+
+def run_addition(addition_id: int) -> SourceAddition | None:
+    """Do one requested addition (the worker's task); None when another worker has it or it is done."""
+    now = timezone.now()
+    taken = SourceAddition.objects.filter(
+        Q(started_at__isnull=True) | Q(started_at__lt=now - ADDITION_LEASE),
+        pk=addition_id,
+        status=SourceAddition.Status.PENDING,
+    ).update(started_at=now)
+    if not taken:
+        return None
+    addition = SourceAddition.objects.get(pk=addition_id)
+    try:
+        added = add_url(addition.url, category=addition.category)
+    except AddError as exc:
+        addition.status, addition.error = SourceAddition.Status.FAILED, str(exc)[:2000]
+    else:
+        fresh = added.created or added.how == "article"
+        addition.status = SourceAddition.Status.ADDED if fresh else SourceAddition.Status.EXISTS
+        addition.source, addition.how = added.source, added.how
+    addition.finished_at = timezone.now()
+    addition.save()
+    return addition
 
 
 def import_opml(data: bytes) -> tuple[int, int]:

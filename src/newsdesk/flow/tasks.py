@@ -13,10 +13,17 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 from newsdesk.articles import vectors
-from newsdesk.flow import work
+from newsdesk.flow import adding, work
 from newsdesk.flow.images import fetch_pending_images
 from newsdesk.runtime import health
 from newsdesk.runtime.coordination import first_in_tick
+
+
+@db_task(retries=0)
+def add_source_task(addition_id: int) -> None:
+    """Look into a URL someone asked to add (the API answers 202 at once; this does the fetches). A new
+    feed is fetched by the next scheduler tick, as any due source."""
+    adding.run_addition(addition_id)
 
 
 @db_task(retries=0)

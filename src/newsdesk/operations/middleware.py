@@ -16,6 +16,8 @@ from newsdesk.runtime.instruments import HTTP_LATENCY
 
 log = logging.getLogger("newsdesk.request")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+# The method label's values: any other method a client sends counts as "other" (bounded series).
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def route_of(request: HttpRequest) -> str:
@@ -41,7 +43,8 @@ class RequestMetricsMiddleware:
             route = route_of(request)
             logs.route.set(route)
             duration = time.monotonic() - started
-            HTTP_LATENCY.labels(route, request.method or "", str(response.status_code)).observe(duration)
+            method = request.method if request.method in METHODS else "other"  # the client picks it
+            HTTP_LATENCY.labels(route, method, str(response.status_code)).observe(duration)
             response["X-Request-ID"] = rid
             log.info(
                 "%s %s %s",

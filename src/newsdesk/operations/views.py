@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from newsdesk.operations.metrics import exposition
+from newsdesk.readers import ratelimit
 from newsdesk.runtime.health import check
 
 
@@ -20,9 +21,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def metrics(request: HttpRequest) -> HttpResponse:
-    """Prometheus text exposition (behind a bearer token when NEWSDESK_METRICS_TOKEN is set)."""
+    """Prometheus text exposition: behind the bearer token NEWSDESK_METRICS_TOKEN; without one set,
+    only for a scraper on this machine (a loopback client, not through a proxy)."""
     token = settings.NEWSDESK_METRICS_TOKEN
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if token and not hmac.compare_digest(given, token):
         return HttpResponse("metrics need the bearer token\n", status=401, content_type="text/plain")
+    if not token and not ratelimit.from_this_machine(request):
+        return HttpResponse(
+            "metrics are served to this machine only; set NEWSDESK_METRICS_TOKEN to scrape from elsewhere\n",
+            status=403,
+            content_type="text/plain",
+        )
     return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)

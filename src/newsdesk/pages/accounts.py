@@ -25,7 +25,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse, reverse_lazy
 from django.utils.encoding import force_bytes, force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.http import (
+    url_has_allowed_host_and_scheme,
+    urlencode,
+    urlsafe_base64_decode,
+    urlsafe_base64_encode,
+)
 from django.views.decorators.http import require_POST
 
 from newsdesk.comments.models import Comment
@@ -33,6 +38,7 @@ from newsdesk.comments.roles import ensure_groups, role_of
 from newsdesk.readers import changes, ratelimit
 from newsdesk.readers.deletion import delete_account
 from newsdesk.readers.models import Profile
+from newsdesk.runtime import siteurl
 
 log = logging.getLogger(__name__)
 User = get_user_model()
@@ -71,9 +77,7 @@ def send_verification(request: HttpRequest, user) -> str | None:
     if limited := ratelimit.take("email-user", str(user.pk), _rate("NEWSDESK_EMAIL_RATE")):
         return f"We sent you several links already. {limited.message}"
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    link = request.build_absolute_uri(
-        reverse("accounts:verify", args=[uid, verification_tokens.make_token(user)])
-    )
+    link = siteurl.absolute(reverse("accounts:verify", args=[uid, verification_tokens.make_token(user)]))
     body = render_to_string("readers/email/verify.txt", {"user": user, "link": link})
     try:
         send_mail("Confirm your e-mail address for newsdesk", body, None, [user.email])
@@ -219,6 +223,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "readers/login.html", ctx)
 
 
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """/admin/login/: Django's own log-in form has no throttle, so the admin logs in here too; a
+    password posted to it is never checked (issue 14)."""
+    target = _next_url(request, reverse("admin:index"))
+    if request.user.is_authenticated:
+        if request.user.is_staff:
+            return HttpResponseRedirect(target)
+        messages.error(request, "The admin is for staff accounts; you are logged in as a reader.")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
+
+
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
@@ -259,6 +275,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "readers/email/password_reset.txt"
     subject_template_name = "readers/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        # The link's host is the configured site, never the request's Host header.
+        self.extra_email_context = {**(self.extra_email_context or {}), "site_url": siteurl.absolute("")}
+        return super().form_valid(form)
 
     def post(self, request, *args, **kwargs):
         if limited := ratelimit.take(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
-from newsdesk.readers.briefing import personal_feed_url, top_stories
+from newsdesk.readers.briefing import feed_link_days, personal_feed_url, top_stories
 from newsdesk.readers.state import reader_state
 
 
@@ -14,7 +17,10 @@ def briefing_page(request: HttpRequest) -> HttpResponse:
     state = reader_state(request)
     briefing = top_stories(state)
     feed = personal_feed_url(state)
-    return render(request, "readers/briefing.html", {"briefing": briefing, "feed_url": feed, "state": state})
+    context = {"briefing": briefing, "feed_url": feed, "state": state}
+    if state.user_id is not None:  # a personal link: say until when it works
+        context["feed_until"] = timezone.now() + timedelta(days=feed_link_days())
+    return render(request, "readers/briefing.html", context)
 
 
 def briefing_feed(request: HttpRequest) -> HttpResponse:

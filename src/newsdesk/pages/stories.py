@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from newsdesk.articles.entities import with_pages
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, Article
+from newsdesk.pages import asking
 from newsdesk.readers.foryou import front_cards
 from newsdesk.readers.state import reader_state
 from newsdesk.runtime.health import worker_alive
@@ -85,7 +86,11 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     if insight is not None and insight.data:
         panel = _linked(insight.data, visible_ids, hidden_outlets)
     question = " ".join((request.GET.get("ask") or "").split())[:500]
-    answer = ask(item, question, insight=insight) if question and panel else None
+    # The extractive answer now; an LLM rewrite only from the cache or queued (pages/asking.py).
+    answer = ask(item, question, insight=insight, use_llm=False) if question and panel else None
+    ask_note = ""
+    if answer is not None and insight is not None:
+        answer.llm, ask_note = asking.llm_answer(request, item, insight, question, answer)
     earlier, later = _chain(item, request)
     return render(
         request,
@@ -103,6 +108,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
             "llm": insight.llm if insight else None,
             "question": question,
             "answer": answer,
+            "ask_note": ask_note,
             "llm_answer": _llm_sentences(answer.llm if answer else None, panel, visible_ids),
             "earlier": earlier,
             "later": later,
@@ -205,7 +211,7 @@ def _llm_sentences(
 ) -> list[dict[str, Any]]:
     """The LLM's kept sentences with their citations linked; empty when there is none to show.
     A sentence that rests only on articles the reader muted is left out."""
-    if not llm or "error" in llm or panel is None:
+    if not llm or "error" in llm or "pending" in llm or panel is None:
         return []
     arts = panel.get("articles", {})
     out = []

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from newsdesk.readers.models import SavedSearch
+from newsdesk.readers.verified import verified_address_required
 from newsdesk.webhooks.models import Webhook, new_secret
 
 
@@ -24,6 +28,7 @@ def _valid_url(url: str) -> str | None:
 
 
 @login_required
+@verified_address_required("webhooks")
 def webhooks_settings(request: HttpRequest) -> HttpResponse:
     hooks = Webhook.objects.filter(user=request.user)
     if request.method == "POST":
@@ -40,16 +45,23 @@ def webhooks_settings(request: HttpRequest) -> HttpResponse:
                 min_outlets = max(2, min(int(request.POST.get("min_outlets", "3") or 3), 1000))
             except ValueError:
                 min_outlets = 3
-            Webhook.objects.create(
-                user=request.user,
-                name=request.POST.get("name", "")[:200],
-                url=url,
-                on_new_story=bool(request.POST.get("on_new_story")),
-                on_story_outlets=bool(request.POST.get("on_story_outlets")),
-                min_outlets=min_outlets,
-                on_search_match=bool(request.POST.get("on_search_match")),
-                saved_search=search,
-            )
+            cap = settings.NEWSDESK_WEBHOOKS_PER_READER
+            with transaction.atomic():
+                # The owner's row locked: two requests at once cannot both take the last place.
+                get_user_model().objects.select_for_update().filter(pk=request.user.pk).exists()
+                if Webhook.objects.filter(user=request.user).count() >= cap:
+                    messages.error(request, f"Not added: a reader may have {cap} webhooks; delete one first.")
+                    return redirect("settings-webhooks")
+                Webhook.objects.create(
+                    user=request.user,
+                    name=request.POST.get("name", "")[:200],
+                    url=url,
+                    on_new_story=bool(request.POST.get("on_new_story")),
+                    on_story_outlets=bool(request.POST.get("on_story_outlets")),
+                    min_outlets=min_outlets,
+                    on_search_match=bool(request.POST.get("on_search_match")),
+                    saved_search=search,
+                )
             messages.info(request, "Webhook added.")
             return redirect("settings-webhooks")
         hook = get_object_or_404(Webhook, user=request.user, pk=request.POST.get("hook", "0"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import ipaddress
+import logging
 import re
 import socket
 from collections.abc import Callable, Iterable
@@ -18,6 +19,7 @@ from typing import Literal
 
 import httpcore
 
+log = logging.getLogger(__name__)
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 GuardErrorKind = Literal["blocked_address", "dns", "invalid_url"]
@@ -149,8 +151,11 @@ def resolve(host: str, port: int, policy: AddressPolicy, *, timeout_s: float | N
             reason = policy.refusal(address)
             if reason is not None:
                 # One private answer poisons the lot: a client may try the addresses in any order.
+                # The message is shown on public pages (a source's health, a reader's webhook log):
+                # it never names the private address a name resolves to (the log does).
+                log.info("refused %s: it resolves to %s, a %s", host, address, reason)
                 raise GuardError(
-                    "blocked_address", f"refused to fetch from {host}: it resolves to {address}, a {reason}"
+                    "blocked_address", f"refused to fetch from {host}: it resolves to a {reason}"
                 )
         if text not in addresses:
             addresses.append(text)

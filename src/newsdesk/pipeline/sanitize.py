@@ -211,11 +211,25 @@ def without_images(clean_html: str) -> str:
     return _ANY_IMG_RE.sub("", clean_html) if "<img" in (clean_html or "").lower() else clean_html
 
 
+def excerpt(html: str, limit: int) -> str:
+    """The plain text of an HTML fragment cut to at most `limit` characters, at a word boundary (with
+    "…" when cut): a cut on the text never leaves half a tag or half an entity, as a cut on markup does."""
+    text = clean_text(html_to_text(html))
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
+
+
 __all__ = [
     "ALLOWED_TAGS",
     "clean_article_html",
     "clean_text",
     "element_text",
+    "excerpt",
     "first_image_url",
     "html_to_text",
     "without_images",

@@ -17,12 +17,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import F, Max
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from newsdesk.articles.insights import panel_for
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, MUTE_TEXT_CHARS, Article
@@ -160,18 +163,43 @@ def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -
 # --- the briefing feed's signed reader link ----------------------------------------------------------
 
 
+# A personal link lets whoever holds it read what the reader follows and mutes: it ends after
+# NEWSDESK_BRIEFING_LINK_DAYS, and at once when the account's password changes (issue 14).
+
+
+def _account_stamp(user_id: int) -> str | None:
+    """A keyed digest of the account's password hash (None for no active account): it changes with
+    the password, so a link made before a change or reset stops working."""
+    hashed = (
+        get_user_model().objects.filter(pk=user_id, is_active=True).values_list("password", flat=True).first()
+    )
+    return None if hashed is None else salted_hmac(FEED_SALT, hashed, algorithm="sha256").hexdigest()[:20]
+
+
+def feed_link_days() -> int:
+    return int(settings.NEWSDESK_BRIEFING_LINK_DAYS)
+
+
 def feed_token(user_id: int) -> str:
-    return signing.dumps(user_id, salt=FEED_SALT)
+    return signing.dumps({"u": user_id, "s": _account_stamp(user_id)}, salt=FEED_SALT)
 
 
 def feed_state(token: str) -> ReaderState:
-    """The reader a signed `?u=` feed token names (anonymous without one); a forged one is a 404."""
+    """The reader a signed `?u=` feed token names (anonymous without one); a forged, expired or
+    revoked one is a 404."""
     if not token:
         return ReaderState()
     try:
-        return load_state(int(signing.loads(token, salt=FEED_SALT)))
-    except (signing.BadSignature, TypeError, ValueError):
+        data = signing.loads(token, salt=FEED_SALT, max_age=timedelta(days=feed_link_days()))
+        user_id = int(data["u"])
+    except signing.SignatureExpired:
+        raise Http404("This briefing feed link has expired: the briefing page has the current one.") from None
+    except (signing.BadSignature, TypeError, ValueError, KeyError):
         raise Http404("This briefing feed link is not valid.") from None
+    stamp = _account_stamp(user_id)
+    if stamp is None or not constant_time_compare(stamp, str(data.get("s", ""))):
+        raise Http404("This briefing feed link is not valid any more: the briefing page has the current one.")
+    return load_state(user_id)
 
 
 def personal_feed_url(state: ReaderState, fmt: str = "atom") -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -158,12 +159,45 @@ class LoginGuard:
         return None
 
 
+def _client_header() -> str:
+    """NEWSDESK_CLIENT_IP_HEADER as Django's META key ("" when unset)."""
+    header = getattr(settings, "NEWSDESK_CLIENT_IP_HEADER", "").strip()
+    if header and not header.startswith("HTTP_"):
+        header = "HTTP_" + header.upper().replace("-", "_")
+    return header
+
+
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, or the last hop of a header set by a trusted proxy."""
-    header = getattr(settings, "NEWSDESK_CLIENT_IP_HEADER", "")
+    """The client's address: REMOTE_ADDR, or the last hop of a header set by a trusted proxy.
+
+    The one place any limit, log or check finds a client's address (a test keeps it so): behind a
+    proxy every request comes from the proxy, and a limiter keyed on REMOTE_ADDR would lock out
+    everyone at once. NEWSDESK_CLIENT_IP_HEADER names the header as Django's META key
+    (HTTP_X_FORWARDED_FOR) or as sent (X-Forwarded-For).
+    """
+    header = _client_header()
     if header and (forwarded := request.META.get(header, "")):
-        return forwarded.split(",")[-1].strip()
+        return forwarded.split(",")[-1].strip()[:100] or "unknown"
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def from_this_machine(request: HttpRequest) -> bool:
+    """The request came straight from a loopback address, not through a proxy (which would add the
+    header that names the client; a proxy on this machine makes every request look local)."""
+    proxied = any(
+        request.META.get(h)
+        for h in (
+            "HTTP_X_FORWARDED_FOR",
+            "HTTP_FORWARDED",
+            "HTTP_X_REAL_IP",
+            _client_header() or "HTTP_X_FORWARDED_FOR",
+        )
+    )
+    try:
+        local = ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        local = False
+    return local and not proxied
 
 
 def too_many(

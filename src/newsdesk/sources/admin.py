@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from newsdesk.sources.models import FetchAttempt, Publisher, Source
+from newsdesk.sources.models import FetchAttempt, Publisher, Source, SourceAddition
 
 
 @admin.register(Publisher)
@@ -55,3 +55,12 @@ class SourceAdmin(admin.ModelAdmin):
         "claimed_until",
     ]
     inlines = [FetchAttemptInline]
+
+
+@admin.register(SourceAddition)
+class SourceAdditionAdmin(admin.ModelAdmin):
+    """URLs asked to be added through the API, and what the worker made of them."""
+
+    list_display = ["url", "status", "how", "source", "requested_by", "created_at", "finished_at"]
+    list_filter = ["status", "how"]
+    readonly_fields = [f.name for f in SourceAddition._meta.fields]

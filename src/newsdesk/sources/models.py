@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -138,3 +139,33 @@ class FetchAttempt(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+
+
+class SourceAddition(models.Model):
+    """A URL someone asked to add (the API): a worker fetches it and looks for its feed, never the web
+    request, since a page may list many candidate feeds, each a fetch of up to the fetch timeout."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        ADDED = "added", "Added"
+        EXISTS = "exists", "Already followed"
+        FAILED = "failed", "Could not be added"
+
+    url = models.CharField(max_length=2000)
+    category = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    how = models.CharField(max_length=12, blank=True, help_text="feed, discovered or article")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    error = models.TextField(blank=True, help_text="Why it could not be added, in plain words.")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When a worker took it.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.url} ({self.status})"

@@ -285,20 +285,9 @@ def ask(
     )
     llm = None
     if use_llm and result.answerable and llm_configured():
-        key = f"{settings.NEWSDESK_LLM_MODEL}\n{question.lower()}"
-        llm = insight.llm_answers.get(key)
-        if llm is None or "error" in llm:
-            cited = [
-                {"text": s.text, "article_id": s.article_id, "sentence_index": s.sentence_index,
-                 "source": s.source}
-                for s in result.sentences
-            ]  # fmt: skip
-            llm = rewrite("answer", cited, question)
-            if llm is not None and "error" not in llm:
-                answers = dict(list(insight.llm_answers.items())[-(MAX_CACHED_ANSWERS - 1) :])
-                answers[key] = llm
-                insight.llm_answers = answers
-                insight.save(update_fields=["llm_answers"])
+        llm = cached_llm_answer(insight, question)
+        if llm is None:
+            llm = rewrite_answer(insight, question, result)
     return StoryAnswer(result, llm)
 
 
@@ -318,6 +307,72 @@ def waiting_count(story: Story) -> int:
         .filter(Q(insight__isnull=True) | Q(insight__created_at__lt=F("members_changed_at")))
         .count()
     )
+
+
+# LLM answers: cached per story and question, failures too (a failing or slow server is asked again
+# after LLM_RETRY_S, not at every view); the site's pages only queue them (stories/tasks.py), since
+# one call may take NEWSDESK_LLM_TIMEOUT seconds.
+
+
+def _llm_key(question: str) -> str:
+    return f"{settings.NEWSDESK_LLM_MODEL}\n{' '.join(question.split()).lower()[:500]}"
+
+
+def _fresh(entry: dict[str, Any]) -> bool:
+    """A failure or a queued request stands for LLM_RETRY_S; a rewrite for good."""
+    if "error" not in entry and "pending" not in entry:
+        return True
+    try:
+        made = datetime.fromisoformat(str(entry.get("made_at")))
+    except ValueError:
+        return False
+    return (datetime.now(made.tzinfo) - made).total_seconds() < LLM_RETRY_S
+
+
+def cached_llm_answer(insight: StoryInsight, question: str) -> dict[str, Any] | None:
+    """The stored LLM answer to this question ({"pending": …} while queued, {"error": …} after a recent
+    failure), or None when there is none to show and it may be asked (again)."""
+    entry = (insight.llm_answers or {}).get(_llm_key(question))
+    return entry if isinstance(entry, dict) and _fresh(entry) else None
+
+
+def _store_llm_answer(insight: StoryInsight, question: str, entry: dict[str, Any]) -> None:
+    stored = StoryInsight.objects.filter(pk=insight.pk).values_list("llm_answers", flat=True).first() or {}
+    answers = dict(list(stored.items())[-(MAX_CACHED_ANSWERS - 1) :])
+    answers[_llm_key(question)] = entry
+    insight.llm_answers = answers
+    StoryInsight.objects.filter(pk=insight.pk).update(llm_answers=answers)
+
+
+def mark_llm_answer_pending(insight: StoryInsight, question: str) -> dict[str, Any]:
+    """Record that this question's rewrite is queued (so the next views do not queue it again)."""
+    entry = {"pending": True, "made_at": timezone.now().isoformat()}
+    _store_llm_answer(insight, question, entry)
+    return entry
+
+
+def rewrite_answer(insight: StoryInsight, question: str, result: Answer) -> dict[str, Any] | None:
+    """Ask the LLM now to rewrite the cited answer; the outcome, success or failure, is stored."""
+    cited = [
+        {"text": s.text, "article_id": s.article_id, "sentence_index": s.sentence_index, "source": s.source}
+        for s in result.sentences
+    ]
+    llm = rewrite("answer", cited, question)
+    if llm is not None:
+        _store_llm_answer(insight, question, llm)
+    return llm
+
+
+def rewrite_answer_of(story_id: int, question: str) -> dict[str, Any] | None:
+    """The worker's side of a queued question: the extractive answer again, then its LLM rewrite."""
+    story = Story.objects.filter(pk=story_id).first()
+    insight = StoryInsight.objects.filter(story_id=story_id).first()
+    if story is None or insight is None:
+        return None
+    done = ask(story, question, use_llm=False, insight=insight)
+    if done is None or not done.answer.answerable or not llm_configured():
+        return None
+    return rewrite_answer(insight, question, done.answer)
 
 
 def pending(limit: int = 200) -> list[Story]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from newsdesk.runtime.coordination import first_in_tick
-from newsdesk.stories.insights import enrich_pending
+from newsdesk.stories.insights import enrich_pending, rewrite_answer_of
 from newsdesk.stories.recluster import merge_and_split_stories
 
 
@@ -26,3 +26,10 @@ def enrich_stories() -> None:
     of work a minute, so a tick never overlaps the next)."""
     if first_in_tick("enrich_stories"):
         enrich_pending(budget_s=50.0)
+
+
+@db_task(retries=0)
+def rewrite_answer_task(story_id: int, question: str) -> None:
+    """A reader's question on a story page, rewritten by the LLM off the page thread (it may take
+    NEWSDESK_LLM_TIMEOUT seconds); the page shows the extractive answer meanwhile."""
+    rewrite_answer_of(story_id, question)

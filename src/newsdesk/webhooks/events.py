@@ -18,6 +18,7 @@ from django.db.models import Q
 from newsdesk.articles.fulltext import terms
 from newsdesk.articles.models import Article
 from newsdesk.readers.models import SavedSearch
+from newsdesk.readers.verified import owner_may_act
 from newsdesk.stories.models import Story
 from newsdesk.webhooks.models import Delivery, Webhook
 
@@ -67,7 +68,9 @@ def matches(article: Article, search: SavedSearch) -> bool:
 
 
 def hooks_for(event_field: str) -> list[Webhook]:
-    return list(Webhook.objects.filter(active=True, **{event_field: True}).select_related("user"))
+    """Active hooks for this event whose owner may use webhooks (a confirmed address, staff, site-wide)."""
+    hooks = Webhook.objects.filter(owner_may_act(), active=True, **{event_field: True})
+    return list(hooks.select_related("user"))
 
 
 def emit(article_id: int, story_id: int, created: bool, sources_before: int) -> list[Delivery]:

@@ -1,4 +1,5 @@
-"""Background tasks for webhooks (Huey): decide events, send deliveries, and sweep for lost ones."""
+"""Background tasks for webhooks (Huey): decide events (main queue), send deliveries (their own
+queue, webhooks/queue.py), and sweep for lost ones."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from newsdesk.webhooks import delivery, events
+from newsdesk.webhooks.queue import delivery_task
 
 
 @db_task(retries=0)
@@ -14,7 +16,7 @@ def emit_events_task(article_id: int, story_id: int, created: bool, sources_befo
         deliver_task(made.pk)
 
 
-@db_task(retries=0)
+@delivery_task
 def deliver_task(delivery_id: int) -> None:
     delay = delivery.deliver(delivery_id)
     if delay is not None:

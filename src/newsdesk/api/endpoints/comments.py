@@ -20,6 +20,7 @@ from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.comments import posting
 from newsdesk.comments.models import Comment
 from newsdesk.pipeline.markup import MAX_SOURCE_CHARS
+from newsdesk.readers import ratelimit
 from newsdesk.stories.models import Story
 
 router = Router(tags=["comments"])
@@ -69,7 +70,7 @@ def _post(request: HttpRequest, target: Story | Article, body: CommentIn):
         parent = get_object_or_404(Comment, pk=body.parent_id)
     try:
         comment = posting.post_comment(
-            request.user, target, body.body, parent=parent, ip=request.META.get("REMOTE_ADDR", "")
+            request.user, target, body.body, parent=parent, ip=ratelimit.client_ip(request)
         )
     except posting.RateLimited as exc:
         wait = str(exc.limited.retry_after_s)

@@ -15,7 +15,7 @@ from newsdesk.api.errors import ApiError, responses
 from newsdesk.api.pagination import Cursor
 from newsdesk.api.schemas import (
     MAX_ID,
-    AddedOut,
+    AdditionOut,
     HealthOut,
     QueuedOut,
     SourceIn,
@@ -23,10 +23,10 @@ from newsdesk.api.schemas import (
     SourcePage,
     SourcePatch,
 )
-from newsdesk.api.serialize import source_out
-from newsdesk.flow.adding import AddError, add_url
-from newsdesk.flow.tasks import fetch_source_task
-from newsdesk.sources.models import Source
+from newsdesk.api.serialize import absolute, source_out
+from newsdesk.flow.adding import AddError, AlreadyFollowed, request_addition
+from newsdesk.flow.tasks import add_source_task, fetch_source_task
+from newsdesk.sources.models import Source, SourceAddition
 
 router = Router(tags=["sources"])
 SourceId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -39,21 +39,55 @@ def list_sources(request: HttpRequest, cursor: Cursor = None, limit: Limit = 50)
     return {"items": [source_out(s) for s in rows], "next_cursor": next_cursor}
 
 
+def _addition_out(request: HttpRequest, a: SourceAddition) -> dict:
+    return {
+        "id": a.pk,
+        "url": a.url,
+        "category": a.category,
+        "status": a.status,
+        "how": a.how,
+        "source": source_out(a.source) if a.source else None,
+        "error": a.error,
+        "created_at": a.created_at,
+        "finished_at": a.finished_at,
+        "status_url": absolute(request, "api:source_addition", a.pk),
+    }
+
+
 @router.post(
     "",
-    response={201: AddedOut, **responses(401, 403, 409)},
+    response={202: AdditionOut, **responses(401, 403, 409, 422)},
     auth=AUTH,
-    summary="Add a source (a feed, a page linking to one, or a single article)",
+    summary="Add a source (a feed, a page linking to one, or a single article): queued for a worker",
+    description="The answer comes at once (202) with `status_url`; a worker fetches the URL and looks "
+    "for its feed (at most 4 candidates, NEWSDESK_ADD_DEADLINE_S in all), then the status says "
+    "added, exists or failed (with the reason).",
 )
 def add_source(request: HttpRequest, body: SourceIn):
     require_staff(request)
     try:
-        added = add_url(body.url, category=body.category)
+        addition = request_addition(body.url, category=body.category, user=request.user)
+    except AlreadyFollowed as exc:
+        raise ApiError(409, str(exc), code="exists", details={"id": exc.source.pk}) from exc
     except AddError as exc:
         raise ApiError(422, str(exc), code="unusable_url") from exc
-    if not added.created and added.how != "article":
-        raise ApiError(409, "this source is already followed", code="exists", details={"id": added.source.pk})
-    return Status(201, {"source": source_out(added.source), "how": added.how})
+    add_source_task(addition.pk)
+    addition.refresh_from_db()  # done already when tasks run inline (NEWSDESK_TASKS_IMMEDIATE)
+    return Status(202, _addition_out(request, addition))
+
+
+@router.get(
+    "/additions/{addition_id}",
+    response={200: AdditionOut, **responses(401, 403, 404)},
+    auth=AUTH,
+    url_name="source_addition",
+    summary="Where a requested addition stands",
+)
+def source_addition(request: HttpRequest, addition_id: SourceId):
+    require_staff(request)
+    return _addition_out(
+        request, get_object_or_404(SourceAddition.objects.select_related("source"), pk=addition_id)
+    )
 
 
 @router.get("/{source_id}", response={200: SourceOut, **responses(404)}, auth=None, summary="One source")

@@ -111,13 +111,16 @@ class Fetcher:
         last_modified: str | None = None,
         is_article_page: bool = False,
         max_bytes: int | None = None,
+        timeout_s: float | None = None,
     ) -> FetchResult:
         """GET `url`, following up to `max_redirects` redirects; raise `FetchError` on any failure.
 
         With `etag` / `last_modified` from an earlier result the request is conditional, and an
-        unchanged resource comes back as `not_modified=True` with an empty body.
+        unchanged resource comes back as `not_modified=True` with an empty body. `timeout_s` shortens
+        the fetcher's total time for this one fetch (a caller's own budget running out).
         """
         cap = self._max_bytes if max_bytes is None else max_bytes
+        limit_s = self._timeout_s if timeout_s is None else max(0.0, min(self._timeout_s, timeout_s))
         headers: dict[str, str] = {}
         if etag and _header_safe(etag):
             headers["If-None-Match"] = etag
@@ -132,7 +135,7 @@ class Fetcher:
                     "the site's robots.txt does not allow fetching this page",
                     url=str(current),
                 )
-            outcome = self._hop(current, headers, cap, started)
+            outcome = self._hop(current, headers, cap, started, limit_s)
             if isinstance(outcome, FetchResult):
                 return outcome
             current = outcome
@@ -145,14 +148,14 @@ class Fetcher:
     # -- one request ------------------------------------------------------------------------------
 
     def _hop(
-        self, url: httpx.URL, headers: dict[str, str], cap: int, started: float
+        self, url: httpx.URL, headers: dict[str, str], cap: int, started: float, limit_s: float
     ) -> FetchResult | httpx.URL:
         """One request: a result, or the URL a redirect points to."""
         key = _host_key(url)
         self._fail_if_waiting(key, url)
         self._fail_if_unreachable(key, url)
         slot = self._slot(key)
-        deadline = started + self._timeout_s
+        deadline = started + limit_s
         if not slot.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise FetchError("timeout", self._timeout_message("to free a connection slot"), url=str(url))
         token = fetch_deadline.set(deadline)

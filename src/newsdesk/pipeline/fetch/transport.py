@@ -11,6 +11,7 @@ import contextvars
 import functools
 import ssl
 import time
+from collections.abc import Callable
 
 import httpcore
 import httpx
@@ -33,7 +34,9 @@ def _remaining_s() -> float | None:
 class GuardedTransport(httpx.HTTPTransport):
     """httpx's transport with a connection pool whose sockets come only from the SSRF guard."""
 
-    def __init__(self, policy: netguard.AddressPolicy) -> None:
+    def __init__(
+        self, policy: netguard.AddressPolicy, remaining_s: Callable[[], float | None] = _remaining_s
+    ) -> None:
         context = _ssl_context()
         super().__init__(verify=context, trust_env=False, http2=True)
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
@@ -46,14 +49,17 @@ class GuardedTransport(httpx.HTTPTransport):
             keepalive_expiry=limits.keepalive_expiry,
             http1=True,
             http2=True,
-            network_backend=netguard.GuardedBackend(policy, remaining_s=_remaining_s),
+            network_backend=netguard.GuardedBackend(policy, remaining_s=remaining_s),
         )
 
 
-def guarded_transport(policy: netguard.AddressPolicy) -> httpx.HTTPTransport:
+def guarded_transport(
+    policy: netguard.AddressPolicy, *, remaining_s: Callable[[], float | None] | None = None
+) -> httpx.HTTPTransport:
     """An httpx transport whose sockets come only from the SSRF guard (for calls that are not
-    fetches, such as webhook POSTs)."""
-    return GuardedTransport(policy)
+    fetches, such as webhook POSTs); `remaining_s` gives the seconds left of the caller's total
+    deadline, which bounds every socket operation (as a fetch's does)."""
+    return GuardedTransport(policy, remaining_s or _remaining_s)
 
 
 @functools.cache
