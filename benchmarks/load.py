@@ -472,10 +472,10 @@ def feeds(n: int) -> dict[str, Any]:
 def _server_description(env: dict[str, str]) -> str:
     """What `newsdesk web` of the code under test runs (the code says, where it can)."""
     try:
-        from newsdesk.cli import web_server_description
+        from newsdesk.webserver import describe
     except ImportError:
         return "uvicorn, 1 process"
-    return web_server_description()
+    return describe()
 
 
 def main() -> None:
