@@ -37,12 +37,14 @@ chromium:
 
 test: $(STAMP) chromium
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports  # the layers, one way only (pyproject.toml [tool.importlinter], docs/architecture.md)
 	NEWSDESK_HOME=$${NEWSDESK_HOME:-$$(mktemp -d)} $(BIN)/pytest -q $(PYTEST_ARGS)
 	@echo "== the database tests again, on PostgreSQL ($(PG_TEST_URL))"
 	DATABASE_URL=$(PG_TEST_URL) NEWSDESK_HOME=$$(mktemp -d) $(BIN)/pytest -q -m "not slow" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check src tests benchmarks
 
 format: $(STAMP)

@@ -36,7 +36,6 @@ from newsdesk.pipeline.embeddings import (
     MiniLMEmbedder,
     OnnxMiniLMEmbedder,
     article_embedding_text,
-    default_model_cache_dir,
     make_embedder,
 )
 
@@ -137,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_capability": torch.backends.cpu.get_cpu_capability(),
         "cuda": torch.cuda.is_available(),
     }
-    cache_dir = args.cache_dir or default_model_cache_dir()
+    cache_dir = args.cache_dir or Path(os.environ.get("NEWSDESK_HOME", "var")).resolve() / "models"
     references: dict[int, np.ndarray] = {}
 
     def reference(seq: int) -> np.ndarray:

@@ -108,16 +108,16 @@ def run(data: Path, threads: int) -> dict[str, Any]:
     from django.core.management import call_command
 
     from newsdesk.articles.models import FINAL_STAGE, Article
-    from newsdesk.sources.adding import get_or_create_feed
+    from newsdesk.flow.adding import get_or_create_feed
+    from newsdesk.flow.work import refresh_sources, wait_until_idle
     from newsdesk.testing.loopback import LoopbackServer, static
-    from newsdesk.work import refresh_sources, wait_until_idle
 
     call_command("migrate", verbosity=0)
     pages = _pages(data)
     rssarch = data / "rss-feeds-rssarch"
     snapshots = sorted(rssarch.glob("*/2025-05-2*.xml"))
+    from newsdesk.flow.status import collect_status
     from newsdesk.operations.agreement import mismatches
-    from newsdesk.status import collect_status
 
     with _Scraper() as scraper, LoopbackServer() as server:
         server.serve_dir("/pages", data / "articles-html")

@@ -149,7 +149,7 @@ def _keep_worker_alive(stop: threading.Event) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from newsdesk.operations.models import Heartbeat
+    from newsdesk.runtime.models import Heartbeat
 
     def beat() -> None:
         try:
@@ -433,10 +433,10 @@ def feeds(n: int) -> dict[str, Any]:
     """n feeds on loopback, refreshed twice through the real refresh path; the second pass is 304s."""
     from django.conf import settings
 
-    from newsdesk.fetcher import reset_fetcher
+    from newsdesk.flow.work import refresh_sources
+    from newsdesk.runtime.fetcher import reset_fetcher
     from newsdesk.sources.models import Source
     from newsdesk.testing.loopback import LoopbackServer
-    from newsdesk.work import refresh_sources
 
     settings.NEWSDESK_ALLOW_PRIVATE_NETWORKS = True
     settings.NEWSDESK_FETCH_ARTICLE_PAGES = False

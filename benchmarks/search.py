@@ -107,7 +107,8 @@ def _search_parts(queries: list[str]) -> dict[str, dict[str, float]]:
     (what is left of the whole is fusion and loading the shown articles)."""
     from newsdesk.articles import fulltext
     from newsdesk.articles.search import POOL, lexical_matches
-    from newsdesk.articles.vectors import article_index, get_embedder
+    from newsdesk.articles.vectors import article_index
+    from newsdesk.runtime.embedder import get_embedder
 
     times: dict[str, list[float]] = {"full_text": [], "query_embedding": [], "ann": [], "snippets": []}
     for query in queries:

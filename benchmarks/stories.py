@@ -23,8 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.story_replay import cluster_offline
 from newsdesk.pipeline.embeddings import article_embedding_text, get_default_embedder
-from newsdesk.pipeline.stories import ArticleFeatures, StoryClusterer, cluster_offline
+from newsdesk.pipeline.stories import ArticleFeatures, StoryClusterer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "clusters" / "gedikli-energy-story-chains" / "articles.jsonl"

@@ -68,7 +68,7 @@ def build(n: int, *, seed: int = 7, progress: bool = True) -> dict[str, Any]:
 
     from newsdesk.articles.models import Article
     from newsdesk.articles.related import LEAD_CHARS
-    from newsdesk.articles.tasks import analyze_database
+    from newsdesk.flow.tasks import analyze_database
     from newsdesk.pipeline.embeddings import to_blob
     from newsdesk.sources.models import Source
     from newsdesk.stories.models import Story

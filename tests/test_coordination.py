@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import close_old_connections
 
-from newsdesk.articles.models import PipelineLock
-from newsdesk.coordination import first_in_tick
+from newsdesk.runtime.coordination import first_in_tick
+from newsdesk.runtime.models import PipelineLock
 
 
 @pytest.mark.django_db(transaction=True)

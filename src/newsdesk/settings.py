@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "newsdesk.readersync",
     "newsdesk.webhooks",
     "newsdesk.operations",
+    "newsdesk.runtime",
 ]
 
 MIDDLEWARE = [
@@ -291,10 +292,10 @@ MIDDLEWARE.insert(0, "newsdesk.operations.middleware.RequestMetricsMiddleware")
 # NEWSDESK_LOG_FORMAT=json: one JSON object a line (time, level, logger, message, request id,
 # route, status, duration).
 NEWSDESK_LOG_FORMAT = os.environ.get("NEWSDESK_LOG_FORMAT", "plain")
-LOGGING["formatters"]["json"] = {"()": "newsdesk.operations.logs.JsonFormatter"}
+LOGGING["formatters"]["json"] = {"()": "newsdesk.runtime.logs.JsonFormatter"}
 LOGGING["handlers"]["console"]["formatter"] = "json" if NEWSDESK_LOG_FORMAT == "json" else "plain"
 LOGGING["handlers"]["console"]["filters"] = ["request_context"]
-LOGGING["filters"] = {"request_context": {"()": "newsdesk.operations.logs.RequestContextFilter"}}
+LOGGING["filters"] = {"request_context": {"()": "newsdesk.runtime.logs.RequestContextFilter"}}
 # /metrics asks for `Authorization: Bearer <token>` when this is set (else it is open).
 NEWSDESK_METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
 # Optional LLM (issue 4, point 7): an OpenAI-compatible server (Ollama, vLLM, llama.cpp server) that may

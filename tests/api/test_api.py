@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from newsdesk.api.models import ApiToken
+from newsdesk.readers.changes import MAX_FOLLOWS, MAX_MUTES, MAX_SAVED_SEARCHES
 from newsdesk.readers.models import Bookmark, Follow, Mute, ReadMark, SavedSearch
-from newsdesk.readers.personal import MAX_FOLLOWS, MAX_MUTES, MAX_SAVED_SEARCHES
 from tests.api.conftest import make_article
 
 

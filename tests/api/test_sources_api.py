@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 
-from newsdesk.fetcher import reset_fetcher
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, static
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from newsdesk.articles.models import Article, DuplicateKind
-from newsdesk.sources.importing import ImportReport, import_path
-from newsdesk.work import run_until_idle
+from newsdesk.flow.importing import ImportReport, import_path
+from newsdesk.flow.work import run_until_idle
 
 # This test is about duplicates; 2,225 articles through MiniLM would only add minutes.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("hashing_embedder")]

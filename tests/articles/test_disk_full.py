@@ -15,10 +15,10 @@ import pytest
 from django.utils import timezone
 
 from newsdesk.articles.models import FINAL_STAGE, Article, Stage
-from newsdesk.fetcher import reset_fetcher
-from newsdesk.sources.adding import add_url
+from newsdesk.flow.adding import add_url
+from newsdesk.flow.work import refresh_sources, run_until_idle
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.testing.loopback import LoopbackServer, static
-from newsdesk.work import refresh_sources, run_until_idle
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -96,7 +96,7 @@ def test_filters_that_reject_the_best_matches_still_fill_the_page() -> None:
 
 def test_a_repeated_query_is_embedded_once() -> None:
     """Saved-search feeds re-run the same words every poll: the model runs once for them."""
-    from newsdesk.articles.vectors import get_embedder
+    from newsdesk.runtime.embedder import get_embedder
 
     _site(5)
     embedder = get_embedder()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from newsdesk.articles.models import FINAL_STAGE, Article, Sighting
-from newsdesk.sources.importing import ImportReport, import_path
-from newsdesk.work import run_until_idle
+from newsdesk.flow.importing import ImportReport, import_path
+from newsdesk.flow.work import run_until_idle
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsdesk.articles.models import Article
-from newsdesk.sources.importing import ImportReport, import_path
-from newsdesk.work import run_until_idle
+from newsdesk.flow.importing import ImportReport, import_path
+from newsdesk.flow.work import run_until_idle
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "soyuz.json"
 

@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from newsdesk.articles.models import Article, Insight
-from newsdesk.operations.models import Heartbeat
-from newsdesk.sources.importing import ImportReport, import_path
+from newsdesk.flow.importing import ImportReport, import_path
+from newsdesk.flow.work import run_until_idle
+from newsdesk.runtime.models import Heartbeat
 from newsdesk.stories.models import StoryInsight
-from newsdesk.work import run_until_idle
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "soyuz.json"
 

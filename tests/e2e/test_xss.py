@@ -19,9 +19,9 @@ from django.urls import reverse
 
 from newsdesk.articles.models import FINAL_STAGE, Article
 from newsdesk.comments.models import Comment
-from newsdesk.sources.importing import ImportReport, import_path
+from newsdesk.flow.importing import ImportReport, import_path
+from newsdesk.flow.work import run_until_idle
 from newsdesk.stories.models import Story
-from newsdesk.work import run_until_idle
 from tests.comments.factories import make_story, make_user, quick_password_hashing
 from tests.comments.xss_corpus import DOM_AUDIT_JS, load
 

@@ -19,9 +19,9 @@ from django.db import connection
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from newsdesk.operations import health
-from newsdesk.operations.logs import JsonFormatter, RequestContextFilter
-from newsdesk.operations.models import Heartbeat
+from newsdesk.runtime import health
+from newsdesk.runtime.logs import JsonFormatter, RequestContextFilter
+from newsdesk.runtime.models import Heartbeat
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +43,7 @@ def test_healthz_names_the_failing_part(client, settings) -> None:
 
     health.beat()
     settings.NEWSDESK_QUEUE_DEPTH_MAX = 1
-    from newsdesk.sources.tasks import fetch_source_task
+    from newsdesk.flow.tasks import fetch_source_task
 
     fetch_source_task(10**9)
     fetch_source_task(10**9 + 1)

@@ -17,12 +17,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from newsdesk import cli
 from newsdesk.articles.models import Article
-from newsdesk.fetcher import reset_fetcher
-from newsdesk.sources.adding import add_url
+from newsdesk.flow.adding import add_url
+from newsdesk.flow.work import refresh_sources, wait_until_idle
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import FetchAttempt, Source
 from newsdesk.stories.models import Story
 from newsdesk.testing.loopback import LoopbackServer, static
-from newsdesk.work import refresh_sources, wait_until_idle
 from tests.stories.test_two_processes import _feed
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -117,7 +117,7 @@ def test_other_processes_count_and_json_logs(live_server) -> None:
     before = ai_count()
     code = (
         "import django, logging; django.setup();"
-        "from newsdesk.operations.instruments import AI_LATENCY;"
+        "from newsdesk.runtime.instruments import AI_LATENCY;"
         "AI_LATENCY.observe(0.3); AI_LATENCY.observe(1.2);"
         "logging.getLogger('newsdesk.test').warning('panel made in %s s', 1.2)"
     )

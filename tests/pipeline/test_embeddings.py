@@ -218,6 +218,9 @@ def test_default_embedder_is_minilm_with_one_replica_per_core(model: MiniLMEmbed
     assert make_embedder("hashing").name == "hashing-384"
     with pytest.raises(ValueError, match="unknown embedder"):
         make_embedder("word2vec")
+    # Where the exported ONNX model is kept is the caller's to say (settings), not the environment's.
+    with pytest.raises(ValueError, match="needs cache_dir"):
+        make_embedder("minilm-onnx")
 
 
 def test_replicas_embed_side_by_side_and_agree_with_one(model: MiniLMEmbedder) -> None:

@@ -253,3 +253,17 @@ def test_random_html_only_raises_extraction_error(parts: list[str], as_bytes: bo
         return
     assert "<script" not in article.html
     assert 0.0 <= article.quality <= 1.0
+
+
+@pytest.mark.parametrize("meta", ["", "<meta charset='iso-8859-1'>"])
+def test_stored_windows_1252_page_keeps_its_quotes_and_accents(meta: str) -> None:
+    """A page read back from the raw store (bytes, no Content-Type) is decoded as the fetcher decodes it:
+    undeclared legacy bytes as windows-1252, a latin-1 label read as windows-1252 (as browsers do)."""
+    para = (
+        "<p>“Crème brûlée” is the café’s best dessert – naïve critics say so, and the chef’s façade "
+        "agrees with every word of it here.</p>"
+    )
+    page = f"<html><head>{meta}<title>Café</title></head><body><article><h1>Café news</h1>{para * 6}"
+    page += "</article></body></html>"
+    text = extract_article(page.encode("cp1252"), "https://example.com/a").text
+    assert "“Crème brûlée” is the café’s best dessert – naïve critics" in text

@@ -16,7 +16,8 @@ from pathlib import Path
 import brotli
 import pytest
 
-from newsdesk.pipeline.http import Fetcher, FetchError, FetchResult, detect_encoding
+from newsdesk.pipeline.charset import detect_encoding
+from newsdesk.pipeline.fetch import Fetcher, FetchError, FetchResult
 from newsdesk.testing import ConcurrencyGauge, LoopbackServer, respond
 from newsdesk.testing import loopback as lb
 

@@ -9,20 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from benchmarks.story_replay import cluster_offline
 
 from newsdesk.pipeline.embeddings import MiniLMEmbedder, article_embedding_text
-from newsdesk.pipeline.stories import (
-    ArticleFeatures,
-    StoryClusterer,
-    StoryError,
-    StoryState,
-    cluster_offline,
-    entity_proxies,
-    explain_relation,
-    format_time_gap,
-    related_articles,
-    text_sections,
-)
+from newsdesk.pipeline.features import ArticleFeatures, StoryError, entity_proxies, text_sections
+from newsdesk.pipeline.related import explain_relation, format_time_gap, related_articles
+from newsdesk.pipeline.stories import StoryClusterer, StoryState
 
 T0 = datetime(2024, 3, 4, 8, 0, tzinfo=UTC)
 

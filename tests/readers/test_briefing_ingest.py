@@ -13,12 +13,12 @@ import feedparser
 import pytest
 
 from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.fetcher import reset_fetcher
+from newsdesk.flow.adding import add_url
+from newsdesk.flow.work import refresh_sources, wait_until_idle
 from newsdesk.readers.briefing import top_stories
 from newsdesk.readers.state import ReaderState
-from newsdesk.sources.adding import add_url
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.testing.loopback import LoopbackServer
-from newsdesk.work import refresh_sources, wait_until_idle
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

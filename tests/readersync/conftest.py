@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.fetcher import reset_fetcher
 from newsdesk.readers.models import Bookmark, Follow, ReadMark
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, static
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from newsdesk.articles.models import Article
+from newsdesk.readers.changes import MAX_FOLLOWS
 from newsdesk.readers.models import Bookmark, Follow, ReadMark
 from newsdesk.readersync.models import AppToken
 from newsdesk.sources.models import Source
@@ -131,7 +132,7 @@ def test_stream_paging_filters_and_hostile_input(reader: Reader, live_server) ->
 
 
 def test_ssrf_guard_refuses_private_feed(reader: Reader, live_server, settings) -> None:
-    from newsdesk.fetcher import reset_fetcher
+    from newsdesk.runtime.fetcher import reset_fetcher
 
     set_up_apps(reader)
     settings.NEWSDESK_ALLOW_PRIVATE_NETWORKS = False
@@ -148,4 +149,35 @@ def test_ssrf_guard_refuses_private_feed(reader: Reader, live_server, settings) 
     )
     assert response.status_code == 400
     assert not Source.objects.filter(url=reader.feed_server.url("/science.xml")).exists()
+    assert reader.feed_server.hits["/science.xml"] == 0
+
+
+def test_subscribing_keeps_the_sites_follow_cap(reader: Reader, live_server) -> None:
+    """Google Reader subscription/edit and quickadd obey the same cap as the site's Follow button:
+    at the cap nothing is followed and the new feed is not even added (or fetched)."""
+    set_up_apps(reader)
+    Follow.objects.bulk_create(
+        Follow(user=reader.user, kind="topic", key=f"t{i}") for i in range(MAX_FOLLOWS - 2)
+    )
+    assert Follow.objects.filter(user=reader.user).count() == MAX_FOLLOWS  # with the two feeds
+    login = httpx.post(
+        live_server.url + "/reader/accounts/ClientLogin",
+        data={"Email": "alice", "Passwd": reader.app_password},
+    )
+    auth = {"Authorization": "GoogleLogin auth=" + login.text.split("Auth=")[1].strip()}
+    base = live_server.url + "/reader/reader/api/0/"
+    new_feed = reader.feed_server.url("/science.xml")
+    with httpx.Client(headers=auth, timeout=30) as client:
+        subscribe = client.post(base + "subscription/edit", data={"ac": "subscribe", "s": f"feed/{new_feed}"})
+        assert subscribe.status_code == 400 and "500 things already" in subscribe.text
+        quick = client.post(base + "subscription/quickadd", data={"quickadd": new_feed})
+        assert quick.status_code == 400
+        assert not Follow.objects.filter(user=reader.user, kind="source", key=str(reader.other.pk)).exists()
+        # Renaming a feed already followed is no new follow: allowed at the cap.
+        world = f"feed/{reader.world.pk}"
+        renamed = client.post(base + "subscription/edit", data={"ac": "edit", "s": world, "t": "My World"})
+        assert renamed.text == "OK"
+    assert Follow.objects.get(user=reader.user, key=str(reader.world.pk)).label == "My World"
+    assert Follow.objects.filter(user=reader.user).count() == MAX_FOLLOWS
+    assert not Source.objects.filter(url=new_feed).exists()
     assert reader.feed_server.hits["/science.xml"] == 0

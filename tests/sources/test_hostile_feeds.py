@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 
 from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.fetcher import reset_fetcher
-from newsdesk.sources.adding import AddError, add_url
+from newsdesk.flow.adding import AddError, add_url
+from newsdesk.flow.work import refresh_sources, run_until_idle
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, static
-from newsdesk.work import refresh_sources, run_until_idle
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

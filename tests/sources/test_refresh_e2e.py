@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.fetcher import reset_fetcher
-from newsdesk.sources.adding import add_url
+from newsdesk.flow.adding import add_url
+from newsdesk.flow.work import refresh_sources, wait_until_idle
+from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, hang, static
-from newsdesk.work import refresh_sources, wait_until_idle
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from newsdesk.articles.models import Article
-from newsdesk.sources.importing import ImportReport, import_path
+from newsdesk.flow.importing import ImportReport, import_path
+from newsdesk.flow.work import run_until_idle
 from newsdesk.stories.assign import refresh_story
 from newsdesk.stories.models import Story
 from newsdesk.stories.recluster import merge_and_split_stories
 from newsdesk.stories.tasks import repair_stories
-from newsdesk.work import run_until_idle
 from tests.stories.test_stories import EVENTS
 
 BAKERY = (

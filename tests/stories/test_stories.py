@@ -11,9 +11,9 @@ import pytest
 from django.db import connection
 
 from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.sources.importing import ImportReport, import_path
+from newsdesk.flow.importing import ImportReport, import_path
+from newsdesk.flow.work import run_until_idle
 from newsdesk.stories.models import Story
-from newsdesk.work import run_until_idle
 
 # Three events, told by different outlets in their own words (written for these tests).
 EVENTS = {

@@ -19,14 +19,14 @@ from django.test import Client
 from huey.contrib.djhuey import HUEY
 
 from newsdesk.articles.models import Article
+from newsdesk.flow.importing import ImportReport, import_path
+from newsdesk.flow.work import run_until_idle
 from newsdesk.readers.models import SavedSearch
-from newsdesk.sources.importing import ImportReport, import_path
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
 from newsdesk.testing.loopback import LoopbackServer, respond
 from newsdesk.webhooks import delivery, events
 from newsdesk.webhooks.models import Delivery, Webhook
-from newsdesk.work import run_until_idle
 from tests.stories.test_stories import _write_jsonl
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

@@ -19,6 +19,7 @@ from newsdesk.readers import briefing as readers_briefing
 from newsdesk.readers.state import load_state
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
+from newsdesk.stories.ranking import front_stories
 
 ITEMS = 50
 SITE = "newsdesk"
@@ -87,8 +88,6 @@ def _visible(qs) -> list[Article]:
 
 
 def front(request: HttpRequest, feed_url: str) -> Feed:
-    from newsdesk.api.endpoints.stories import front_stories
-
     return Feed(
         f"{SITE}: top stories",
         _url(request, "front"),

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from ninja import NinjaAPI
 
 from newsdesk.api import errors
 from newsdesk.api.conditional import with_etag
-from newsdesk.api.endpoints import articles, briefing, entities, reader, search, sources, stories, tokens
+from newsdesk.api.endpoints import (
+    articles,
+    briefing,
+    comments,
+    entities,
+    reader,
+    search,
+    sources,
+    stories,
+    tokens,
+)
 from newsdesk.api.throttle import WindowThrottle
 
 api = NinjaAPI(
@@ -36,8 +45,4 @@ api.add_router("/entities", entities.router)
 api.add_router("/briefing", briefing.router)
 api.add_router("/me", reader.router)
 api.add_router("/tokens", tokens.router)
-
-if apps.is_installed("newsdesk.comments"):  # comments are their own app; the API speaks for it when present
-    from newsdesk.api.endpoints import comments
-
-    api.add_router("", comments.router)
+api.add_router("", comments.router)

@@ -14,10 +14,10 @@ from django.conf import settings
 
 from newsdesk.articles.entities import index_article
 from newsdesk.articles.models import FINAL_STAGE, Article, Insight
-from newsdesk.articles.vectors import get_embedder
-from newsdesk.operations.instruments import AI_LATENCY
 from newsdesk.pipeline.ai.ask import Answer, Passage, answer
 from newsdesk.pipeline.ai.panel import explain_article
+from newsdesk.runtime.embedder import get_embedder
+from newsdesk.runtime.instruments import AI_LATENCY
 
 log = logging.getLogger(__name__)
 MIN_WORDS = 40  # a teaser is not worth a panel

@@ -22,6 +22,9 @@ class Stage(models.TextChoices):
 FINAL_STAGE = Stage.CLUSTERED
 # What a list of articles never shows: bodies and vectors stay in the database (`.defer(*…)`).
 LIST_DEFERRED = ("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
+# How much of the text mutes read, and so what lists load instead of it (`text_lead`): a keyword in
+# the lead mutes an article; one at the end of a 10,000-word essay does not.
+MUTE_TEXT_CHARS = 3000
 STAGE_ORDER = [s.value for s in Stage]
 
 
@@ -137,12 +140,6 @@ class Sighting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "guid"], name="sighting_unique_source_guid"),
         ]
-
-
-class PipelineLock(models.Model):
-    """A named row locked to serialise one pipeline step across processes and machines."""
-
-    name = models.CharField(max_length=50, primary_key=True)
 
 
 class Insight(models.Model):

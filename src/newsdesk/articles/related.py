@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 
 from django.db.models.functions import Substr
 
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, MUTE_TEXT_CHARS, Article
 from newsdesk.articles.vectors import article_index
 from newsdesk.pipeline.embeddings import from_blob
-from newsdesk.pipeline.stories import ArticleFeatures, entity_proxies, related_articles
+from newsdesk.pipeline.features import ArticleFeatures, entity_proxies
+from newsdesk.pipeline.related import related_articles
 from newsdesk.sources.models import Source
 
 CANDIDATES = 40
-MUTE_TEXT_CHARS = 3000  # as readers.state: a muted keyword in the lead hides an article
 LEAD_CHARS = 600  # reasons name shared entities of the title and lead; the rest only costs time
 WINDOW = timedelta(days=14)
 

@@ -13,10 +13,10 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 
 from newsdesk.articles import fulltext
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
-from newsdesk.articles.related import MUTE_TEXT_CHARS
-from newsdesk.articles.vectors import article_index, get_embedder
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, MUTE_TEXT_CHARS, Article
+from newsdesk.articles.vectors import article_index
 from newsdesk.pipeline.vectorindex import VectorIndex
+from newsdesk.runtime.embedder import get_embedder
 
 RRF_K = 60  # the usual constant: rank 1 ≈ 1/61; it keeps one list from drowning the other
 POOL = 200

@@ -1,4 +1,4 @@
-"""Article vectors: the embedder configured in settings, and the per-process ANN index cache.
+"""Article vectors: the per-process ANN index cache (the embedder is `runtime.embedder`).
 
 The database holds every vector (`Article.embedding`); each process that needs neighbours keeps a
 faiss index built from it on first use and topped up from `embedded_at` on every later use, so web
@@ -21,36 +21,18 @@ from django.db import connection
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.pipeline.embeddings import (
-    MINILM_DIM,
-    Embedder,
-    from_blob,
-    get_default_embedder,
-)
+from newsdesk.pipeline.embeddings import MINILM_DIM, from_blob
 from newsdesk.pipeline.vectorindex import VectorIndex
+from newsdesk.runtime.embedder import reset_embedder
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
-_embedder: Embedder | None = None
 _index: VectorIndex | None = None
 _synced_at: datetime | None = None
-_embedder_kind: tuple[str, int] | None = None
 _saved_size = -1  # the index size this process last saved or loaded: an unchanged index is not rewritten
 # Rows embedded by another process shortly before our last sync may commit after it.
 SYNC_OVERLAP = timedelta(minutes=2)
 TOP_UP_EVERY = timedelta(seconds=1)  # a page asking twice in a second needs no second query
-
-
-def get_embedder() -> Embedder:
-    """The embedder `NEWSDESK_EMBEDDER` names ("minilm", "minilm-onnx" or "hashing"), one per process."""
-    global _embedder, _embedder_kind
-    with _lock:
-        # Built once per process, again only if the settings changed (tests switch them).
-        wanted = (settings.NEWSDESK_EMBEDDER, settings.NEWSDESK_EMBED_MAX_TOKENS)
-        if _embedder is None or _embedder_kind != wanted:
-            _embedder_kind = wanted
-            _embedder = get_default_embedder(kind=wanted[0], max_seq_length=wanted[1])
-        return _embedder
 
 
 def article_index(*, fresh: bool = False) -> VectorIndex:
@@ -175,6 +157,7 @@ def forget_index() -> None:
 
 def reset() -> None:
     """Forget the cached index (it is rebuilt from the database on next use): `newsdesk reindex`, tests."""
-    global _index, _synced_at, _embedder, _saved_size
+    global _index, _synced_at, _saved_size
     with _lock:
-        _index, _synced_at, _embedder, _saved_size = None, None, None, -1
+        _index, _synced_at, _saved_size = None, None, -1
+    reset_embedder()

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class OperationsConfig(AppConfig):
     name = "newsdesk.operations"
-    verbose_name = "Operations (health, metrics, logs)"
+    verbose_name = "Operations (/healthz, /metrics)"

@@ -20,7 +20,9 @@ from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Met
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from newsdesk.articles.models import FINAL_STAGE, Article, Insight, Stage
-from newsdesk.operations.models import Heartbeat
+from newsdesk.runtime import instruments  # noqa: F401  (declares this process's metrics)
+from newsdesk.runtime.health import queue_depth
+from newsdesk.runtime.models import Heartbeat
 from newsdesk.sources.models import FetchAttempt, Source
 from newsdesk.stories.models import Story
 from newsdesk.webhooks.models import Delivery, Webhook
@@ -123,8 +125,6 @@ class DatabaseCollector:
         yield histogram
 
     def _worker(self, now: datetime) -> Iterator[Metric]:
-        from newsdesk.operations.health import queue_depth
-
         try:
             depth = float(queue_depth())
         except Exception:
@@ -146,8 +146,6 @@ class DatabaseCollector:
 
 
 def exposition() -> bytes:
-    import newsdesk.operations.instruments  # noqa: F401  (declares the per-process metrics)
-
     registry = CollectorRegistry()
     MultiProcessCollector(registry, path=str(settings.NEWSDESK_METRICS_DIR))
     registry.register(DatabaseCollector())

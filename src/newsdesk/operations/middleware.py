@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from newsdesk.operations import logs
+from newsdesk.runtime import logs
+from newsdesk.runtime.instruments import HTTP_LATENCY
 
 log = logging.getLogger("newsdesk.request")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
@@ -30,8 +31,6 @@ class RequestMetricsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from newsdesk.operations.instruments import HTTP_LATENCY
-
         given = request.headers.get("X-Request-ID", "")
         rid = given if _SANE_ID.match(given) else uuid.uuid4().hex
         id_token = logs.request_id.set(rid)

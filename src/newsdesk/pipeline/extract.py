@@ -21,39 +21,33 @@ the share that asks).
 
 trafilatura runs in its fast mode: its slow mode only adds its own internal fallbacks, which the second
 opinion above replaces (measured: better F1 and faster, see ``benchmarks/extraction.py``).
+
+The page's metadata (title, author, date, image, canonical URL) is ``pagemeta``; bytes become text in
+``charset``. What remains is one module of ~560 lines because the two extractors' runs, the doubt test,
+the combination and the quality score all work on the same block lists (``_Body``) and thresholds.
 """
 
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from html import unescape
+from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
-import charset_normalizer
 import lxml.etree
 import lxml.html
 import trafilatura
-from htmldate import find_date
 from lxml.html import HtmlElement
 from readability import Document as _ReadabilityDocument
 from trafilatura.htmlprocessing import convert_to_html
-from trafilatura.metadata import (
-    examine_meta,
-    extract_author,
-    extract_meta_json,
-    extract_sitename,
-    extract_title,
-)
 from trafilatura.xml import xmltotxt
 
+from newsdesk.pipeline.charset import decode_text
 from newsdesk.pipeline.language import detect_language
+from newsdesk.pipeline.pagemeta import LIBRARY_ERRORS, PageMetadata, fill_metadata_gaps, page_metadata
 from newsdesk.pipeline.sanitize import clean_article_html, clean_text, element_text, html_to_text
 
 log = logging.getLogger(__name__)
@@ -99,20 +93,6 @@ _EDGE_TEMPLATE_RE = re.compile(
 )
 _URL_IN_TEXT_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x00\x00")
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
-_AUTHOR_META_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
-_DATE_META_KEYS = (
-    "article:published_time",
-    "og:published_time",
-    "datepublished",
-    "publishdate",
-    "pubdate",
-    "publish-date",
-    "sailthru.date",
-    "dc.date.issued",
-    "dc.date",
-    "date",
-)
 
 
 @dataclass(frozen=True)
@@ -157,19 +137,6 @@ class _Body:
         return "\n".join(b.html for b in self.blocks)
 
 
-@dataclass(frozen=True)
-class _Metadata:
-    title: str = ""
-    author: str = ""
-    published: datetime | None = None
-    lead_image_url: str = ""
-    canonical_url: str = ""
-    description: str = ""
-    site_name: str = ""
-    stated_body_chars: int = 0
-    """Length of the JSON-LD articleBody, when the page states one (a yardstick for truncation)."""
-
-
 # ---------------------------------------------------------------------------------------------------
 # public entry point
 
@@ -185,10 +152,10 @@ def extract_article(
     """
     page_error: ExtractionError | None = None
     article: ExtractedArticle | None = None
-    metadata = _Metadata()
+    metadata = PageMetadata()
     try:
         tree = _parse(_decode(html))
-        metadata = _metadata(tree, url)
+        metadata = page_metadata(tree, url)
         article = _extract_from_tree(tree, url, metadata, feed_title)
     except ExtractionError as exc:
         page_error = exc
@@ -215,7 +182,7 @@ def _decode(html: str | bytes) -> str:
         head = raw[:1024].lstrip()
         if head.startswith(_BINARY_MAGIC) or b"\x00" in raw[:4096]:
             raise ExtractionError("the page is binary data, not HTML")
-        text = _bytes_to_str(raw)
+        text = decode_text(raw)  # the fetch's own decoder: the raw store keeps no Content-Type
     else:
         raise ExtractionError(f"the page must be str or bytes, not {type(html).__name__}")
     if len(text) > MAX_PAGE_CHARS:
@@ -228,24 +195,6 @@ def _decode(html: str | bytes) -> str:
         raise ExtractionError("the page is not HTML (no markup)")
     # Control characters are invalid in HTML and make lxml refuse text nodes deep inside the libraries.
     return _CONTROL_RE.sub("", text)
-
-
-def _bytes_to_str(raw: bytes) -> str:
-    # Declared charset first (pages mostly tell the truth), then UTF-8, then detection.
-    match = _META_CHARSET_RE.search(raw[:4096])
-    if match:
-        try:
-            return raw.decode(match.group(1).decode("ascii"))
-        except (LookupError, UnicodeDecodeError, ValueError):
-            pass
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    best = charset_normalizer.from_bytes(raw[:200_000]).best()
-    if best is not None and best.encoding:
-        return raw.decode(best.encoding, errors="replace")
-    return raw.decode("utf-8", errors="replace")
 
 
 def _parse(text: str) -> HtmlElement:
@@ -267,14 +216,14 @@ _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pi
 # extraction
 
 
-def _extract_from_tree(tree: HtmlElement, url: str, meta: _Metadata, feed_title: str) -> ExtractedArticle:
+def _extract_from_tree(tree: HtmlElement, url: str, meta: PageMetadata, feed_title: str) -> ExtractedArticle:
     title = meta.title or feed_title
     doc = _content_tree(tree)
     traf = _run_trafilatura(doc, url)
     body, agreement = _without_headline(traf, title), _UNCHECKED_AGREEMENT
     reason = _doubt(body, doc, meta, title)
     # before readability, which consumes ``doc``
-    meta = _fill_metadata_gaps(meta, tree, doc, url)
+    meta = fill_metadata_gaps(meta, tree, doc, url)
     if reason:
         log.debug("second opinion on %s: %s", url, reason)
         read_body = _readability_body(_run_readability(doc, tree))
@@ -284,20 +233,26 @@ def _extract_from_tree(tree: HtmlElement, url: str, meta: _Metadata, feed_title:
     if len(text) < MIN_TEXT_CHARS:
         raise ExtractionError("the page has too little article text")
     clean_html = clean_article_html(body.html, meta.canonical_url or url)
-    title = meta.title or clean_text(feed_title)
+    return _article(meta, url, feed_title, text, clean_html, agreement, body.method)
+
+
+def _article(
+    meta: PageMetadata, url: str, feed_title: str, text: str, html: str, agreement: float, method: str
+) -> ExtractedArticle:
+    """The article from its body (page or feed) and what the page states about itself."""
     return ExtractedArticle(
-        title=title,
+        title=meta.title or clean_text(feed_title),
         author=meta.author,
         published=meta.published,
         text=text,
-        html=clean_html,
+        html=html,
         lead_image_url=meta.lead_image_url,
         canonical_url=meta.canonical_url or url,
         language=detect_language(text),
         description=meta.description,
         site_name=meta.site_name,
-        quality=_quality(text, clean_html, agreement),
-        method=body.method,
+        quality=_quality(text, html, agreement),
+        method=method,
     )
 
 
@@ -313,7 +268,7 @@ def _run_trafilatura(doc: HtmlElement, url: str) -> _Body:
             # 0.96 here), so the body is chosen without them; formatting is harmless.
             include_formatting=True,
         )
-    except _LIBRARY_ERRORS as exc:
+    except LIBRARY_ERRORS as exc:
         # trafilatura raises these on odd trees; the page then simply gets no opinion from it
         log.debug("trafilatura failed on %s: %s", url, exc)
         return _Body((), "trafilatura")
@@ -326,70 +281,6 @@ def _run_trafilatura(doc: HtmlElement, url: str) -> _Body:
         child.tail = None
         blocks.append(_Block(clean_text(text), lxml.html.tostring(child, encoding="unicode")))
     return _Body(tuple(blocks), "trafilatura")
-
-
-def _fill_metadata_gaps(own: _Metadata, tree: HtmlElement, doc: HtmlElement, url: str) -> _Metadata:
-    """``own`` with trafilatura's (and htmldate's) answers for what the page did not state outright.
-
-    Only the missing fields are searched: trafilatura's full metadata pass also collects categories,
-    tags and licences. Its byline search copies and prunes the tree it gets, so it gets ``doc`` (the
-    content tree, without navigation, asides and footers): 40% cheaper, and it no longer takes a
-    commenter for the author. Both it and htmldate copy what they prune.
-    """
-    if own.title and own.published and own.author and own.site_name:
-        return own
-    try:
-        stated = extract_meta_json(tree, examine_meta(tree))
-        title = own.title or clean_text(stated.title or "") or clean_text(extract_title(tree) or "")
-        author = own.author or _traf_author(stated.author or "", doc)
-        site_name = own.site_name or _site_name(stated.sitename or extract_sitename(tree) or "", url)
-        published = own.published
-        if published is None:
-            found = find_date(tree, extensive_search=False, original_date=True, url=url or None)
-            published = _parse_datetime(str(found or ""))
-    except _LIBRARY_ERRORS as exc:
-        log.debug("trafilatura metadata failed on %s: %s", url, exc)
-        return own
-    return _Metadata(
-        title=title,
-        author=author,
-        published=published,
-        lead_image_url=own.lead_image_url or _http_url(str(stated.image or ""), url),
-        canonical_url=own.canonical_url or _http_url(str(stated.url or ""), url),
-        description=own.description or clean_text(str(stated.description or "")),
-        site_name=site_name,
-        stated_body_chars=own.stated_body_chars,
-    )
-
-
-def _traf_author(stated: str, doc: HtmlElement) -> str:
-    # As trafilatura: a one-word author from the meta tags is a handle, not a name.
-    if " " in stated.strip():
-        return _clean_author(stated)
-    return _clean_author(extract_author(doc) or "")
-
-
-def _site_name(name: str, url: str) -> str:
-    name = clean_text(name).lstrip("@")
-    if name and "." not in name and not name[0].isupper():
-        name = name.title()
-    if not name:
-        host = (urlsplit(url).hostname or "") if url else ""
-        name = host.removeprefix("www.")
-    return name
-
-
-# What trafilatura and lxml are seen to raise on odd trees (lxml also asserts).
-_LIBRARY_ERRORS = (
-    ValueError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    KeyError,
-    AssertionError,
-    RecursionError,
-    lxml.etree.LxmlError,
-)
 
 
 def _content_tree(tree: HtmlElement) -> HtmlElement:
@@ -536,7 +427,7 @@ def _without_headline(body: _Body, title: str) -> _Body:
 # when to ask for a second opinion
 
 
-def _doubt(body: _Body, doc: HtmlElement, meta: _Metadata, title: str) -> str:
+def _doubt(body: _Body, doc: HtmlElement, meta: PageMetadata, title: str) -> str:
     """Why trafilatura's body (headline already dropped) needs readability's opinion; '' when it does not.
 
     The signs are those of the two failures the combination repairs: template kept at the edges
@@ -584,7 +475,7 @@ def _overlap(a: str, b: str) -> float:
     return len(words_a & words_b) / min(len(words_a), len(words_b))
 
 
-def _stated_length(doc: HtmlElement, meta: _Metadata, enough: float) -> int:
+def _stated_length(doc: HtmlElement, meta: PageMetadata, enough: float) -> int:
     """The longest article text length the page itself suggests, measured only until it exceeds ``enough``.
 
     JSON-LD articleBody first, then the content tree's only ``<article>``, then all its paragraphs (which
@@ -644,7 +535,7 @@ def _link_density(html: str, text_chars: int) -> float:
 # feed fallback
 
 
-def _from_feed(feed_html: str, url: str, feed_title: str, meta: _Metadata) -> ExtractedArticle | None:
+def _from_feed(feed_html: str, url: str, feed_title: str, meta: PageMetadata) -> ExtractedArticle | None:
     if not isinstance(feed_html, str) or not feed_html.strip():
         return None
     base = meta.canonical_url or url
@@ -652,20 +543,7 @@ def _from_feed(feed_html: str, url: str, feed_title: str, meta: _Metadata) -> Ex
     text = html_to_text(html)
     if len(text) < MIN_TEXT_CHARS:
         return None
-    return ExtractedArticle(
-        title=meta.title or clean_text(feed_title),
-        author=meta.author,
-        published=meta.published,
-        text=text,
-        html=html,
-        lead_image_url=meta.lead_image_url,
-        canonical_url=meta.canonical_url or url,
-        language=detect_language(text),
-        description=meta.description,
-        site_name=meta.site_name,
-        quality=_quality(text, html, 0.5),
-        method="feed",
-    )
+    return _article(meta, url, feed_title, text, html, 0.5, "feed")
 
 
 def _feed_is_better(page: ExtractedArticle | None, feed: ExtractedArticle) -> bool:
@@ -676,169 +554,6 @@ def _feed_is_better(page: ExtractedArticle | None, feed: ExtractedArticle) -> bo
     if page_words < 0.6 * feed_words:
         return True
     return page.quality < 0.35 and feed.quality > page.quality
-
-
-# ---------------------------------------------------------------------------------------------------
-# metadata
-
-
-def _metadata(tree: HtmlElement, url: str) -> _Metadata:
-    """Metadata the page states outright (JSON-LD, OpenGraph, link rel) — trafilatura's fill the gaps."""
-    ld = list(_json_ld_articles(tree))
-    metas = _meta_map(tree)
-    canonical = ""
-    for href in tree.xpath("//head/link[@rel='canonical']/@href"):
-        canonical = _http_url(str(href), url)
-        if canonical:
-            break
-    canonical = canonical or _http_url(metas.get("og:url", ""), url)
-    published = None
-    for obj in ld:
-        published = _parse_datetime(_first_str(obj.get("datePublished")))
-        if published:
-            break
-    if published is None:
-        for key in _DATE_META_KEYS:
-            published = _parse_datetime(metas.get(key, ""))
-            if published:
-                break
-    if published is None:
-        for value in tree.xpath(
-            "//*[@itemprop='datePublished']/@content|//*[@itemprop='datePublished']/@datetime"
-        ):
-            published = _parse_datetime(str(value))
-            if published:
-                break
-    author = ""
-    for obj in ld:
-        author = _ld_names(obj.get("author"))
-        if author:
-            break
-    for key in _AUTHOR_META_KEYS:
-        if author:
-            break
-        value = clean_text(metas.get(key, ""))
-        author = "" if value.startswith("http") or len(value) > 200 else value
-    image = ""
-    for candidate in (metas.get("og:image", ""), metas.get("twitter:image", ""), *(_ld_image(o) for o in ld)):
-        image = _http_url(candidate, url)
-        if image:
-            break
-    title = next((_first_str(o.get("headline")) for o in ld if o.get("headline")), "") or metas.get(
-        "og:title", ""
-    )
-    bodies = [len(o["articleBody"]) for o in ld if isinstance(o.get("articleBody"), str)]
-    return _Metadata(
-        # JSON-LD and meta values are often HTML-escaped twice (WordPress): "doesn&#8217;t"
-        title=clean_text(unescape(title)),
-        author=author,
-        published=published,
-        lead_image_url=image,
-        canonical_url=canonical,
-        description=clean_text(unescape(metas.get("og:description", "") or metas.get("description", ""))),
-        site_name=clean_text(metas.get("og:site_name", "")),
-        stated_body_chars=max(bodies, default=0),
-    )
-
-
-def _clean_author(author: str) -> str:
-    names = [clean_text(a) for a in author.split(";")]
-    return ", ".join(n for n in names if n)
-
-
-def _meta_map(tree: HtmlElement) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for el in tree.xpath("//meta[@content]"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
-        if key and key not in out:
-            out[key] = str(el.get("content") or "").strip()
-    return out
-
-
-_ARTICLE_TYPES = re.compile(r"Article|Posting|Report|BlogPosting", re.IGNORECASE)
-
-
-def _json_ld_articles(tree: HtmlElement) -> Iterator[dict[str, Any]]:
-    for script in tree.xpath("//script[@type='application/ld+json']"):
-        raw = script.text or ""
-        if not raw.strip() or len(raw) > 1_000_000:
-            continue
-        try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError):
-            continue
-        yield from (obj for obj in _walk_ld(data, 0) if _ARTICLE_TYPES.search(str(obj.get("@type", ""))))
-
-
-def _walk_ld(data: Any, depth: int) -> Iterator[dict[str, Any]]:
-    if depth > 4:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _walk_ld(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        graph = data.get("@graph")
-        if graph is not None:
-            yield from _walk_ld(graph, depth + 1)
-
-
-def _first_str(value: Any) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _ld_names(value: Any) -> str:
-    items: Iterable[Any] = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, str) and clean_text(name) and not name.strip().startswith("http"):
-            names.append(clean_text(unescape(name)))
-    return ", ".join(dict.fromkeys(names))
-
-
-def _ld_image(obj: dict[str, Any]) -> str:
-    image = obj.get("image")
-    if isinstance(image, list):
-        image = image[0] if image else ""
-    if isinstance(image, dict):
-        image = image.get("url", "")
-    return image if isinstance(image, str) else ""
-
-
-def _http_url(candidate: str, base: str) -> str:
-    candidate = (candidate or "").strip()
-    if not candidate or len(candidate) > 2048:
-        return ""
-    try:
-        absolute = urljoin(base, candidate) if base else candidate
-        parts = urlsplit(absolute)
-    except ValueError:
-        return ""
-    return absolute if parts.scheme in ("http", "https") and parts.netloc else ""
-
-
-def _parse_datetime(value: str) -> datetime | None:
-    """An aware UTC datetime from an ISO-8601-ish string; a bare date is taken as midnight UTC."""
-    value = (value or "").strip()
-    if not value or len(value) > 64:
-        return None
-    value = re.sub(r"Z$", "+00:00", value)
-    value = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", value)
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            parsed = datetime.strptime(value[:10], "%Y-%m-%d")
-        except ValueError:
-            return None
-    if parsed.year < 1990 or parsed.year > 2100:
-        return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 __all__ = ["MIN_TEXT_CHARS", "ExtractedArticle", "ExtractionError", "extract_article"]

@@ -9,57 +9,32 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
-import hashlib
 import html
 import io
 import re
 import xml.sax
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from feedparser.datetimes import _parse_date
 from lxml import etree
 
-__all__ = ["FeedEntry", "FeedError", "ParsedFeed", "looks_like_feed", "parse_feed"]
+from newsdesk.pipeline.feedtypes import (
+    FeedEntry,
+    FeedError,
+    ParsedFeed,
+    absolute_url,
+    fallback_guid,
+    plain_text,
+    sane_datetime,
+)
+from newsdesk.pipeline.jsonfeed import parse_json_feed
 
+__all__ = ["FeedEntry", "FeedError", "ParsedFeed", "looks_like_feed", "parse_feed", "plain_text"]
 
-class FeedError(Exception):
-    """The document is not a feed we can read; the message says why in plain words."""
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    guid: str
-    url: str
-    title: str
-    author: str
-    summary_html: str
-    content_html: str
-    published: datetime | None
-    updated: datetime | None
-    image_url: str
-    categories: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ParsedFeed:
-    kind: str
-    title: str
-    site_url: str
-    description: str
-    language: str
-    ttl_minutes: int | None
-    entries: tuple[FeedEntry, ...]
-    warnings: tuple[str, ...]
-
-
-# Dates further ahead than this are a publisher's clock or typo, not a real publication time.
-FUTURE_TOLERANCE = timedelta(days=2)
 # A gzip body without Content-Encoding is inflated up to this size (a zip bomb stops here).
 MAX_INFLATED_BYTES = 32 * 1024 * 1024
 _SNIFF_BYTES = 4096
@@ -67,85 +42,10 @@ _SNIFF_BYTES = 4096
 _JSON_TYPES = ("application/feed+json", "application/json")
 _FEED_MARKERS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf ", b"<channel")
 _HTML_START = re.compile(rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]", re.I | re.S)
-# Comments (also unclosed ones), script/style with their text, and tags; group 1 = a tag's name.
-_TAG = re.compile(
-    r"<!--.*?-->|<!--[^>]*>?|<![^>]*>|<\?[^>]*>|<(?:script|style)\b.*?(?:</(?:script|style)\s*>|$)"
-    # Junk bytes after "<" (a damaged feed: "&lt;" cut open) still leave a tag to drop: "<0;/em>".
-    r"|<[^\s<>]{0,12}?/?([A-Za-z][\w:-]*)[^<>]*>",
-    re.I | re.S,
-)
-# Tags that separate words; other tags (b, i, a, span…) can sit inside a word.
-_BLOCK_TAG = re.compile(
-    r"address|article|aside|blockquote|br|d[dlt]|div|fig(?:caption|ure)|footer|h[1-6r]|header|li|main|nav"
-    r"|ol|p|pre|section|t(?:able|body|[dhr]|foot|head)|ul",
-    re.I,
-)
 _SPACE = re.compile(r"\s+")
-# Control characters are never text a reader should see (and are not allowed in XML 1.0).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _FOREIGN_WEEKDAY = re.compile(r"^\s*[^\W\d]{2,12}\.?,\s*")
 _SY_PERIOD_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
 _MAX_TTL_MINUTES = 525600
-
-
-# ---------------------------------------------------------------- shared helpers (also used by jsonfeed)
-
-
-def plain_text(value: object) -> str:
-    """HTML or text → one line of plain text: tags dropped, entities decoded, whitespace collapsed."""
-    if not isinstance(value, str) or not value:
-        return ""
-    text = _CONTROL.sub("", value)
-    text = _TAG.sub(_tag_replacement, text) if "<" in text else text
-    if "&" in text:
-        text = html.unescape(text)
-        if "<" in text:  # markup escaped twice (publishers do): "&lt;b&gt;" is still a tag to a reader
-            text = _TAG.sub(_tag_replacement, text)
-    return _SPACE.sub(" ", text).strip()
-
-
-def _tag_replacement(match: re.Match[str]) -> str:
-    name = match.group(1)
-    return " " if name and _BLOCK_TAG.fullmatch(name) else ""
-
-
-def absolute_url(link: object, base: str = "") -> str:
-    """Resolve ``link`` against ``base``; only absolute http(s) URLs survive (javascript:, data: → '')."""
-    if not isinstance(link, str):
-        return ""
-    link = link.strip()
-    if not link:
-        return ""
-    try:
-        resolved = urljoin(base, link) if base else link
-        parts = urlsplit(resolved)
-    except ValueError:  # e.g. an invalid IPv6 literal
-        return ""
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.netloc:
-        return ""
-    return scheme + resolved[len(scheme) :]  # "HTTP://x" → "http://x"; the rest exactly as written
-
-
-def sane_datetime(value: datetime | None, now: datetime | None = None) -> datetime | None:
-    """Make ``value`` UTC-aware and drop it when it lies implausibly far in the future."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    try:
-        value = value.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
-    if value > (now or datetime.now(UTC)) + FUTURE_TOLERANCE:
-        return None
-    return value
-
-
-def fallback_guid(*parts: str) -> str:
-    """A stable id for an entry that has neither id nor link."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
-    return f"sha256:{digest[:32]}"
 
 
 def is_json_feed(data: bytes, content_type: str | None = None) -> bool:
@@ -196,8 +96,6 @@ def parse_feed(data: bytes, url: str = "", content_type: str | None = None) -> P
     if not data.strip():
         raise FeedError("empty document: the server returned no content")
     if is_json_feed(data, content_type):
-        from newsdesk.pipeline.jsonfeed import parse_json_feed  # local: jsonfeed imports this module
-
         parsed = parse_json_feed(data, url)
         if warnings:
             parsed = dataclasses.replace(parsed, warnings=(*warnings, *parsed.warnings))

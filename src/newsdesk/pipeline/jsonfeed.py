@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from newsdesk.pipeline.feeds import (
+from newsdesk.pipeline.feedtypes import (
     FeedEntry,
     FeedError,
     ParsedFeed,

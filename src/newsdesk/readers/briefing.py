@@ -20,15 +20,14 @@ from datetime import datetime, timedelta
 from django.core import signing
 from django.db.models import Max
 from django.db.models.functions import Coalesce, Substr
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import render
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk.articles.insights import panel_for
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, MUTE_TEXT_CHARS, Article
 from newsdesk.readers.foryou import StoryView, story_views
-from newsdesk.readers.state import MUTE_TEXT_CHARS, ReaderState, load_state, reader_state
+from newsdesk.readers.state import ReaderState, load_state
 from newsdesk.stories.insights import stored_panel_data
 from newsdesk.stories.models import Story
 
@@ -158,7 +157,7 @@ def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -
     return Briefing(start, end, items)
 
 
-# --- pages ------------------------------------------------------------------------------------------
+# --- the briefing feed's signed reader link ----------------------------------------------------------
 
 
 def feed_token(user_id: int) -> str:
@@ -181,19 +180,3 @@ def personal_feed_url(state: ReaderState, fmt: str = "atom") -> str:
     if state.user_id is not None:
         url += f"?u={feed_token(state.user_id)}"
     return url
-
-
-def briefing_page(request: HttpRequest) -> HttpResponse:
-    state = reader_state(request)
-    briefing = top_stories(state)
-    feed = personal_feed_url(state)
-    return render(request, "readers/briefing.html", {"briefing": briefing, "feed_url": feed, "state": state})
-
-
-def briefing_feed(request: HttpRequest) -> HttpResponse:
-    """The feed's former address: one builder serves /feeds/briefing.atom now (query kept, so old
-    personal links keep working)."""
-    url = reverse("feed-briefing", args=["atom"])
-    if query := request.META.get("QUERY_STRING", ""):
-        url += f"?{query}"
-    return HttpResponsePermanentRedirect(url)

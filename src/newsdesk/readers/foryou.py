@@ -17,15 +17,14 @@ from datetime import datetime
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.models import FINAL_STAGE, MUTE_TEXT_CHARS, Article
 from newsdesk.readers.matching import entity_slugs_for
-from newsdesk.readers.state import MUTE_TEXT_CHARS, ReaderState
+from newsdesk.readers.state import ReaderState
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
+from newsdesk.stories.ranking import FRONT_CANDIDATES, HALF_LIFE_HOURS
 
-CANDIDATES = 500
 FOR_YOU_STORIES = 30
-HALF_LIFE_HOURS = 18.0
 # How much each kind of match lifts a story: an entity is the most specific thing one can follow.
 WEIGHTS = {"source": 1.0, "entity": 1.5, "topic": 1.0}
 MEMBER_FIELDS = (
@@ -127,7 +126,7 @@ def for_you(state: ReaderState, now: datetime | None = None, limit: int = FOR_YO
     if not state.follows_anything:
         return []
     now = now or timezone.now()
-    recent = list(Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:CANDIDATES])
+    recent = list(Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:FRONT_CANDIDATES])
     views = [v for v in story_views(state, recent, members_of([s.pk for s in recent])) if v.weight > 0]
     views.sort(key=lambda v: log_score(v.story, now, v.weight), reverse=True)
     return views[:limit]

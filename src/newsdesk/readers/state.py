@@ -16,11 +16,10 @@ from typing import TypeVar
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from newsdesk.articles.models import Article
+from newsdesk.articles.models import MUTE_TEXT_CHARS, Article
 from newsdesk.readers.models import Bookmark, Follow, Mute, ReadMark
 
 T = TypeVar("T")
-MUTE_TEXT_CHARS = 3000  # a keyword in the lead mutes an article; one in a 10,000-word essay's end does not
 
 
 @dataclass

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
 
 from newsdesk.articles.models import Article
-from newsdesk.readers import ratelimit
+from newsdesk.readers import changes, ratelimit
 from newsdesk.readersync import state
 from newsdesk.readersync.models import AppCredential, sha256_hex
 from newsdesk.sources.models import Source
@@ -153,12 +153,12 @@ def _before(p: QueryDict) -> datetime | None:
 def _mark(user: Any, p: QueryDict, body: dict[str, Any]) -> None:
     what, how, target = p.get("mark", ""), p.get("as", ""), _int(p.get("id", ""), "id")
     if what == "item":
-        ids = state.existing_ids([target])
+        ids = [target]
         actions = {
-            "read": state.mark_read,
-            "unread": state.mark_unread,
-            "saved": state.star,
-            "unsaved": state.unstar,
+            "read": changes.mark_read,
+            "unread": changes.mark_unread,
+            "saved": changes.bookmark,
+            "unsaved": changes.unbookmark,
         }
         action = actions.get(how)
         if action is None:

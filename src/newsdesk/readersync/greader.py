@@ -29,10 +29,12 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from newsdesk.articles.models import Article
-from newsdesk.readers import ratelimit
+from newsdesk.flow.adding import AddError, add_url
+from newsdesk.flow.tasks import fetch_source_task
+from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
+from newsdesk.readers import changes, ratelimit
 from newsdesk.readersync import state
 from newsdesk.readersync.models import AppCredential, AppToken, sha256_hex
-from newsdesk.sources.adding import AddError, add_url
 from newsdesk.sources.models import Source
 
 READING_LIST = "user/-/state/com.google/reading-list"
@@ -267,8 +269,6 @@ def _feed_source(user: Any, stream: str, *, subscribed: bool = True) -> Source:
     if ref.isdigit():
         source = Source.objects.filter(pk=int(ref)).first()
     else:
-        from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
-
         try:
             source = Source.objects.filter(canonical_url=canonicalize_url(ref)).first()
         except InvalidURL:
@@ -281,12 +281,14 @@ def _feed_source(user: Any, stream: str, *, subscribed: bool = True) -> Source:
 
 def _subscribe(user: Any, url: str, title: str = "") -> Source:
     """Follow the feed at URL, adding it to the site first (fetched once, through the SSRF guard)."""
-    from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
-
     try:
         existing = Source.objects.filter(canonical_url=canonicalize_url(url)).first()
     except InvalidURL as exc:
         raise BadRequest(f"not a usable feed address: {exc}") from exc
+    try:  # at the cap, refused before a new feed is even added to the site
+        changes.room_to_follow(user, existing)
+    except changes.Refused as refused:
+        raise BadRequest(refused.message) from None
     if existing is None:
         try:
             added = add_url(url)
@@ -297,13 +299,19 @@ def _subscribe(user: Any, url: str, title: str = "") -> Source:
         existing = added.source
         if added.created:
             _queue_fetch(existing.pk)
-    state.follow_source(user, existing, title)
+    _follow(user, existing, title)
     return existing
 
 
-def _queue_fetch(source_id: int) -> None:
-    from newsdesk.sources.tasks import fetch_source_task
+def _follow(user: Any, source: Source, title: str) -> None:
+    """Subscribe (the site's cap holds here too: readers/changes.py)."""
+    try:
+        changes.follow_source(user, source, title)
+    except changes.Refused as refused:
+        raise BadRequest(refused.message) from None
 
+
+def _queue_fetch(source_id: int) -> None:
     fetch_source_task(source_id)
 
 
@@ -326,7 +334,7 @@ def subscription_edit(request: HttpRequest, user: Any) -> HttpResponse:
         elif action == "edit":
             source = _feed_source(user, stream)
             if title:
-                state.follow_source(user, source, title)
+                _follow(user, source, title)
         else:
             raise BadRequest(f"unknown ac={action[:40]!r} (subscribe, unsubscribe or edit)")
         for label in p.getlist("a"):
@@ -541,21 +549,21 @@ def edit_tag(request: HttpRequest, user: Any) -> HttpResponse:
     if request.method != "POST":
         raise BadRequest("edit-tag takes a POST")
     p = params(request)
-    ids = state.existing_ids(parse_item_id(i) for i in p.getlist("i")[:MAX_IDS])
+    ids = [parse_item_id(i) for i in p.getlist("i")[:MAX_IDS]]
     for tag in p.getlist("a"):
         tag = normalise_stream(tag)
         if tag == READ:
-            state.mark_read(user, ids)
+            changes.mark_read(user, ids)
         elif tag == STARRED:
-            state.star(user, ids)
+            changes.bookmark(user, ids)
         elif tag == KEPT_UNREAD:
-            state.mark_unread(user, ids)
+            changes.mark_unread(user, ids)
     for tag in p.getlist("r"):
         tag = normalise_stream(tag)
         if tag == READ:
-            state.mark_unread(user, ids)
+            changes.mark_unread(user, ids)
         elif tag == STARRED:
-            state.unstar(user, ids)
+            changes.unbookmark(user, ids)
     return HttpResponse("OK", content_type="text/plain")
 
 

@@ -2,7 +2,8 @@
 
 Everything reads and writes the site's own rows (`readers.Follow` of kind source = a
 subscription, `ReadMark` = read, `Bookmark` = starred / saved), so a story marked read in an
-app is read on the site, and the other way round.
+app is read on the site, and the other way round. Writes to them go through `readers.changes`
+(the site's rules and caps); only the folders (`SubscriptionLabel`) are this app's own.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from newsdesk.articles.models import Article
+from newsdesk.readers import changes
 from newsdesk.readers.models import Bookmark, Follow, ReadMark
 from newsdesk.readersync.models import SubscriptionLabel
 from newsdesk.sources.models import Source
@@ -67,21 +68,8 @@ def sources_with_label(user: User, label: str) -> list[int]:
     return [pk for pk, names in found.items() if label in names]
 
 
-def follow_source(user: User, source: Source, title: str = "") -> Follow:
-    follow, created = Follow.objects.get_or_create(
-        user=user,
-        kind=Follow.Kind.SOURCE,
-        key=str(source.pk),
-        defaults={"label": title or source.display_name},
-    )
-    if not created and title and follow.label != title:
-        follow.label = title[:300]
-        follow.save(update_fields=["label"])
-    return follow
-
-
 def unfollow_source(user: User, source_id: int) -> None:
-    Follow.objects.filter(user=user, kind=Follow.Kind.SOURCE, key=str(source_id)).delete()
+    changes.unfollow_source(user, source_id)
     SubscriptionLabel.objects.filter(user=user, source_id=source_id).delete()
 
 
@@ -126,38 +114,9 @@ def starred_for(user: User) -> QuerySet[Article]:
     return annotate(Article.objects.filter(bookmarks__user=user), user)
 
 
-def mark_read(user: User, article_ids: Iterable[int]) -> None:
-    now = timezone.now()
-    ReadMark.objects.bulk_create(
-        [ReadMark(user=user, article_id=pk, read_at=now) for pk in set(article_ids)], ignore_conflicts=True
-    )
-
-
-def mark_unread(user: User, article_ids: Iterable[int]) -> None:
-    ReadMark.objects.filter(user=user, article_id__in=list(article_ids)).delete()
-
-
-def star(user: User, article_ids: Iterable[int]) -> None:
-    now = timezone.now()
-    Bookmark.objects.bulk_create(
-        [Bookmark(user=user, article_id=pk, created_at=now) for pk in set(article_ids)], ignore_conflicts=True
-    )
-
-
-def unstar(user: User, article_ids: Iterable[int]) -> None:
-    Bookmark.objects.filter(user=user, article_id__in=list(article_ids)).delete()
-
-
-def existing_ids(ids: Iterable[int]) -> list[int]:
-    """Only ids of articles that exist: an app may send ids of articles deleted since."""
-    return list(Article.objects.filter(pk__in=list(ids)).values_list("pk", flat=True))
-
-
 def mark_older_read(user: User, qs: QuerySet[Article], before: datetime | None) -> int:
     """Mark every unread article of `qs` published (or found) at or before `before` read."""
     todo = qs.filter(is_read=False)
     if before is not None:
         todo = todo.filter(ts__lte=before)
-    ids = list(todo.values_list("pk", flat=True))
-    mark_read(user, ids)
-    return len(ids)
+    return changes.mark_read(user, todo.values_list("pk", flat=True))

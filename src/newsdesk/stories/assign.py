@@ -9,7 +9,6 @@ articles: a restarted worker scores the way the old one did, up to the articles 
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import OrderedDict
 from datetime import datetime
@@ -20,11 +19,12 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article, Stage
 from newsdesk.articles.vectors import article_index
-from newsdesk.coordination import serialised
 from newsdesk.pipeline.embeddings import from_blob
 from newsdesk.pipeline.stories import ArticleFeatures, StoryClusterer, StoryState
+from newsdesk.runtime.coordination import serialised
 from newsdesk.stories.models import Story
-from newsdesk.webhooks import events as webhook_events
+from newsdesk.stories.ranking import coverage_score
+from newsdesk.stories.signals import article_assigned
 
 NEIGHBOURS = 30
 MAX_CANDIDATE_STORIES = 8
@@ -163,8 +163,14 @@ def assign(article: Article) -> None:
             old = Story.objects.filter(pk=previous).first()
             if old is not None:
                 refresh_story(old)
-    # Webhook events are decided by the worker (a queued task), never sent from here.
-    webhook_events.article_assigned(article.pk, story.pk, created=created, sources_before=sources_before)
+    # Apps above react (webhooks queue their event check); never inside the lock.
+    article_assigned.send(
+        sender=assign,
+        article_id=article.pk,
+        story_id=story.pk,
+        created=created,
+        sources_before=sources_before,
+    )
 
 
 def refresh_story(story: Story) -> None:
@@ -204,19 +210,3 @@ def _headline(members) -> str:
     mat = np.stack([v for _, v in rows])
     centre = mat.mean(axis=0)
     return rows[int(np.argmax(mat @ centre))][0][:1000]
-
-
-def coverage_score(sources: int, articles: int) -> float:
-    """How widely a story is covered: distinct outlets count most, extra articles a little."""
-    return sources + 0.5 * math.log1p(max(0, articles - sources))
-
-
-def ranked(stories, now=None, half_life_hours: float = 18.0) -> list[Story]:
-    """Stories by importance now: coverage, decayed by the age of their newest article."""
-    now = now or timezone.now()
-
-    def score(s: Story) -> float:
-        age_h = max(0.0, (now - s.last_updated).total_seconds() / 3600)
-        return s.importance * 0.5 ** (age_h / half_life_hours)
-
-    return sorted(stories, key=score, reverse=True)

@@ -24,13 +24,13 @@ from django.urls import reverse
 from newsdesk.articles.entities import link_and_store, panel_entities
 from newsdesk.articles.insights import panel_for
 from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.articles.vectors import get_embedder
-from newsdesk.llm import llm_configured, rewrite
 from newsdesk.pipeline.ai.ask import Answer, Passage, answer, suggested_questions
 from newsdesk.pipeline.ai.story import StoryArticle, explain_story
 from newsdesk.pipeline.ai.timeline import TimelineEvent
 from newsdesk.pipeline.embeddings import Embedder
 from newsdesk.pipeline.text.entities import Entity
+from newsdesk.runtime.embedder import get_embedder
+from newsdesk.runtime.llm import llm_configured, rewrite
 from newsdesk.stories.models import Story, StoryInsight
 
 log = logging.getLogger(__name__)

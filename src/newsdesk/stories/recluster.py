@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.coordination import serialised
 from newsdesk.pipeline.stories import StoryClusterer, StoryState
+from newsdesk.runtime.coordination import serialised
 from newsdesk.stories.assign import _member_fields, cached_features, clusterer, refresh_story
 from newsdesk.stories.models import Story
 

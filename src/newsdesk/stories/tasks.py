@@ -5,6 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from newsdesk.stories.insights import enrich_pending
 from newsdesk.stories.recluster import merge_and_split_stories
 
 
@@ -21,6 +22,4 @@ def repair_stories() -> None:
 @db_periodic_task(crontab(minute="*"))
 def enrich_stories() -> None:
     """Every minute: panels for stories that are new or changed, so story pages render them at once."""
-    from newsdesk.stories.insights import enrich_pending
-
     enrich_pending()

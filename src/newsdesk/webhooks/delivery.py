@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from newsdesk.pipeline import netguard
-from newsdesk.pipeline.http import guarded_transport
+from newsdesk.pipeline.fetch import guarded_transport
 from newsdesk.webhooks.models import Delivery, DeliveryAttempt, Webhook
 
 log = logging.getLogger(__name__)

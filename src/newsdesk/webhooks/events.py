@@ -1,7 +1,7 @@
 """Which webhook events an article's story assignment raises, and their deliveries (once each).
 
-`stories.assign` calls `article_assigned` (a cheap check, then a queued task): nothing here runs
-HTTP inline. The task decides the events and makes one `Delivery` per (hook, event key); the
+`receivers.queue_events` (on the stories app's `article_assigned` signal) queues the check: nothing
+here runs HTTP inline. The task decides the events and makes one `Delivery` per (hook, event key); the
 unique constraint is what makes each event delivered once even when the task runs twice.
 """
 
@@ -23,18 +23,6 @@ from newsdesk.webhooks.models import Delivery, Webhook
 
 log = logging.getLogger(__name__)
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def article_assigned(article_id: int, story_id: int, *, created: bool, sources_before: int) -> None:
-    """Called after an article joined a story: queue the event check if any hook listens."""
-    if not Webhook.objects.filter(active=True).exists():
-        return
-    from newsdesk.webhooks.tasks import emit_events_task
-
-    try:
-        emit_events_task(article_id, story_id, created, sources_before)
-    except Exception:  # a queue outage must never fail the pipeline step
-        log.exception("could not queue webhook events for article %s", article_id)
 
 
 def site_url(path: str) -> str:

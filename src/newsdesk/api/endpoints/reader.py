@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Path, Router, Status
 
@@ -32,16 +31,8 @@ from newsdesk.api.schemas import (
 )
 from newsdesk.api.serialize import absolute, article_out
 from newsdesk.articles.models import Article
+from newsdesk.readers import changes
 from newsdesk.readers.models import Bookmark, Follow, Mute, ReadMark, SavedSearch
-from newsdesk.readers.personal import (
-    MAX_FOLLOWS,
-    MAX_MUTES,
-    MAX_SAVED_SEARCHES,
-    SOURCE_ID_RE,
-    follow_key,
-    follow_label,
-    not_followable,
-)
 
 router = Router(tags=["reader"], auth=AUTH)
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -62,27 +53,21 @@ def list_follows(request: HttpRequest):
     return list(Follow.objects.filter(user=request.user)[:MAX_ROWS])
 
 
-def _stored_key(kind: str, raw: str, noun: str) -> str:
-    """The key as the site's pages store it (`follow_key`), or the error that says why there is none:
-    404 for a source id no source has, 422 `invalid_key` for a key its kind's rules refuse."""
-    key = follow_key(kind, raw)
-    if key is not None:
-        return key
-    bare = " ".join(raw.split())
-    if kind == "source" and SOURCE_ID_RE.fullmatch(bare):
-        raise ApiError(404, f"there is no source with id {bare}", details={"kind": kind, "key": bare})
-    raise ApiError(422, not_followable(kind, noun), code="invalid_key", details={"kind": kind, "key": raw})
+PLURAL = {"follow": "follows", "mute": "mutes", "search": "saved searches"}
 
 
-def _room_for_one(
-    model: type[Follow] | type[Mute] | type[SavedSearch], request: HttpRequest, limit: int, what: str
-) -> None:
-    """The site's caps: a reader's lists stay short (each mute is checked against every article they
-    are shown, each saved search runs whenever its feed is polled)."""
-    if model.objects.filter(user=request.user).count() >= limit:
-        raise ApiError(
-            409, f"you have {limit} {what} already; delete some first", code="limit", details={"limit": limit}
-        )
+def _refused(refused: changes.Refused, what: str) -> ApiError:
+    """The API's answer to a change the rules refuse (readers/changes.py): 404 for a source id no
+    source has, 422 `invalid_key`, 409 `limit` or `exists`."""
+    if refused.code == "no_source":
+        return ApiError(404, refused.message, details=refused.details)
+    if refused.code == "invalid_key":
+        return ApiError(422, refused.message, code="invalid_key", details=refused.details)
+    if refused.code == "limit":
+        limit = refused.details["limit"]
+        message = f"you have {limit} {PLURAL[what]} already; delete some first"
+        return ApiError(409, message, code="limit", details=refused.details)
+    return ApiError(409, refused.message, code=refused.code, details=refused.details)
 
 
 @router.post(
@@ -92,21 +77,19 @@ def _room_for_one(
     description="404: no source has that id. 422 `invalid_key`: the key does not fit its kind.",
 )
 def add_follow(request: HttpRequest, body: FollowIn):
-    key = _stored_key(body.kind, body.key, "follow")
-    _room_for_one(Follow, request, MAX_FOLLOWS, "follows")
     try:
-        with transaction.atomic():
-            row = Follow.objects.create(
-                user=request.user, kind=body.kind, key=key, label=follow_label(body.label, key)
-            )
-    except IntegrityError as exc:
-        raise ApiError(409, "already followed", code="exists") from exc
+        row, created = changes.follow(request.user, body.kind, body.key, body.label)
+    except changes.Refused as refused:
+        raise _refused(refused, "follow") from None
+    if not created:
+        raise ApiError(409, "already followed", code="exists")
     return Status(201, row)
 
 
 @router.delete("/follows/{follow_id}", response={204: None, **responses(401, 404)}, summary="Unfollow")
 def delete_follow(request: HttpRequest, follow_id: RowId):
-    get_object_or_404(Follow, pk=follow_id, user=request.user).delete()
+    if not changes.delete_follow(request.user, follow_id):
+        raise Http404("no such follow")
     return Status(204, None)
 
 
@@ -122,19 +105,19 @@ def list_mutes(request: HttpRequest):
     description="404: no source has that id. 422 `invalid_key`: the key does not fit its kind.",
 )
 def add_mute(request: HttpRequest, body: MuteIn):
-    key = _stored_key(body.kind, body.key, "mute")
-    _room_for_one(Mute, request, MAX_MUTES, "mutes")
     try:
-        with transaction.atomic():
-            row = Mute.objects.create(user=request.user, kind=body.kind, key=key)
-    except IntegrityError as exc:
-        raise ApiError(409, "already muted", code="exists") from exc
+        row, created = changes.mute(request.user, body.kind, body.key)
+    except changes.Refused as refused:
+        raise _refused(refused, "mute") from None
+    if not created:
+        raise ApiError(409, "already muted", code="exists")
     return Status(201, row)
 
 
 @router.delete("/mutes/{mute_id}", response={204: None, **responses(401, 404)}, summary="Unmute")
 def delete_mute(request: HttpRequest, mute_id: RowId):
-    get_object_or_404(Mute, pk=mute_id, user=request.user).delete()
+    if not changes.delete_mute(request.user, mute_id):
+        raise Http404("no such mute")
     return Status(204, None)
 
 
@@ -155,17 +138,16 @@ def list_bookmarks(request: HttpRequest, cursor: Cursor = None, limit: Limit = 5
 @router.post("/bookmarks", response={201: BookmarkOut, **responses(401, 404, 409)}, summary="Bookmark")
 def add_bookmark(request: HttpRequest, body: BookmarkIn):
     article = get_object_or_404(Article.objects.select_related("source"), pk=body.article_id)
-    try:
-        with transaction.atomic():
-            row = Bookmark.objects.create(user=request.user, article=article)
-    except IntegrityError as exc:
-        raise ApiError(409, "already bookmarked", code="exists") from exc
+    if not changes.bookmark(request.user, [article.pk]):
+        raise ApiError(409, "already bookmarked", code="exists")
+    row = Bookmark.objects.select_related("article__source").get(user=request.user, article=article)
     return Status(201, _bookmark_out(request, row))
 
 
 @router.delete("/bookmarks/{bookmark_id}", response={204: None, **responses(401, 404)}, summary="Remove")
 def delete_bookmark(request: HttpRequest, bookmark_id: RowId):
-    get_object_or_404(Bookmark, pk=bookmark_id, user=request.user).delete()
+    row = get_object_or_404(Bookmark, pk=bookmark_id, user=request.user)
+    changes.unbookmark(request.user, [row.article_id])
     return Status(204, None)
 
 
@@ -181,20 +163,12 @@ def list_read(request: HttpRequest, cursor: Cursor = None, limit: Limit = 50):
 
 @router.post("/read", response={200: ReadCountOut, **responses(401)}, summary="Mark articles read")
 def mark_read(request: HttpRequest, body: ReadIn):
-    ids = set(Article.objects.filter(pk__in=set(body.article_ids)).values_list("pk", flat=True))
-    have = set(
-        ReadMark.objects.filter(user=request.user, article_id__in=ids).values_list("article_id", flat=True)
-    )
-    ReadMark.objects.bulk_create(
-        [ReadMark(user=request.user, article_id=pk) for pk in sorted(ids - have)], ignore_conflicts=True
-    )
-    return {"changed": len(ids - have)}
+    return {"changed": changes.mark_read(request.user, body.article_ids)}
 
 
 @router.post("/unread", response={200: ReadCountOut, **responses(401)}, summary="Mark articles unread")
 def mark_unread(request: HttpRequest, body: ReadIn):
-    deleted, _ = ReadMark.objects.filter(user=request.user, article_id__in=set(body.article_ids)).delete()
-    return {"changed": deleted}
+    return {"changed": changes.mark_unread(request.user, body.article_ids)}
 
 
 # --- saved searches -------------------------------------------------------------------------------------
@@ -229,10 +203,12 @@ def list_saved_searches(request: HttpRequest):
     "/saved-searches", response={201: SavedSearchOut, **responses(401, 409)}, summary="Save a search"
 )
 def add_saved_search(request: HttpRequest, body: SavedSearchIn):
-    _room_for_one(SavedSearch, request, MAX_SAVED_SEARCHES, "saved searches")
-    row = SavedSearch.objects.create(
-        user=request.user, name=body.name, query=body.query, source_id=body.source_id, language=body.language
-    )
+    try:
+        row = changes.save_search(
+            request.user, name=body.name, query=body.query, source_id=body.source_id, language=body.language
+        )
+    except changes.Refused as refused:
+        raise _refused(refused, "search") from None
     return Status(201, _search_out(request, row))
 
 

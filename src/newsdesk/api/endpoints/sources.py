@@ -24,7 +24,8 @@ from newsdesk.api.schemas import (
     SourcePatch,
 )
 from newsdesk.api.serialize import source_out
-from newsdesk.sources.adding import AddError, add_url
+from newsdesk.flow.adding import AddError, add_url
+from newsdesk.flow.tasks import fetch_source_task
 from newsdesk.sources.models import Source
 
 router = Router(tags=["sources"])
@@ -101,8 +102,6 @@ def refresh_source(request: HttpRequest, source_id: SourceId):
     source = get_object_or_404(Source, pk=source_id)
     if source.kind != Source.Kind.FEED:
         raise ApiError(409, "only feeds can be refreshed", code="not_a_feed")
-    from newsdesk.sources.tasks import fetch_source_task
-
     fetch_source_task(source.pk)
     return Status(202, {"queued": True, "source_id": source.pk})
 

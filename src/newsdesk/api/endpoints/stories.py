@@ -14,19 +14,12 @@ from newsdesk.api.pagination import Cursor
 from newsdesk.api.schemas import MAX_ID, StoryDetail, StoryOut, StoryPage
 from newsdesk.api.serialize import story_detail, story_out
 from newsdesk.articles.models import FINAL_STAGE, Article
-from newsdesk.stories.assign import ranked
 from newsdesk.stories.models import Story
+from newsdesk.stories.ranking import front_stories
 
 router = Router(tags=["stories"])
 StoryId = Annotated[int, Path(ge=1, le=MAX_ID)]
-FRONT_CANDIDATES = 500
 MAX_MEMBERS = 500
-
-
-def front_stories(limit: int = 30) -> list[Story]:
-    """The front page's stories, most important first (the same ranking as the site)."""
-    recent = Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:FRONT_CANDIDATES]
-    return ranked(list(recent))[:limit]
 
 
 @router.get("", response={200: StoryPage, **responses(400)}, summary="Stories, newest first")

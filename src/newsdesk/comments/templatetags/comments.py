@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from newsdesk.comments.posting import count_for, counts_for_stories, thread, why_cannot_comment
+from newsdesk.comments.posting import can_edit, count_for, counts_for_stories, thread, why_cannot_comment
 from newsdesk.comments.roles import is_moderator
 from newsdesk.stories.models import Story
 
@@ -50,6 +50,4 @@ def count_of(counts: dict[int, int], pk: int) -> int:
 
 @register.filter
 def editable_by(comment, user) -> bool:
-    from newsdesk.comments.posting import can_edit
-
     return bool(user) and can_edit(user, comment)

@@ -19,13 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from newsdesk.pipeline.ai.ask import _stem
 from newsdesk.pipeline.ai.summary import CitedSentence, mmr_select
 from newsdesk.pipeline.ai.timeline import TimelineEvent, build_timeline, merge_timelines
 from newsdesk.pipeline.embeddings import Embedder
 from newsdesk.pipeline.text.dates import TimeExpression, find_time_expressions
 from newsdesk.pipeline.text.entities import Entity, link_entities
 from newsdesk.pipeline.text.sentences import Sentence, split_sentences
+from newsdesk.pipeline.text.stopwords import SLOT_CONTEXT_STOP_WORDS as _STOP
+from newsdesk.pipeline.text.terms import stem as _stem
 
 __all__ = ["Disagreement", "SlotValue", "StoryArticle", "StoryPanel", "explain_story"]
 
@@ -33,13 +34,6 @@ NOVEL_SIMILARITY = 0.6  # below this cosine to every other outlet's sentence, a 
 NOVEL_OVERLAP = 0.5  # and at most this share of its content words appears in one other sentence
 SAME_CONTEXT_SIMILARITY = 0.35  # two sentences must be at least this close to compare their numbers
 _CONTEXT_WINDOW = 3
-_STOP_WORDS = """
-    a an the and or but of at by for with to from in on as is are was were be been has have had that
-    this it its their his her they he she we said says say least about nearly almost around some more
-    than over up down after before while which who also other one two three four five six seven eight
-    nine ten will would could may might should then there these those
-"""
-_STOP = frozenset(_STOP_WORDS.split())
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,

@@ -1,4 +1,7 @@
-"""Content words of a text, lightly stemmed: what the lexical parts of ranking and summaries compare."""
+"""Content words of a text, lightly stemmed: what the lexical parts of ranking and summaries compare.
+
+The one stemmer of the pipeline; the stop-word lists live in `text.stopwords`.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +12,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from newsdesk.pipeline.text.stopwords import STOP_WORDS
+
 __all__ = ["STOP_WORDS", "stem", "terms", "tfidf_vectors"]
 
-_STOP_WORDS = """
-    a an the and or but if of at by for with about against between into through during before after
-    above below to from up down in out on off over under again further then once here there when where
-    why how all any both each few more most other some such no nor not only own same so than too very
-    can will just don should now is are was were be been being have has had having do does did doing
-    would could might must shall what which who whom whose this that these those i me my we our you
-    your he him his she her it its they them their am according story article text say said says tell
-    told many much long happen happened happens occur occurred role mean means involved probably likely
-    true false think thinks believe believes feel feels end following
-"""
-STOP_WORDS = frozenset(_STOP_WORDS.split())
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 

@@ -1,0 +1,175 @@
+"""Reader-facing pages for articles: the front page and the article page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from itertools import groupby
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from newsdesk.articles.entities import ENTITY_KEYS, entity_page
+from newsdesk.articles.insights import MIN_WORDS, ask, panel_for
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article, EntityMention
+from newsdesk.articles.related import more_from_story, related_for
+from newsdesk.articles.search import Filters, Hit, search
+from newsdesk.pages.reader import mark_read
+from newsdesk.readers.state import reader_state
+from newsdesk.runtime.health import worker_alive
+from newsdesk.sources.models import Source
+
+PAGE_SIZE = 50
+SEARCH_RESULTS = 20  # hits on the search page (and /search.json)
+
+
+def visible_articles():
+    """Finished articles that are not copies of another (copies show as 'also published by')."""
+    return Article.objects.filter(stage=FINAL_STAGE, duplicate_of__isnull=True).select_related("source")
+
+
+def latest(request: HttpRequest) -> HttpResponse:
+    articles = reader_state(request).exclude_muted(visible_articles())
+    page = Paginator(articles.order_by("-published_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    days = [
+        (day, list(items))
+        for day, items in groupby(page.object_list, key=lambda a: timezone.localdate(a.display_time))
+    ]
+    return render(request, "articles/latest.html", {"page": page, "days": days})
+
+
+def article(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Article.objects.select_related("source", "duplicate_of__source"), pk=pk)
+    primary = item.duplicate_of or item
+    # Everyone who printed this story: the primary and all its copies, except the one shown.
+    # The copies' ids first (the duplicate_of index covers that lookup), then the rows by id: nearly
+    # every row has duplicate_of NULL, so SQLite's statistics make fetching whole rows by
+    # "duplicate_of_id = ?" look dearer than a full table scan, and it scans.
+    copy_ids = [
+        pk for pk in Article.objects.filter(duplicate_of=primary).order_by().values_list("pk", flat=True)
+    ]
+    copies = list(
+        Article.objects.filter(pk__in=[pk for pk in copy_ids if pk != item.pk])
+        .defer(*LIST_DEFERRED)
+        .select_related("source")
+        .order_by()
+    )
+    if primary.pk != item.pk:
+        copies.append(primary)
+    copies.sort(
+        key=lambda a: (a.published_at is not None, a.published_at.timestamp() if a.published_at else 0, a.pk)
+    )
+    also_in_feeds = item.sightings.select_related("source").exclude(source=item.source)
+    # With a worker running, the panel is its job (enrich_articles); a page never waits for spaCy.
+    panel = panel_for(item, compute=not worker_alive())
+    mark_read(request.user, item)
+    state = reader_state(request)
+    # Muted sources and keywords never appear among related articles: ask for more, keep 5.
+    related = related_for(item, keep=state.keep)
+    if panel:
+        _link_entities(item, panel)
+    question = (request.GET.get("ask") or "").strip()[:500]
+    return render(
+        request,
+        "articles/article.html",
+        {
+            "article": item,
+            "copies": copies,
+            "also_in_feeds": also_in_feeds,
+            "related": related[:5],
+            "more_from_story": state.visible(more_from_story(item)),
+            "panel": panel,
+            "panel_pending": panel is None and len(item.text.split()) >= MIN_WORDS,
+            "question": question,
+            "answer": ask(item, question) if question and panel else None,
+        },
+    )
+
+
+def _link_entities(article: Article, panel: dict[str, Any]) -> None:
+    """Give each panel entity the slug of its entity page (linked across the story, so "Musk" → Elon Musk)."""
+    slugs = dict(EntityMention.objects.filter(article=article).values_list("local_slug", "slug"))
+    for key in ENTITY_KEYS:
+        for e in panel.get(key) or []:
+            e["link_slug"] = slugs.get(e["slug"], e["slug"])
+
+
+def entity(request: HttpRequest, slug: str) -> HttpResponse:
+    page = entity_page(slug[:200])
+    if page is None:
+        raise Http404("No article mentions this entity.")
+    return render(request, "articles/entity.html", {"entity": page})
+
+
+def _filters(request: HttpRequest) -> Filters:
+    def day(name: str) -> datetime | None:
+        value = parse_date(request.GET.get(name, "") or "")
+        return datetime.combine(value, time.min, tzinfo=UTC) if value else None
+
+    until = day("until")
+    sources = tuple(int(s) for s in request.GET.getlist("source") if s.isdigit())
+    return Filters(
+        source_ids=sources,
+        since=day("since"),
+        until=until + timedelta(days=1) if until else None,
+        language=(request.GET.get("lang") or "")[:8],
+    )
+
+
+def _search_hits(request: HttpRequest, query: str) -> list[Hit]:
+    """The best SEARCH_RESULTS hits the reader does not mute (search leaves them out before it cuts)."""
+    if not query:
+        return []
+    return search(
+        query, _filters(request), limit=SEARCH_RESULTS, bodies=False, keep=reader_state(request).keep
+    )
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = (request.GET.get("q") or "").strip()[:300]
+    hits = _search_hits(request, query)
+    as_stories = request.GET.get("as") == "stories"
+    groups: list[tuple[object, list]] = []
+    if as_stories:
+        seen: dict[object, list] = {}
+        for hit in hits:
+            seen.setdefault(hit.article.story or hit.article, []).append(hit)
+        groups = list(seen.items())
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "query": query,
+            "hits": hits,
+            "as_stories": as_stories,
+            "groups": groups,
+            "sources": Source.objects.order_by("title"),
+        },
+    )
+
+
+def search_json(request: HttpRequest) -> JsonResponse:
+    query = (request.GET.get("q") or "").strip()[:300]
+    hits = _search_hits(request, query)
+    return JsonResponse(
+        {
+            "query": query,
+            "results": [
+                {
+                    "id": h.article.pk,
+                    "title": h.article.title,
+                    "url": h.article.url,
+                    "source": h.article.source.display_name,
+                    "published": h.article.display_time.isoformat(),
+                    "story_id": h.article.story_id,
+                    "score": round(h.score, 5),
+                    "matched_by": h.matched_by,
+                    "snippet_html": h.snippet_html,
+                }
+                for h in hits
+            ],
+        }
+    )

@@ -1,0 +1,173 @@
+"""The front page (stories ranked by importance) and the story page ("full coverage")."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.db.models.functions import Substr
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
+from newsdesk.readers.foryou import front_cards
+from newsdesk.readers.state import reader_state
+from newsdesk.runtime.health import worker_alive
+from newsdesk.stories.insights import ask, story_panel
+from newsdesk.stories.models import Story
+from newsdesk.stories.ranking import front_ranking
+from newsdesk.stories.recluster import surviving
+
+FRONT_PAGE_STORIES = 30
+LEAD_CHARS = 600  # a card's dek is its first 35 words
+
+
+def front(request: HttpRequest) -> HttpResponse:
+    ranking = front_ranking()
+    state = reader_state(request)
+    if state.mutes_anything:  # muted sources and keywords never appear
+        cards = front_cards(state, ranking, FRONT_PAGE_STORIES)
+        return render(request, "stories/front.html", {"cards": cards})
+    stories = ranking[:FRONT_PAGE_STORIES]
+    leads = {}
+    for article in (
+        Article.objects.filter(story__in=stories, duplicate_of__isnull=True, stage=FINAL_STAGE)
+        # A card shows the lead's first words only: its whole text is not loaded, for 150 articles.
+        .defer(*LIST_DEFERRED)
+        .annotate(text_lead=Substr("text", 1, LEAD_CHARS))
+        .select_related("source")
+        .order_by("published_at")
+    ):
+        leads.setdefault(article.story_id, article)
+    cards = [(s, leads.get(s.pk)) for s in stories]
+    return render(request, "stories/front.html", {"cards": cards})
+
+
+def story(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Story, pk=pk)
+    if item.merged_into_id is not None:  # folded into another story by the repair pass
+        target = surviving(item)
+        if target.pk != item.pk:
+            return redirect("story", pk=target.pk)
+    articles = list(
+        Article.objects.filter(story=item, stage=FINAL_STAGE)
+        .select_related("source")
+        .order_by("published_at", "pk")
+    )
+    shown = reader_state(request).visible(articles)
+    hidden = len(articles) - len(shown)
+    # What the reader muted is left out of the panel too: its citations, and its outlet's additions.
+    hidden_outlets = {a.source.display_name for a in articles} - {a.source.display_name for a in shown}
+    visible_ids = {a.pk for a in shown}
+    articles = shown
+    by_outlet: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        by_outlet[a.source.display_name].append(a)
+    outlets = sorted(by_outlet.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    # Coverage timeline: articles per hour for a story of a day or two, per day for longer ones.
+    times = [a.display_time for a in articles]
+    span_h = (max(times) - min(times)).total_seconds() / 3600 if times else 0
+    fmt = "%Y-%m-%d %H:00" if span_h <= 48 else "%Y-%m-%d"
+    counts = Counter(t.strftime(fmt) for t in times)
+    peak = max(counts.values(), default=1)
+    timeline = [(label, n, round(100 * n / peak)) for label, n in sorted(counts.items())]
+    # With a worker running, the panel is its job (enrich_stories); a page never waits for it.
+    insight = story_panel(item, compute=not worker_alive())
+    panel = None
+    if insight is not None and insight.data:
+        panel = _linked(insight.data, visible_ids, hidden_outlets)
+    question = " ".join((request.GET.get("ask") or "").split())[:500]
+    answer = ask(item, question, insight=insight) if question and panel else None
+    earlier, later = _chain(item, request)
+    return render(
+        request,
+        "stories/story.html",
+        {
+            "story": item,
+            "outlets": outlets,
+            "timeline": timeline,
+            "unit": "hour" if span_h <= 48 else "day",
+            "hidden": hidden,
+            "article_ids": [a.pk for a in articles],
+            "panel": panel,
+            "panel_pending": insight is None and bool(articles),
+            "llm_summary": _llm_sentences(insight.llm if insight else None, panel, visible_ids),
+            "llm": insight.llm if insight else None,
+            "question": question,
+            "answer": answer,
+            "llm_answer": _llm_sentences(answer.llm if answer else None, panel, visible_ids),
+            "earlier": earlier,
+            "later": later,
+        },
+    )
+
+
+def _chain(item: Story, request: HttpRequest) -> tuple[Story | None, list[Story]]:
+    """The story this one carries on and those that carry it on (a story spans 30 days at most), as
+    they live on after any merge; a headline with a muted word is left out."""
+    state = reader_state(request)
+    earlier = surviving(item.continues) if item.continues is not None else None
+    if earlier is not None and (earlier.pk == item.pk or state.text_muted(earlier.headline)):
+        earlier = None
+    later: dict[int, Story] = {}
+    for s in item.continued_by.order_by("first_seen", "pk"):
+        s = surviving(s)
+        if s.pk != item.pk and s.article_count and not state.text_muted(s.headline):
+            later.setdefault(s.pk, s)
+    return earlier, list(later.values())
+
+
+def _href(article_id: object, sentence_index: object) -> str:
+    return f"{reverse('article', args=[int(str(article_id))])}#s-{int(str(sentence_index))}"
+
+
+def _cite(item: dict[str, Any], articles: dict[str, Any]) -> dict[str, Any]:
+    """A cited sentence with the link to its sentence on the article page and the article's title."""
+    info = articles.get(str(item.get("article_id")), {})
+    return {**item, "href": _href(item["article_id"], item["sentence_index"]), "title": info.get("title", "")}
+
+
+def _linked(data: dict[str, Any], visible_ids: set[int], hidden_outlets: set[str]) -> dict[str, Any]:
+    """The stored panel with every citation resolved to a link, for the template; citations of
+    articles the reader does not see (mutes) are left out."""
+    arts = data.get("articles", {})
+
+    def cites(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [_cite(s, arts) for s in items if int(str(s.get("article_id"))) in visible_ids]
+
+    disagreements = [{**d, "values": cites(d["values"])} for d in data["disagreements"]]
+    return {
+        **data,
+        "summary": cites(data["summary"]),
+        "outlet_additions": [
+            (source, cites(items))
+            for source, items in data["outlet_additions"].items()
+            if source not in hidden_outlets
+        ],
+        "disagreements": [d for d in disagreements if len(d["values"]) > 1],
+        "timeline": cites(data["timeline"]),
+        "people": [e for e in data["entities"] if e["kind"] == "person"],
+        "organisations": [e for e in data["entities"] if e["kind"] == "organisation"],
+        "places": [e for e in data["entities"] if e["kind"] == "place"],
+    }
+
+
+def _llm_sentences(
+    llm: dict[str, Any] | None, panel: dict[str, Any] | None, visible_ids: set[int]
+) -> list[dict[str, Any]]:
+    """The LLM's kept sentences with their citations linked; empty when there is none to show.
+    A sentence that rests only on articles the reader muted is left out."""
+    if not llm or "error" in llm or panel is None:
+        return []
+    arts = panel.get("articles", {})
+    out = []
+    for s in llm.get("sentences", []):
+        cited = [
+            _cite(c, arts)
+            for c in s["citations"]
+            if "article_id" in c and int(str(c["article_id"])) in visible_ids
+        ]
+        if cited:
+            out.append({"text": s["text"], "citations": cited})
+    return out

@@ -1,0 +1,34 @@
+"""The process-wide embedder configured from settings (one model load per process)."""
+
+from __future__ import annotations
+
+import threading
+
+from django.conf import settings
+
+from newsdesk.pipeline.embeddings import Embedder, get_default_embedder
+
+_lock = threading.Lock()
+_embedder: Embedder | None = None
+_embedder_kind: tuple[str, int] | None = None
+
+
+def get_embedder() -> Embedder:
+    """The embedder `NEWSDESK_EMBEDDER` names ("minilm", "minilm-onnx" or "hashing"), one per process."""
+    global _embedder, _embedder_kind
+    with _lock:
+        # Built once per process, again only if the settings changed (tests switch them).
+        wanted = (settings.NEWSDESK_EMBEDDER, settings.NEWSDESK_EMBED_MAX_TOKENS)
+        if _embedder is None or _embedder_kind != wanted:
+            _embedder_kind = wanted
+            _embedder = get_default_embedder(
+                settings.NEWSDESK_HOME / "models", kind=wanted[0], max_seq_length=wanted[1]
+            )
+        return _embedder
+
+
+def reset_embedder() -> None:
+    """Forget the embedder (loaded again on next use): `newsdesk reindex`, tests."""
+    global _embedder, _embedder_kind
+    with _lock:
+        _embedder = _embedder_kind = None
