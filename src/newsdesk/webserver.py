@@ -66,6 +66,9 @@ def start_web_process() -> None:
     """In each web process, as its application is imported (before it accepts a connection)."""
     _watch_supervisor()
     if os.environ.get(WARM_ENV) == "1":
+        from newsdesk.runtime import pagechanges
+
+        pagechanges.watch()  # cached pages learn of changes made by other processes
         _warm()
 
 

@@ -17,8 +17,10 @@ from newsdesk.articles.insights import MIN_WORDS, ask, panel_for
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article, EntityMention
 from newsdesk.articles.related import more_from_story, related_for
 from newsdesk.articles.search import Filters, Hit, search
+from newsdesk.pages.cache import cached_page, depends_on
 from newsdesk.pages.reader import mark_read
 from newsdesk.readers.state import reader_state
+from newsdesk.runtime import pagechanges
 from newsdesk.runtime.health import worker_alive
 from newsdesk.sources.models import Source
 
@@ -31,7 +33,9 @@ def visible_articles():
     return Article.objects.filter(stage=FINAL_STAGE, duplicate_of__isnull=True).select_related("source")
 
 
+@cached_page(ttl=60)
 def latest(request: HttpRequest) -> HttpResponse:
+    depends_on(request, pagechanges.FRONT)
     articles = reader_state(request).exclude_muted(visible_articles())
     page = Paginator(articles.order_by("-published_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     days = [
@@ -41,8 +45,18 @@ def latest(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/latest.html", {"page": page, "days": days})
 
 
+def _opened(request: HttpRequest, pk: int) -> None:
+    """A cached article page still marks the article read for its reader."""
+    if request.user.is_authenticated:
+        mark_read(request.user, Article(pk=pk))
+
+
+@cached_page(ttl=300, on_hit=_opened)
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Article.objects.select_related("source", "duplicate_of__source"), pk=pk)
+    depends_on(request, pagechanges.article(item.pk))
+    if item.story_id is not None:  # "more from this story", and the comments it shares with its story
+        depends_on(request, pagechanges.story(item.story_id))
     primary = item.duplicate_of or item
     # Everyone who printed this story: the primary and all its copies, except the one shown.
     # The copies' ids first (the duplicate_of index covers that lookup), then the rows by id: nearly
@@ -97,7 +111,9 @@ def _link_entities(article: Article, panel: dict[str, Any]) -> None:
             e["link_slug"] = slugs.get(e["slug"], e["slug"])
 
 
+@cached_page(ttl=300)
 def entity(request: HttpRequest, slug: str) -> HttpResponse:
+    depends_on(request, pagechanges.FRONT)
     page = entity_page(slug[:200])
     if page is None:
         raise Http404("No article mentions this entity.")
@@ -128,7 +144,9 @@ def _search_hits(request: HttpRequest, query: str) -> list[Hit]:
     )
 
 
+@cached_page(ttl=60)
 def search_page(request: HttpRequest) -> HttpResponse:
+    depends_on(request, pagechanges.FRONT)
     query = (request.GET.get("q") or "").strip()[:300]
     hits = _search_hits(request, query)
     as_stories = request.GET.get("as") == "stories"
