@@ -4,17 +4,23 @@
                               [--feeds 0] [--home DIR]
 
 Builds (or reuses, with `--home`) the synthetic site of `benchmarks.synthetic` (N articles in stories
-of five), serves it as `newsdesk web` does (its server, its number of processes) and drives it from
-loopback with `wrk` (Debian's; installed with apt-get when missing and running as root; otherwise an
-asyncio httpx client, named in the output). Each page kind (front, story, article, search, and section
-when the site has section pages) is measured alone, so each gets its own requests/s and latency
-percentiles, for anonymous readers and for logged-in ones (`--readers` accounts with follows, every
-tenth muting an outlet; each request carries one of their session cookies), at each connection count.
-The same client then drives a minimal ASGI hello-world app under the same server and process count:
-the ceiling of this machine with this client. `mix` is the harmonic mean of the kinds' requests/s
-(the rate of an equal mix). `--feeds N` also refreshes N feeds on a loopback server twice (the second
-pass is all conditional GETs). Prints one JSON object; the client shares the CPU with the server, and
-the load average before and after is part of it.
+of five, every visited page's AI panels stored as the worker would), serves it as `newsdesk web` does
+(its server, its number of processes) and drives it from loopback with `wrk` (Debian's; installed with
+apt-get when missing and running as root; otherwise an asyncio httpx client, named in the output).
+
+First, `first_view_ms`: pages nobody asked for yet, one at a time (the cost of making a page). Then
+each page kind (front, story, article, search, and section when the site has section pages) is
+measured alone, so each gets its own requests/s and latency percentiles: 500 stories, 500 articles,
+250 searches, each seen once just before its kind is measured (the steady state of pages readers keep
+asking for), for anonymous readers and for logged-in ones (`--readers` accounts following outlets and
+entities, every tenth muting the same outlet; each request carries one of their session cookies), at
+each connection count. A run whose requests did not outnumber its connections is marked
+`saturated`: its percentiles cover only the requests that finished within the run. The same client then
+drives a minimal ASGI hello-world app under the same server and process count: the ceiling of this
+machine with this client. `mix` is the harmonic mean of the kinds' requests/s (the rate of an equal
+mix). `--feeds N` also refreshes N feeds on a loopback server twice (the second pass is all conditional
+GETs). Prints one JSON object; the client shares the CPU with the server, and the load average before
+and after is part of it.
 """
 
 from __future__ import annotations
@@ -84,6 +90,9 @@ end
 """
 
 KINDS = ("front", "story", "article", "search", "section")
+URLS = 500  # distinct stories and articles readers ask for (searches: half as many)
+FRESH = 20  # pages asked for one at a time before anything else: what making a page costs
+MUTING_EVERY = 10  # every tenth reader mutes an outlet (the same one: they share their pages)
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -167,8 +176,8 @@ def _keep_worker_alive(stop: threading.Event) -> None:
 
 
 def _readers(count: int, source_ids: list[int], entity_slugs: list[str]) -> list[str]:
-    """`count` reader accounts, each following three outlets and two entities, every tenth muting an
-    outlet; returns one session cookie header per reader (real sessions, as a log-in makes)."""
+    """`count` reader accounts, each following three outlets and two entities, every tenth muting the
+    same outlet; returns one session cookie header per reader (real sessions, as a log-in makes)."""
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -184,8 +193,9 @@ def _readers(count: int, source_ids: list[int], entity_slugs: list[str]) -> list
                 Follow.objects.create(user=user, kind="source", key=str(pk), label=f"Outlet {pk}")
             for slug in rng.sample(entity_slugs, min(2, len(entity_slugs))):
                 Follow.objects.create(user=user, kind="entity", key=slug, label=slug)
-            if i % 10 == 9:
-                Mute.objects.create(user=user, kind="source", key=str(source_ids[i % len(source_ids)]))
+        Mute.objects.filter(user=user).delete()  # a site reused from an earlier run: the same mutes
+        if i % MUTING_EVERY == MUTING_EVERY - 1:
+            Mute.objects.create(user=user, kind="source", key=str(source_ids[0]))
         client = Client()
         client.force_login(user)
         cookies.append(f"sessionid={client.cookies['sessionid'].value}")
@@ -280,6 +290,7 @@ def _run_wrk(wrk: str, base: str, lines: list[str], connections: int, seconds: f
     r = json.loads(line.removeprefix("WRKJSON "))
     errors = r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"]
     return {
+        **({"saturated": True} if r["requests"] <= connections else {}),
         "requests_per_s": round(r["requests"] / (r["duration_us"] / 1e6), 1),
         "p50_ms": round(r["p50_us"] / 1000, 1),
         "p95_ms": round(r["p95_us"] / 1000, 1),
@@ -327,6 +338,39 @@ async def _python_client(base: str, lines: list[str], connections: int, seconds:
     }
 
 
+def _one_by_one(base: str, paths: list[str]) -> dict[str, float]:
+    """Latency of pages asked for one at a time, each for the first time (no other load)."""
+    import httpx
+
+    times = []
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for path in paths:
+            started = time.perf_counter()
+            client.get(path)
+            times.append(time.perf_counter() - started)
+    return {"p50_ms": _pct(times, 50), "p95_ms": _pct(times, 95), "n": len(times)}
+
+
+def _warm(base: str, paths: list[str], cookies: list[str]) -> None:
+    """Every path once for each cookie, four at a time (not measured)."""
+    import httpx
+
+    async def run() -> None:
+        limits = httpx.Limits(max_connections=4)
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
+            queue = [(p, ck) for ck in cookies for p in paths]
+
+            async def worker() -> None:
+                while queue:
+                    path, cookie = queue.pop()
+                    with contextlib.suppress(httpx.HTTPError):
+                        await client.get(path, headers={"Cookie": cookie} if cookie else None)
+
+            await asyncio.gather(*(worker() for _ in range(4)))
+
+    asyncio.run(run())
+
+
 def _drive(wrk: str | None, base: str, lines: list[str], connections: int, seconds: float) -> dict[str, Any]:
     if wrk:
         result = _run_wrk(wrk, base, lines, connections, seconds)
@@ -356,38 +400,52 @@ def load(
     from newsdesk.testing.services import free_port
 
     rng = random.Random(1)
+    words = site["words"]
     paths: dict[str, list[str] | str] = {
         "front": ["/"],
-        "story": [f"/story/{pk}/" for pk in site["story_ids"]],
-        "article": [f"/article/{pk}/" for pk in site["article_ids"]],
-        "search": [f"/search/?q={'+'.join(rng.sample(site['words'], 2))}" for _ in range(300)],
+        "story": [f"/story/{pk}/" for pk in site["story_ids"][:URLS]],
+        "article": [f"/article/{pk}/" for pk in site["article_ids"][:URLS]],
+        "search": [f"/search/?q={'+'.join(rng.sample(words, 2))}" for _ in range(URLS // 2)],
         "section": _section_paths(),
     }
-    present = {k: v for k, v in paths.items() if isinstance(v, list)}
+    # Pages no reader asked for yet (the cost of making one), one at a time.
+    fresh = {
+        "story": [f"/story/{pk}/" for pk in site["story_ids"][URLS : URLS + FRESH]],
+        "article": [f"/article/{pk}/" for pk in site["article_ids"][URLS : URLS + FRESH]],
+        "search": [f"/search/?q={'+'.join(rng.sample(words, 3))}" for _ in range(FRESH)],
+    }
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT / "src")}
-    out: dict[str, Any] = {"anonymous": {}, "logged_in": {}, "hello_world": {}}
+    out: dict[str, Any] = {"anonymous": {}, "logged_in": {}, "hello_world": {}, "first_view_ms": {}}
     port = free_port()
     web = _serve(None, port, env, str(REPO_ROOT))
     base = f"http://127.0.0.1:{port}"
+    muting = cookies[MUTING_EVERY - 1 :: MUTING_EVERY][:1]
     try:
-        # Warm-up: every kind once in every process, then a short mixed run (not counted).
-        warm = [p for v in present.values() for p in v[:25]]
-        _drive(wrk, base, warm, 8, 3)
-        for readers, cookie_list in (("anonymous", [""]), ("logged_in", cookies)):
-            for c in connections:
-                per_kind: dict[str, Any] = {}
-                for kind in KINDS:
-                    kind_paths = paths[kind]
-                    if not isinstance(kind_paths, list):
-                        per_kind[kind] = kind_paths
-                        continue
-                    lines = [f"{p}\t{rng.choice(cookie_list)}" if cookie_list[0] else p for p in kind_paths]
-                    if len(lines) < 200:  # the front page: one URL, many readers
-                        lines = [f"{kind_paths[0]}\t{ck}" if ck else kind_paths[0] for ck in cookie_list * 4]
-                    per_kind[kind] = _drive(wrk, base, lines, c, seconds)
-                rates = [v["requests_per_s"] for v in per_kind.values() if isinstance(v, dict)]
-                per_kind["mix_requests_per_s"] = _harmonic(rates)
-                out[readers][f"c{c}"] = per_kind
+        for kind, fresh_paths in fresh.items():
+            out["first_view_ms"][kind] = _one_by_one(base, fresh_paths)
+        for kind in KINDS:
+            kind_paths = paths[kind]
+            if not isinstance(kind_paths, list):
+                for readers in ("anonymous", "logged_in"):
+                    for c in connections:
+                        out[readers].setdefault(f"c{c}", {})[kind] = kind_paths
+                continue
+            # Each page of the kind seen once, by a reader who mutes nothing and by one who mutes
+            # (readers who mute the same things share pages), just before the kind is measured:
+            # the measured runs are the steady state of a site whose pages readers keep asking for.
+            _warm(base, kind_paths, ["", *muting])
+            for readers, cookie_list in (("anonymous", [""]), ("logged_in", cookies)):
+                for c in connections:
+                    if len(kind_paths) == 1:  # the front page: one URL, many readers
+                        lines = [f"{kind_paths[0]}\t{ck}" for ck in cookie_list * 4]
+                    else:
+                        lines = [f"{p}\t{rng.choice(cookie_list)}" for p in kind_paths]
+                    lines = [x.rstrip("\t") for x in lines]
+                    out[readers].setdefault(f"c{c}", {})[kind] = _drive(wrk, base, lines, c, seconds)
+        for readers in ("anonymous", "logged_in"):
+            for row in out[readers].values():
+                rates = [v["requests_per_s"] for v in row.values() if isinstance(v, dict)]
+                row["mix_requests_per_s"] = _harmonic(rates)
     finally:
         _stop(web)
     hello_dir = tempfile.mkdtemp(prefix="newsdesk-hello-")
@@ -525,7 +583,11 @@ def main() -> None:
         "client": "wrk (Debian), 1 thread" if wrk else "python httpx asyncio (wrk not available)",
         "server": _server_description(dict(os.environ)),
         "seconds_per_run": args.seconds,
-        "readers": {"logged_in_accounts": args.readers, "muting_an_outlet": args.readers // 10},
+        "readers": {
+            "logged_in_accounts": args.readers,
+            "muting_one_outlet": args.readers // MUTING_EVERY,
+        },
+        "urls_per_kind": {"story": URLS, "article": URLS, "search": URLS // 2},
         "embedder": "hashing (search's query vector; MiniLM is measured by benchmarks.search)",
         "cpus": os.cpu_count(),
     }

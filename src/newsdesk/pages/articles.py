@@ -47,7 +47,7 @@ def latest(request: HttpRequest) -> HttpResponse:
 
 def _opened(request: HttpRequest, pk: int) -> None:
     """A cached article page still marks the article read for its reader."""
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and pk not in reader_state(request).read:
         mark_read(request.user, Article(pk=pk))
 
 
