@@ -15,8 +15,10 @@ from newsdesk.articles.insights import panel_for
 from newsdesk.articles.models import Article, Insight
 from newsdesk.flow.importing import ImportReport, import_path
 from newsdesk.flow.work import run_until_idle
+from newsdesk.pages.cache import STORE, PageStore
 from newsdesk.readers.models import Follow, Mute
-from newsdesk.runtime import health
+from newsdesk.runtime import health, pagechanges
+from newsdesk.testing.services import PrivateRedis, ServiceUnavailable
 from tests.comments.factories import make_user
 from tests.readers import builders
 from tests.stories.test_stories import EVENTS
@@ -167,3 +169,35 @@ def test_readers_never_see_each_others_buttons_or_mutes_from_a_cached_page(live_
     assert "Evening Wire" not in as_carol.get(story_url).text.split('id="comments"')[0]
     # And Alice's own page still shows her follow after the others' visits.
     assert _names_and_buttons(as_alice.get(article_url).text) == (["alice"], ["Following Metro Times"])
+
+
+@pytest.mark.parametrize("shared", ["files", "redis"])
+def test_a_page_made_by_one_web_process_serves_the_others(
+    settings, tmp_path: Path, page_cache, shared
+) -> None:
+    """Each web process keeps its own pages, and shares them: files under NEWSDESK_HOME on one
+    machine, Redis with REDIS_URL (every machine). A second process's store finds the first's page,
+    and a change to its story makes it stale there too."""
+    settings.NEWSDESK_HOME = str(tmp_path)
+    server = None
+    if shared == "redis":
+        try:
+            server = PrivateRedis().__enter__()
+        except ServiceUnavailable as exc:
+            pytest.skip(str(exc))
+        settings.REDIS_URL = server.url
+    try:
+        story = builders.story("Museum reopens its east wing", ["City Post", "Art Wire"])
+        made_by = Client()
+        made_by.get(f"/story/{story.pk}/")  # makes the story's panel (no worker runs here)
+        page = made_by.get(f"/story/{story.pk}/")
+        other = PageStore()  # another process: nothing of its own yet
+        entry = other.get(f"|/story/{story.pk}/")
+        assert entry is not None and entry.anon_etag == page["ETag"]
+        assert "Museum reopens its east wing" in entry.anon_body.decode()
+        pagechanges.changed(pagechanges.story(story.pk))
+        assert other.get(f"|/story/{story.pk}/") is None
+    finally:
+        STORE.clear()
+        if server is not None:
+            server.__exit__(None, None, None)

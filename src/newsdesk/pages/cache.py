@@ -7,8 +7,9 @@ change which articles a page lists) and the full path. The page names what it wa
 current while none of those changed since its making began (runtime/pagechanges.py) and it is
 younger than its time to live (relative times, ranking by age). Each request gets the page with its
 holes filled for its reader: an anonymous reader's copy is filled once, when it is made, and may be
-answered before Django is reached (pages/fastpath.py). Pages are kept in this process (an LRU) and,
-with REDIS_URL set, in Redis too, so one making serves every process and machine.
+answered before Django is reached (pages/fastpath.py). Pages are kept in this process (an LRU) and
+shared: in Redis with REDIS_URL set (every process on every machine), else as files under
+NEWSDESK_HOME/pages (every web process of this machine), so one making serves them all.
 
 Every answer carries an ETag (the page's, plus its filled holes and the reader's CSRF secret) and
 `Cache-Control: no-cache`: a browser asks again with If-None-Match and gets 304 while nothing changed.
@@ -17,15 +18,19 @@ Staff pages are never cached (they show costs and errors only staff see).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import os
 import pickle
+import shutil
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -77,6 +82,7 @@ class PageStore:
         self._redis: Any = None
         self._redis_url = ""
         self._redis_failed_at = 0.0
+        self._puts = 0
 
     def _client(self) -> Any:
         url = settings.REDIS_URL
@@ -90,8 +96,11 @@ class PageStore:
         return self._redis
 
     @staticmethod
-    def _redis_key(key: str) -> str:
-        return "newsdesk:page:" + hashlib.sha256(key.encode()).hexdigest()
+    def _redis_prefix() -> str:
+        return os.environ.get("NEWSDESK_QUEUE_NAME", "newsdesk") + ":page:"
+
+    def _redis_key(self, key: str) -> str:
+        return self._redis_prefix() + hashlib.sha256(key.encode()).hexdigest()
 
     def local(self, key: str) -> Entry | None:
         with self._lock:
@@ -104,32 +113,79 @@ class PageStore:
         entry = self.local(key)
         if entry is not None and entry.current():
             return entry
-        client = self._client()
-        if client is None:
-            return None
-        try:
-            raw = client.get(self._redis_key(key))
-        except Exception:  # Redis away: this process's own pages only, for a while
-            self._redis_broke()
-            return None
+        raw = self._shared_get(key)
         if raw is None:
             return None
-        entry = pickle.loads(raw)  # written by this site's own processes only
-        if entry.key != key or not entry.current():
+        try:
+            entry = pickle.loads(raw)  # written by this site's own processes only
+        except Exception:  # a file cut short by a full disk: made again
+            return None
+        if not isinstance(entry, Entry) or entry.key != key or not entry.current():
             return None
         self._keep(entry)
         return entry
 
     def put(self, entry: Entry) -> None:
         self._keep(entry)
+        left = max(1, int(entry.ttl - (time.time() - entry.created)))
+        self._shared_put(entry.key, pickle.dumps(entry), left)
+
+    # The shared level: Redis with REDIS_URL (every machine), else files under NEWSDESK_HOME (every
+    # process of this machine: `newsdesk web` runs one per core).
+
+    def _shared_get(self, key: str) -> bytes | None:
         client = self._client()
-        if client is None:
-            return
+        if client is not None:
+            try:
+                return client.get(self._redis_key(key))
+            except Exception:  # Redis away: this process's own pages only, for a while
+                self._redis_broke()
+                return None
+        if settings.REDIS_URL:
+            return None
         try:
-            left = max(1, int(entry.ttl - (time.time() - entry.created)))
-            client.set(self._redis_key(entry.key), pickle.dumps(entry), ex=left)
-        except Exception:
-            self._redis_broke()
+            return (self._folder() / self._file_name(key)).read_bytes()
+        except OSError:
+            return None
+
+    def _shared_put(self, key: str, raw: bytes, ttl_s: int) -> None:
+        client = self._client()
+        if client is not None:
+            try:
+                client.set(self._redis_key(key), raw, ex=ttl_s)
+            except Exception:
+                self._redis_broke()
+            return
+        if settings.REDIS_URL:
+            return
+        folder = self._folder()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{self._file_name(key)}.{os.getpid()}.{threading.get_ident()}"
+            tmp.write_bytes(raw)
+            os.replace(tmp, folder / self._file_name(key))  # readers see the old file or the new one
+        except OSError:
+            log.warning("page cache: %s not writable; pages are kept in this process only", folder)
+        self._puts += 1
+        if self._puts % 500 == 0:
+            self._prune_files(folder)
+
+    @staticmethod
+    def _folder() -> Path:
+        return Path(settings.NEWSDESK_HOME) / "pages"
+
+    @staticmethod
+    def _file_name(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def _prune_files(folder: Path) -> None:
+        """Files older than any page may live are deleted (their pages are no longer current)."""
+        cutoff = time.time() - pagechanges.MAX_AGE_S
+        for path in folder.iterdir():
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
 
     def _keep(self, entry: Entry) -> None:
         with self._lock:
@@ -143,8 +199,16 @@ class PageStore:
         self._redis_failed_at = time.monotonic()
 
     def clear(self) -> None:
+        """Forget every page (tests), here and in the shared level."""
         with self._lock:
             self._local.clear()
+        client = self._client()
+        if client is not None:
+            with contextlib.suppress(Exception):
+                for name in client.scan_iter(self._redis_prefix() + "*"):
+                    client.delete(name)
+        elif not settings.REDIS_URL:
+            shutil.rmtree(self._folder(), ignore_errors=True)
 
 
 STORE = PageStore()

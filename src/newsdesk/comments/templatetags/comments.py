@@ -53,7 +53,9 @@ def _comments(request: Any, csrf_token: Any, kind: str, pk: int, empty: bool = F
 @register.simple_tag(takes_context=True)
 def comments_for(context: Any, target: Any) -> SafeString:
     empty = not discussion(target).exists()
-    return personal(context, "comments", "story" if isinstance(target, Story) else "article", target.pk, empty)
+    return personal(
+        context, "comments", "story" if isinstance(target, Story) else "article", target.pk, empty
+    )
 
 
 @register.simple_tag

@@ -32,6 +32,16 @@ def _base(request: Any, csrf_token: Any) -> dict[str, Any]:
     }
 
 
+def _entities(context: template.Context, article_ids: list[int]) -> tuple[tuple[str, str, str], ...]:
+    """Who the articles name, for follow buttons: wanted for a signed-in reader, or for a page made
+    for many readers (the list is the same for all of them); an anonymous page shows no buttons."""
+    request = context.get("request")
+    shared = getattr(request, "page_holes", None) is not None
+    if not shared and not (request is not None and reader_state(request).authenticated):
+        return ()
+    return tuple(tuple(e) for e in entities_named_in(article_ids, ENTITY_BUTTONS))
+
+
 def _user(request: Any) -> Any:
     return getattr(request, "user", None)
 
@@ -91,7 +101,13 @@ def _save(request: Any, csrf_token: Any, pk: int | None, title: str) -> str:
 
 @hole("article_actions")
 def _article_actions(
-    request: Any, csrf_token: Any, pk: int, title: str, source_id: int, source_name: str
+    request: Any,
+    csrf_token: Any,
+    pk: int,
+    title: str,
+    source_id: int,
+    source_name: str,
+    entities: tuple[tuple[str, str, str], ...] = (),
 ) -> str:
     ctx = _base(request, csrf_token)
     if not ctx["signed_in"]:
@@ -103,19 +119,19 @@ def _article_actions(
         article=article,
         saved=pk in ctx["state"].bookmarked,
         is_read=pk in ctx["state"].read,
-        entities=entities_named_in([pk], ENTITY_BUTTONS),
+        entities=entities,
     )
     return render_to_string("readers/_article_actions.html", ctx)
 
 
 @hole("story_actions")
-def _story_actions(request: Any, csrf_token: Any, story_pk: int, article_ids: tuple[int, ...]) -> str:
+def _story_actions(
+    request: Any, csrf_token: Any, story_pk: int, entities: tuple[tuple[str, str, str], ...]
+) -> str:
     ctx = _base(request, csrf_token)
     if not ctx["signed_in"]:
         return ""
-    ctx.update(
-        story=SimpleNamespace(pk=story_pk), entities=entities_named_in(list(article_ids), ENTITY_BUTTONS)
-    )
+    ctx.update(story=SimpleNamespace(pk=story_pk), entities=entities)
     return render_to_string("readers/_story_actions.html", ctx)
 
 
@@ -159,9 +175,17 @@ def save_button(context: template.Context, article: Any) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def article_actions(context: template.Context, article: Any) -> SafeString:
-    """Save, read/unread, follow or mute the source, follow the people and places it names."""
+    """Save, read/unread, follow or mute the source, follow the people and places it names (who they
+    are is the same for every reader: found once, when the page is made)."""
+    entities = _entities(context, [article.pk])
     return personal(
-        context, "article_actions", article.pk, article.title, article.source_id, article.source.display_name
+        context,
+        "article_actions",
+        article.pk,
+        article.title,
+        article.source_id,
+        article.source.display_name,
+        entities,
     )
 
 
@@ -169,7 +193,7 @@ def article_actions(context: template.Context, article: Any) -> SafeString:
 def story_actions(context: template.Context, story: Any, article_ids: Any = ()) -> SafeString:
     """Follow the people, organisations and places a story's articles name."""
     ids = list(article_ids) or list(story.articles.values_list("pk", flat=True)[:200])
-    return personal(context, "story_actions", story.pk, tuple(ids[:200]))
+    return personal(context, "story_actions", story.pk, _entities(context, ids[:200]))
 
 
 @register.filter
