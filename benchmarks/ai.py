@@ -13,7 +13,9 @@ its own sub-folder in the format described by that folder's README.
   against the reference summaries of bbc-news-summary, in the same run.
 * ``ner``: entity-level exact-span precision / recall / F1 on CoNLL-2003, spaCy labels mapped to
   PER / ORG / LOC / MISC (PERSON→PER, ORG→ORG, GPE/LOC/FAC→LOC, NORP/EVENT/PRODUCT/WORK_OF_ART/LAW/
-  LANGUAGE→MISC), run over whole documents on the gold tokens.
+  LANGUAGE→MISC), run over whole documents on the gold tokens; for each model in ``--spacy-model``
+  (comma-separated) the raw model, and the entity layer readers see (person/organisation/place/other
+  → PER/ORG/LOC/MISC) with and without the rules of `entity_rules`.
 * ``timex``: on TempEval-3 and MEANTIME, of the gold DATE/TIME expressions with a concrete value (not
   PRESENT_REF etc.): the share we find (any overlap), and of those the share resolved to the gold value.
   Gold values are compared as far as they are specified: a part of day ("2010-07-16TMO") is dropped
@@ -21,7 +23,9 @@ its own sub-folder in the format described by that folder's README.
   specified prefix. Durations and sets are out of scope and not counted.
 * ``qa``: on QuAIL news, for answerable questions the share where we answer and the cited sentences
   support the correct option best among the options; for "not enough information" questions the share we
-  refuse; and the curve of both against the per-article threshold `min_standout` of `ask.answer`.
+  refuse; the same for the reader before issue 18 (read from git) in the same run; the curve of all three
+  against `min_coverage` of `ask.answer`; and milliseconds per question on ~1,000-word articles (p50/p95,
+  the real embedder loaded once; the first question of an article embeds its sentences).
 * ``throughput``: articles per second through the whole panel (sentences, NER, dates, keyphrases,
   summary, facts, timeline, suggested questions), batched, on this machine's cores, by the wall clock and
   per CPU-second of the process; ``--embed-sentences`` adds the MiniLM pass that stores sentence vectors.
@@ -158,52 +162,78 @@ def _bio_spans(tags: Sequence[str]) -> set[tuple[int, int, str]]:
     return spans  # type: ignore[return-value]
 
 
-def task_ner(data: Path, args: argparse.Namespace) -> dict[str, Any]:
-    from spacy.tokens import Doc
+_LAYER = {"person": "PER", "organisation": "ORG", "place": "LOC", "other": "MISC"}
 
-    from newsdesk.pipeline.text.entities import load_nlp
 
-    nlp = load_nlp(args.spacy_model)
-    docs: dict[str, list[dict[str, Any]]] = {}
-    for rec in _jsonl(data / "conll2003-en" / "ner.jsonl"):
-        docs.setdefault(rec["doc"], []).append(rec)
-    doc_ids = list(docs)[: args.limit] if args.limit else list(docs)
+def _prf(t: int, p: int, n: int) -> dict[str, float]:
+    precision = t / (t + p) if t + p else 0.0
+    recall = t / (t + n) if t + n else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+def _ner_scores(
+    preds: list[set[tuple[int, int, str]]], golds: list[set[tuple[int, int, str]]]
+) -> dict[str, Any]:
     tp, fp, fn = Counter[str](), Counter[str](), Counter[str]()
-    t0 = time.perf_counter()
-    n_tokens = 0
-    inputs, golds = [], []
-    for d in doc_ids:
-        words, tags = [], []
-        for rec in docs[d]:
-            words += rec["tokens"]
-            tags += rec["tags"]
-        n_tokens += len(words)
-        inputs.append(Doc(nlp.vocab, words=words))
-        golds.append(_bio_spans(tags))
-    for doc, gold in zip(nlp.pipe(inputs, batch_size=16), golds, strict=True):
-        pred = {(e.start, e.end, _CONLL[e.label_]) for e in doc.ents if e.label_ in _CONLL}
+    for pred, gold in zip(preds, golds, strict=True):
         for s in pred & gold:
             tp[s[2]] += 1
         for s in pred - gold:
             fp[s[2]] += 1
         for s in gold - pred:
             fn[s[2]] += 1
-
-    def prf(t: int, p: int, n: int) -> dict[str, float]:
-        precision = t / (t + p) if t + p else 0.0
-        recall = t / (t + n) if t + n else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
-
     labels = ["PER", "ORG", "LOC", "MISC"]
     return {
-        "documents": len(doc_ids),
-        "gold_entities": sum(tp[lab] + fn[lab] for lab in labels),
-        "model": args.spacy_model,
-        "micro": prf(sum(tp.values()), sum(fp.values()), sum(fn.values())),
-        "per_type": {lab: prf(tp[lab], fp[lab], fn[lab]) for lab in labels},
-        "tokens_per_s": round(n_tokens / (time.perf_counter() - t0)),
+        "micro": _prf(sum(tp.values()), sum(fp.values()), sum(fn.values())),
+        "per_type": {lab: _prf(tp[lab], fp[lab], fn[lab]) for lab in labels},
     }
+
+
+def task_ner(data: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Each model named (comma-separated) scored three ways in one run: its raw entities ("model"), the
+    entity layer readers see without the rules of `entity_rules` ("layer_without_rules", what the
+    panel showed before them), and with them ("layer")."""
+    from spacy.tokens import Doc
+
+    from newsdesk.pipeline.text.entities import load_nlp, mention_kind, mentions_from_doc
+
+    docs: dict[str, list[dict[str, Any]]] = {}
+    for rec in _jsonl(data / "conll2003-en" / "ner.jsonl"):
+        docs.setdefault(rec["doc"], []).append(rec)
+    doc_ids = list(docs)[: args.limit] if args.limit else list(docs)
+    words_per_doc, golds = [], []
+    for d in doc_ids:
+        words, tags = [], []
+        for rec in docs[d]:
+            words += rec["tokens"]
+            tags += rec["tags"]
+        words_per_doc.append(words)
+        golds.append(_bio_spans(tags))
+    n_tokens = sum(len(w) for w in words_per_doc)
+    out: dict[str, Any] = {"documents": len(doc_ids), "gold_entities": sum(len(g) for g in golds)}
+    for model in args.spacy_model.split(","):
+        nlp = load_nlp(model)
+        t0 = time.perf_counter()
+        parsed = list(nlp.pipe([Doc(nlp.vocab, words=w) for w in words_per_doc], batch_size=16))
+        seconds = time.perf_counter() - t0
+        raw, plain, ruled = [], [], []
+        for doc in parsed:
+            raw.append({(e.start, e.end, _CONLL[e.label_]) for e in doc.ents if e.label_ in _CONLL})
+            for rules, into in ((False, plain), (True, ruled)):
+                spans = set()
+                for m in mentions_from_doc(doc, rules=rules):
+                    span = doc.char_span(m.start, m.end)
+                    if span is not None:
+                        spans.add((span.start, span.end, _LAYER[mention_kind(m)]))
+                into.append(spans)
+        out[model] = {
+            "model": _ner_scores(raw, golds),
+            "layer_without_rules": _ner_scores(plain, golds),
+            "layer": _ner_scores(ruled, golds),
+            "tokens_per_s": round(n_tokens / seconds),
+        }
+    return out
 
 
 # --- dates ---------------------------------------------------------------------------------------------
@@ -271,14 +301,44 @@ class _Memo:
         return np.stack([self._seen[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
 
 
-def _qa_run(records: list[dict[str, Any]], embedder: Any, docs: dict[str, Any], **kw: Any) -> dict[str, Any]:
+BASELINE_READER = ("8aaac65", "src/newsdesk/pipeline/ai/ask.py")  # the reader before issue 18
+
+
+def _baseline_answer() -> Any:
+    """`answer` of the reader before issue 18, read from git, to measure beside today's in one run (None
+    outside a git checkout)."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    rev, path = BASELINE_READER
+    try:
+        source = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{rev}:{path}"], capture_output=True, check=True, text=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(source)
+    spec = importlib.util.spec_from_file_location("_baseline_ask", f.name)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]  # its dataclasses look their module up
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    os.unlink(f.name)
+    return module.answer
+
+
+def _qa_run(
+    records: list[dict[str, Any]], embedder: Any, docs: dict[str, Any], reader: Any = None, **kw: Any
+) -> dict[str, Any]:
     from newsdesk.pipeline.ai.ask import answer
     from newsdesk.pipeline.text.terms import terms
 
+    reader = reader or answer
     answerable = supported = answered = unanswerable = refused = 0
     for rec in records:
         sents, vecs = docs[rec["doc"]]
-        a = answer(rec["question"], sents, embedder=embedder, embeddings=vecs, **kw)
+        a = reader(rec["question"], sents, embedder=embedder, embeddings=vecs, **kw)
         if not rec["answerable"]:
             unanswerable += 1
             refused += not a.answerable
@@ -309,8 +369,45 @@ def _qa_run(records: list[dict[str, Any]], embedder: Any, docs: dict[str, Any], 
     }
 
 
+def _qa_latency(records: list[dict[str, Any]], embedder_name: str) -> dict[str, Any]:
+    """Seconds per question on ~1,000-word articles (three of the set's texts joined), with the real
+    embedder loaded once: the first question of an article embeds its sentences (cold), the others reuse
+    the vectors the reader keeps (warm), as a page that is asked again does."""
+    from newsdesk.pipeline.ai import ask
+    from newsdesk.pipeline.text.sentences import split_sentences
+
+    embedder = _embedder(embedder_name)
+    embedder.embed(["warm-up"])
+    by_doc: dict[str, list[dict[str, Any]]] = {}
+    for rec in records:
+        by_doc.setdefault(rec["doc"], []).append(rec)
+    ids = list(by_doc)
+    cold, warm, words = [], [], []
+    for k in range(0, len(ids) - 2, 3):
+        group = ids[k : k + 3]
+        text = "\n".join(by_doc[d][0]["context"] for d in group)
+        words.append(len(text.split()))
+        sentences = [s.text for s in split_sentences(text)]
+        for j, rec in enumerate(r for d in group for r in by_doc[d]):
+            t0 = time.perf_counter()
+            ask.answer(rec["question"], sentences, embedder=embedder)
+            (cold if j == 0 else warm).append(time.perf_counter() - t0)
+    both = np.array(cold + warm) * 1000
+    return {
+        "articles": len(words),
+        "mean_words": round(float(np.mean(words)), 1) if words else None,
+        "questions": len(both),
+        "p50_ms": round(float(np.percentile(both, 50)), 1) if len(both) else None,
+        "p95_ms": round(float(np.percentile(both, 95)), 1) if len(both) else None,
+        "warm_p95_ms": round(float(np.percentile(np.array(warm) * 1000, 95)), 1) if warm else None,
+        "cold_p50_ms": round(float(np.percentile(np.array(cold) * 1000, 50)), 1) if cold else None,
+        "cpu_count": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+
+
 def task_qa(data: Path, args: argparse.Namespace) -> dict[str, Any]:
-    from newsdesk.pipeline.ai.ask import MIN_STANDOUT
+    from newsdesk.pipeline.ai.ask import MIN_COVERAGE
     from newsdesk.pipeline.text.sentences import split_sentences
 
     embedder = _Memo(_embedder(args.embedder))
@@ -320,15 +417,24 @@ def task_qa(data: Path, args: argparse.Namespace) -> dict[str, Any]:
         if rec["doc"] not in docs:
             sents = [s.text for s in split_sentences(rec["context"])]
             docs[rec["doc"]] = (sents, embedder.embed(sents))
-    out: dict[str, Any] = {"questions": len(records), "embedder": embedder.name, "min_standout": MIN_STANDOUT}
+    out: dict[str, Any] = {"questions": len(records), "embedder": embedder.name, "min_coverage": MIN_COVERAGE}
     out.update(_qa_run(records, embedder, docs))
-    # The trade-off: how many unanswerable questions are refused against how often the cited sentence
-    # supports the right option, as the per-article threshold on the best sentence's standing rises.
+    baseline = _baseline_answer()
+    if baseline is not None:
+        out["before"] = {
+            "reader": "git " + ":".join(BASELINE_READER),
+            **_qa_run(records, embedder, docs, baseline),
+        }
+    # The trade-off: how many unanswerable questions are refused against how many answerable ones are
+    # answered (and cited well), as the share of the question's words a general question's answer must
+    # hold rises.
     out["threshold_curve"] = [
-        {"min_standout": z, **{k: v for k, v in _qa_run(records, embedder, docs, min_standout=z).items()
+        {"min_coverage": c, **{k: v for k, v in _qa_run(records, embedder, docs, min_coverage=c).items()
                                if k in ("refused_share", "cited_supports_correct_option", "answered_share")}}
-        for z in (0.0, 1.0, 1.25, 1.5, 1.75, 2.0)
+        for c in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
     ]  # fmt: skip
+    if args.embedder != "hashing":
+        out["latency"] = _qa_latency(records, args.embedder)
     return out
 
 

@@ -366,6 +366,13 @@ def _story_panel(command_name: str, story_id: int):
     return story, insight, 0
 
 
+def _when(event: dict[str, Any]) -> str:
+    """A timeline entry's date in words ("the 1980s"), never its raw value ("198", "2026-W48")."""
+    from newsdesk.pipeline.text.dates import describe_value
+
+    return str(event.get("label") or describe_value(str(event.get("value") or "")) or event.get("expression"))
+
+
 def _explain_story(args: argparse.Namespace) -> int:
     story, insight, rc = _story_panel("explain", args.story)
     if insight is None:
@@ -407,7 +414,7 @@ def _explain_story(args: argparse.Namespace) -> int:
     if data["timeline"]:
         print("\nTimeline:")
         for t in data["timeline"]:
-            print(f"  {t['value']:<18} {t['source']}: {t['sentence']}")
+            print(f"  {_when(t):<28} {t['source']}: {t['sentence']}")
     if data.get("suggested_questions"):
         print("\nYou could ask: " + " · ".join(data["suggested_questions"]))
     return 0
@@ -429,6 +436,8 @@ def _ask_story(args: argparse.Namespace) -> int:
         llm = result.llm or {}
         for s in llm.get("sentences") or []:
             print(f"{s['text']} (rewritten by {llm['model']} from the sentences below)")
+        if result.answer.outlets_differ:
+            print("The outlets differ:")
         for p in result.answer.sentences:
             print(f"{p.source}: {p.text} [article {p.article_id}, sentence {p.sentence_index + 1}]")
     else:
@@ -465,7 +474,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if panel["timeline"]:
         print("\nTimeline:")
         for t in panel["timeline"]:
-            print(f"  {t['value']:<18} {t['sentence']} [{t['sentence_index'] + 1}]")
+            print(f"  {_when(t):<28} {t['sentence']} [{t['sentence_index'] + 1}]")
     return 0
 
 

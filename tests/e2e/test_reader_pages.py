@@ -39,8 +39,9 @@ def _news() -> list:
 
 def test_following_an_entity_changes_the_briefing_and_for_you(site, page, page_events) -> None:
     _news()
+    # One outlet, three articles: enough for Maria Ortiz to have a page, so a Follow button.
     quiet = builders.story(
-        "Ortiz visits flooded farms", ["Valley Post"], people=["Maria Ortiz"], places=["Yolo"]
+        "Ortiz visits flooded farms", ["Valley Post"], people=["Maria Ortiz"], places=["Yolo"], per_outlet=3
     )
     user = _sign_in(page, site)
 

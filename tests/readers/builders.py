@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from newsdesk.articles.entities import index_article
 from newsdesk.articles.models import FINAL_STAGE, Article, Insight
 from newsdesk.readers.matching import entity_slug
 from newsdesk.sources.models import Source
@@ -60,9 +61,9 @@ def story(
                 story=s,
                 content_fingerprint=f"fp-{s.pk}-{n}",
             )
-            Insight.objects.create(
-                article=a, data=panel(a, people, places), text_fingerprint=a.content_fingerprint
-            )
+            data = panel(a, people, places)
+            Insight.objects.create(article=a, data=data, text_fingerprint=a.content_fingerprint)
+            index_article(a, data)  # the entity index, as the worker writes it with the panel
             n += 1
     refresh_story(s)
     s.refresh_from_db()

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_slugs_come_from_the_stored_panels() -> None:
+    # Four articles: enough for entity pages (NEWSDESK_ENTITY_PAGE_MIN_ARTICLES), so follow buttons.
     s = builders.story(
-        "Mayor opens bridge", ["City Post", "Metro"], people=["Zoë Ångström"], places=["Zürich"]
+        "Mayor opens bridge", ["City Post", "Metro"], people=["Zoë Ångström"], places=["Zürich"], per_outlet=2
     )
     ids = list(s.articles.values_list("pk", flat=True))
     found = entity_slugs_for(ids)
@@ -33,12 +34,15 @@ def test_story_wide_slugs_of_the_entity_index_count_too() -> None:
         pytest.skip("no entity index in this tree yet")
     s = builders.story("Musk sells shares", ["City Post"], people=["Musk"])
     article = s.articles.get()
-    mention.objects.create(
+    # The story linked "Musk" to Elon Musk: the index row of the bare name carries the story-wide slug.
+    mention.objects.update_or_create(
         article=article,
-        slug="elon-musk",
         local_slug="musk",
-        name="Elon Musk",
-        kind="person",
-        published_at=article.display_time,
+        defaults={
+            "slug": "elon-musk",
+            "name": "Elon Musk",
+            "kind": "person",
+            "published_at": article.display_time,
+        },
     )
     assert entity_slugs_for([article.pk]) == {article.pk: {"musk", "elon-musk"}}

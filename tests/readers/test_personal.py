@@ -30,7 +30,10 @@ def _csrf(client: Client, path: str = "/me/following/") -> str:
 
 
 def test_follow_needs_csrf_and_sign_in_and_undoes(reader: User) -> None:
-    s = builders.story("Harbour bridge reopens", ["Coast Times", "Metro"], people=["Jane Hollis"])
+    # Four articles name her: enough for an entity page and so a Follow button.
+    s = builders.story(
+        "Harbour bridge reopens", ["Coast Times", "Metro"], people=["Jane Hollis"], per_outlet=2
+    )
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(reader)
     form = {"kind": "entity", "key": "jane-hollis", "label": "Jane Hollis", "next": f"/story/{s.pk}/"}

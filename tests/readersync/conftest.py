@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import httpx
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -17,6 +18,7 @@ from newsdesk.readers.models import Bookmark, Follow, ReadMark
 from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, static
+from tests.readersync.clients import site  # noqa: F401  (the site real reader apps are tested against)
 
 SCIENCE_FEED = (
     b'<?xml version="1.0"?><rss version="2.0"><channel><title>Science Loop</title>'
@@ -52,6 +54,7 @@ def _articles(source: Source, n: int, start) -> list[Article]:
             title=f"{source.title} story {i}",
             feed_summary=f"<p>Summary {i} of {source.title}.</p>",
             published_at=start + timedelta(minutes=i),
+            discovered_at=start + timedelta(minutes=i, seconds=30),
         )
         for i in range(n)
     ]
@@ -119,3 +122,21 @@ def set_up_apps(reader: Reader) -> None:
         follow=True,
     )
     assert "Fever access is on" in done.content.decode()
+
+
+def login(base: str, reader: Reader, *, user_agent: str = "TestApp/1.0", path: str = "/reader") -> str:
+    answer = httpx.post(
+        f"{base}{path}/accounts/ClientLogin",
+        data={"Email": "alice", "Passwd": reader.app_password},
+        headers={"User-Agent": user_agent},
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.text.split("Auth=")[1].strip()
+
+
+def api(base: str, auth: str) -> httpx.Client:
+    return httpx.Client(
+        base_url=base + "/reader/reader/api/0/",
+        headers={"Authorization": f"GoogleLogin auth={auth}"},
+        timeout=30,
+    )

@@ -93,7 +93,9 @@ def test_panel_is_stored_once_and_remade_when_the_story_grows(bridge_story: Stor
 
 
 @pytest.mark.django_db
-def test_entity_pages_link_names_across_the_story(bridge_story: Story, client) -> None:
+def test_entity_pages_link_names_across_the_story(bridge_story: Story, client, settings) -> None:
+    # About linking across the story: two articles name Maria Lopez, so pages from two articles on.
+    settings.NEWSDESK_ENTITY_PAGE_MIN_ARTICLES = 2
     story_panel(bridge_story)
     planet, star = article_of("Daily Planet"), article_of("Evening Star")
     # The Star says only "Governor Lopez": in this story that is Maria Lopez.

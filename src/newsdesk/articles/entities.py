@@ -13,14 +13,22 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 
-from newsdesk.articles.models import FINAL_STAGE, Article, EntityAlias, EntityMention, Insight
+from newsdesk.articles.models import (
+    FINAL_STAGE,
+    Article,
+    EntityAlias,
+    EntityMention,
+    Insight,
+    dated_story_ids,
+)
 from newsdesk.pipeline.text.dates import period_start
 from newsdesk.pipeline.text.entities import Entity, link_entities, slugify
 
@@ -154,11 +162,35 @@ MAX_PAGE_ARTICLES = 50
 MAX_TIMELINE_ARTICLES = 30
 
 
-def entity_page(slug: str) -> EntityPage | None:
-    """The entity page's content, newest first; None when no visible article mentions ``slug``."""
-    visible = EntityMention.objects.filter(
-        slug=slug, article__stage=FINAL_STAGE, article__duplicate_of__isnull=True
+def _visible_mentions(**where: Any) -> Any:
+    return EntityMention.objects.filter(
+        article__stage=FINAL_STAGE, article__duplicate_of__isnull=True, **where
     )
+
+
+def with_pages(slugs: Iterable[str]) -> set[str]:
+    """Of ``slugs``, those that have an entity page: mentioned in at least
+    ``NEWSDESK_ENTITY_PAGE_MIN_ARTICLES`` visible articles. A name seen once or twice is too thin to
+    follow, and too often a model's misreading ("Follow Ape Academy", a game, as an organisation)."""
+    wanted = {s for s in slugs if s}
+    if not wanted:
+        return set()
+    return set(
+        _visible_mentions(slug__in=wanted)
+        .values("slug")
+        .annotate(n=Count("article", distinct=True))
+        .filter(n__gte=settings.NEWSDESK_ENTITY_PAGE_MIN_ARTICLES)
+        .values_list("slug", flat=True)
+    )
+
+
+def entity_page(slug: str) -> EntityPage | None:
+    """The entity page's content, newest first; None when fewer than
+    ``NEWSDESK_ENTITY_PAGE_MIN_ARTICLES`` visible articles mention ``slug`` (see `with_pages`)."""
+    visible = _visible_mentions(slug=slug)
+    article_count = visible.values("article").distinct().count()
+    if article_count < max(1, settings.NEWSDESK_ENTITY_PAGE_MIN_ARTICLES):
+        return None
     rows = list(
         visible.select_related("article__source", "article__story").order_by("-published_at", "-article_id")[
             : MAX_PAGE_ARTICLES * 2
@@ -175,13 +207,19 @@ def entity_page(slug: str) -> EntityPage | None:
     kinds = Counter(m.kind for m in rows)
     stories = list({a.story_id: a.story for a in articles if a.story_id is not None}.values())
     stories.sort(key=lambda s: s.last_updated, reverse=True)
+    dated = dated_story_ids([s.pk for s in stories])
+    for s in stories:
+        s.__dict__["dated"] = s.pk in dated  # Story.dated, for "date unknown", in one query
+
     cooccurring = list(
         EntityMention.objects.filter(article_id__in=ids)
         .exclude(slug=slug)
         .values("slug")
         .annotate(n=Count("article", distinct=True), name=Max("name"), kind=Max("kind"))
-        .order_by("-n", "name")[:15]
+        .order_by("-n", "name")[:30]
     )
+    linkable = with_pages(c["slug"] for c in cooccurring)
+    cooccurring = [c for c in cooccurring if c["slug"] in linkable][:15]
     # Dated events from the sentences that mention the entity, read from the articles' stored panels.
     sentences = {aid: {i for m in ms for i in m.sentence_indices} for aid, ms in by_article.items()}
     by_pk = {a.pk: a for a in articles}
@@ -197,7 +235,7 @@ def entity_page(slug: str) -> EntityPage | None:
         name=names.most_common(1)[0][0],
         kind=kinds.most_common(1)[0][0],
         names=[n for n, _ in names.most_common(6)],
-        article_count=visible.values("article").distinct().count(),
+        article_count=article_count,
         articles=articles,
         stories=stories,
         cooccurring=cooccurring,

@@ -35,7 +35,7 @@ def panel_for(article: Article, *, compute: bool = True) -> dict[str, Any] | Non
         data = explain_article(
             article.title,
             article.text,
-            article.display_time,
+            article.published_at,  # None when unknown: no relative date is resolved against import time
             embedder=get_embedder(),
             spacy_model=settings.NEWSDESK_SPACY_MODEL,
         ).to_dict()
@@ -56,7 +56,7 @@ def ask(article: Article, question: str) -> Answer | None:
     if panel is None:
         return None
     passages = [Passage(s["text"], s["index"]) for s in panel["sentences"]]
-    return answer(question[:500], passages, embedder=get_embedder(), published=article.display_time)
+    return answer(question[:500], passages, embedder=get_embedder(), published=article.published_at)
 
 
 def enrich_pending(limit: int = 50) -> int:

@@ -128,6 +128,15 @@ class Article(models.Model):
         return self.duplicate_of_id is not None
 
 
+def dated_story_ids(story_ids: list[int]) -> set[int]:
+    """Of ``story_ids``, the stories with at least one article whose publish time is known."""
+    return set(
+        Article.objects.filter(story_id__in=story_ids, published_at__isnull=False)
+        .values_list("story_id", flat=True)
+        .distinct()
+    )
+
+
 class Sighting(models.Model):
     """An entry of a source that maps to an article (a second feed carrying the same story)."""
 

@@ -7,18 +7,19 @@ from itertools import groupby
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from newsdesk.articles.entities import ENTITY_KEYS, entity_page
+from newsdesk.articles.entities import ENTITY_KEYS, entity_page, with_pages
 from newsdesk.articles.insights import MIN_WORDS, ask, panel_for
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article, EntityMention
 from newsdesk.articles.related import more_from_story, related_for
 from newsdesk.articles.search import Filters, Hit, search
 from newsdesk.pages.cache import cached_page, depends_on
-from newsdesk.pages.reader import mark_read
+from newsdesk.pages.reader import mark_opened
 from newsdesk.readers.state import reader_state
 from newsdesk.runtime import pagechanges
 from newsdesk.runtime.health import worker_alive
@@ -37,10 +38,14 @@ def visible_articles():
 def latest(request: HttpRequest) -> HttpResponse:
     depends_on(request, pagechanges.FRONT)
     articles = reader_state(request).exclude_muted(visible_articles())
-    page = Paginator(articles.order_by("-published_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Newest first, undated articles last (PostgreSQL would put NULLs first), under "Date unknown".
+    newest = articles.order_by(F("published_at").desc(nulls_last=True), "-id")
+    page = Paginator(newest, PAGE_SIZE).get_page(request.GET.get("page"))
     days = [
         (day, list(items))
-        for day, items in groupby(page.object_list, key=lambda a: timezone.localdate(a.display_time))
+        for day, items in groupby(
+            page.object_list, key=lambda a: timezone.localdate(a.published_at) if a.published_at else None
+        )
     ]
     return render(request, "articles/latest.html", {"page": page, "days": days})
 
@@ -48,7 +53,7 @@ def latest(request: HttpRequest) -> HttpResponse:
 def _opened(request: HttpRequest, pk: int) -> None:
     """A cached article page still marks the article read for its reader."""
     if request.user.is_authenticated and pk not in reader_state(request).read:
-        mark_read(request.user, Article(pk=pk))
+        mark_opened(request, Article(pk=pk))
 
 
 @cached_page(ttl=300, on_hit=_opened)
@@ -79,7 +84,7 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     also_in_feeds = item.sightings.select_related("source").exclude(source=item.source)
     # With a worker running, the panel is its job (enrich_articles); a page never waits for spaCy.
     panel = panel_for(item, compute=not worker_alive())
-    mark_read(request.user, item)
+    mark_opened(request, item)
     state = reader_state(request)
     # Muted sources and keywords never appear among related articles: ask for more, keep 5.
     related = related_for(item, keep=state.keep)
@@ -106,9 +111,13 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 def _link_entities(article: Article, panel: dict[str, Any]) -> None:
     """Give each panel entity the slug of its entity page (linked across the story, so "Musk" → Elon Musk)."""
     slugs = dict(EntityMention.objects.filter(article=article).values_list("local_slug", "slug"))
-    for key in ENTITY_KEYS:
-        for e in panel.get(key) or []:
-            e["link_slug"] = slugs.get(e["slug"], e["slug"])
+    entities = [e for key in ENTITY_KEYS for e in panel.get(key) or []]
+    for e in entities:
+        e["link_slug"] = slugs.get(e["slug"], e["slug"])
+    # Only entities with a page are links (several articles mention them); the others are plain names.
+    pages = with_pages(e["link_slug"] for e in entities)
+    for e in entities:
+        e["has_page"] = e["link_slug"] in pages
 
 
 @cached_page(ttl=300)
@@ -116,7 +125,7 @@ def entity(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, pagechanges.FRONT)
     page = entity_page(slug[:200])
     if page is None:
-        raise Http404("No article mentions this entity.")
+        raise Http404("No page for this name: fewer than a few articles mention it.")
     return render(request, "articles/entity.html", {"entity": page})
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -36,10 +37,20 @@ def _back(request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("front"))
 
 
+KEPT_UNREAD = "kept_unread"  # session key: the article just marked unread from its own page
+
+
 def mark_read(user: AbstractBaseUser | AnonymousUser, article: Article) -> None:
     """Opening an article marks it read for a signed-in reader."""
     if user.is_authenticated:
         changes.mark_read(user, [article.pk])
+
+
+def mark_opened(request: HttpRequest, article: Article) -> None:
+    """Opening an article marks it read, except the page shown right after "Mark unread" on it."""
+    if request.user.is_authenticated and request.session.pop(KEPT_UNREAD, None) == article.pk:
+        return
+    mark_read(request.user, article)
 
 
 def _toggle(request: HttpRequest, model: type[Follow] | type[Mute], *, what: str, noun: str) -> HttpResponse:
@@ -93,11 +104,16 @@ def bookmark(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def read_state(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
+    back = _back(request)
     if request.POST.get("unread"):
         changes.mark_unread(request.user, [article.pk])
+        # The form sends the reader back to the page it was on; if that is the article itself,
+        # showing it must not mark it read again.
+        if urlsplit(back.url).path == reverse("article", args=[article.pk]):
+            request.session[KEPT_UNREAD] = article.pk
     else:
         changes.mark_read(request.user, [article.pk])
-    return _back(request)
+    return back
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from newsdesk.articles.entities import with_pages
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, Article
 from newsdesk.pages.cache import cached_page, depends_on
 from newsdesk.readers.foryou import front_cards
@@ -72,7 +73,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
         by_outlet[a.source.display_name].append(a)
     outlets = sorted(by_outlet.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     # Coverage timeline: articles per hour for a story of a day or two, per day for longer ones.
-    times = [a.display_time for a in articles]
+    times = [a.published_at for a in articles if a.published_at is not None]  # undated: no bar to put
     span_h = (max(times) - min(times)).total_seconds() / 3600 if times else 0
     fmt = "%Y-%m-%d %H:00" if span_h <= 48 else "%Y-%m-%d"
     counts = Counter(t.strftime(fmt) for t in times)
@@ -153,9 +154,17 @@ def _linked(data: dict[str, Any], visible_ids: set[int], hidden_outlets: set[str
         ],
         "disagreements": [d for d in disagreements if len(d["values"]) > 1],
         "timeline": cites(data["timeline"]),
-        "people": [e for e in data["entities"] if e["kind"] == "person"],
-        "organisations": [e for e in data["entities"] if e["kind"] == "organisation"],
-        "places": [e for e in data["entities"] if e["kind"] == "place"],
+        **_entities_by_kind(data["entities"]),
+    }
+
+
+def _entities_by_kind(entities: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """People, organisations and places; only those with an entity page (`with_pages`) are links."""
+    pages = with_pages(e["slug"] for e in entities)
+    marked = [{**e, "has_page": e["slug"] in pages} for e in entities]
+    return {
+        key: [e for e in marked if e["kind"] == kind]
+        for key, kind in (("people", "person"), ("organisations", "organisation"), ("places", "place"))
     }
 
 

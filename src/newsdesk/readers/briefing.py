@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core import signing
-from django.db.models import Max
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import F, Max
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -77,11 +77,10 @@ class Briefing:
 def window_end(now: datetime | None = None) -> datetime:
     """Now, or the newest article's time when nothing came in the last 24 h (a quiet site, an archive)."""
     now = now or timezone.now()
+    # Only dated articles: an archive's undated rows were "found" at import, not published then.
     newest = (
-        Article.objects.filter(stage=FINAL_STAGE, story__isnull=False)
-        .annotate(t=Coalesce("published_at", "discovered_at"))
-        .filter(t__lte=now)
-        .aggregate(newest=Max("t"))
+        Article.objects.filter(stage=FINAL_STAGE, story__isnull=False, published_at__lte=now)
+        .aggregate(newest=Max("published_at"))
         .get("newest")
     )
     if newest is not None and newest < now - WINDOW:
@@ -123,9 +122,10 @@ def _story_summary(view: StoryView, state: ReaderState) -> list[Citation]:
 def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -> Briefing:
     end = window_end(now)
     start = end - WINDOW
+    # A story is in the window by its dated articles only: an undated one never fills the Top 8.
     in_window = (
         Article.objects.filter(stage=FINAL_STAGE, story__isnull=False)
-        .annotate(t=Coalesce("published_at", "discovered_at"))
+        .annotate(t=F("published_at"))
         .filter(t__gt=start, t__lte=end)
         .select_related("source")
         .defer(*LIST_DEFERRED)

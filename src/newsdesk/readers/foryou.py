@@ -22,7 +22,7 @@ from newsdesk.readers.matching import entity_slugs_for
 from newsdesk.readers.state import ReaderState
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
-from newsdesk.stories.ranking import FRONT_CANDIDATES, HALF_LIFE_HOURS
+from newsdesk.stories.ranking import HALF_LIFE_HOURS, candidates
 
 FOR_YOU_STORIES = 30
 # How much each kind of match lifts a story: an entity is the most specific thing one can follow.
@@ -126,9 +126,10 @@ def for_you(state: ReaderState, now: datetime | None = None, limit: int = FOR_YO
     if not state.follows_anything:
         return []
     now = now or timezone.now()
-    recent = list(Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:FRONT_CANDIDATES])
+    recent = candidates()
     views = [v for v in story_views(state, recent, members_of([s.pk for s in recent])) if v.weight > 0]
-    views.sort(key=lambda v: log_score(v.story, now, v.weight), reverse=True)
+    # A story with no dated article has no age to decay: it follows every dated one, by importance.
+    views.sort(key=lambda v: (v.story.dated, log_score(v.story, now, v.weight)), reverse=True)
     return views[:limit]
 
 

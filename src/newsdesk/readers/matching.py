@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from newsdesk.articles.entities import with_pages
 from newsdesk.articles.models import EntityMention, Insight
 from newsdesk.pipeline.text.entities import slugify
 
@@ -50,7 +51,8 @@ def entity_slugs_for(article_ids: Iterable[int]) -> dict[int, set[str]]:
 
 
 def entities_named_in(article_ids: Iterable[int], limit: int = 8) -> list[tuple[str, str, str]]:
-    """The most mentioned entities of some articles as (slug, name, kind), for follow buttons."""
+    """The most mentioned entities of some articles that have an entity page, as (slug, name, kind), for
+    follow buttons."""
     counts: dict[str, int] = {}
     names: dict[str, tuple[str, str]] = {}
     for data in Insight.objects.filter(article_id__in=list(article_ids)).values_list("data", flat=True):
@@ -59,5 +61,7 @@ def entities_named_in(article_ids: Iterable[int], limit: int = 8) -> list[tuple[
                 continue
             counts[slug] = counts.get(slug, 0) + 1
             names.setdefault(slug, (name, kind))
-    top = sorted(counts, key=lambda s: (-counts[s], names[s][0].lower()))[:limit]
+    # Only entities with a page (seen in several articles): no "Follow" for a one-off or misread name.
+    pages = with_pages(counts)
+    top = sorted(pages, key=lambda s: (-counts[s], names[s][0].lower()))[:limit]
     return [(s, *names[s]) for s in top]

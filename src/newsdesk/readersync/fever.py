@@ -1,10 +1,12 @@
 """The Fever API (version 3) that Reeder, FeedMe, Unread and ReadKit speak, at /fever/.
 
 Every call is `POST /fever/?api&<what>` with the form field `api_key` = md5("login:password")
-as the protocol defines; the account stores only the SHA-256 of that key, set on /settings/apps/
-(never derived from the login password). Groups are the reader's folders (ids derived from the
-folder name, stable across calls), feeds are followed sources, items are articles (id = the
-article's primary key), saved = starred = the site's bookmarks.
+as the protocol defines; the account stores only a salted, keyed hash of that key, set on
+/settings/apps/ (never derived from the login password; credentials.py). Groups are the reader's
+folders (ids derived from the folder name, stable across calls), feeds are followed sources, items
+are articles (id = the article's primary key), saved = starred = the site's bookmarks. `before` of
+mark=feed|group is compared with when the site found an article, not its publication time. Clients
+that add `/api/fever.php` to the server address (FreshRSS's) find the same endpoint there.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from django.views.decorators.csrf import csrf_exempt
 from newsdesk.articles.models import Article
 from newsdesk.readers import changes, ratelimit
 from newsdesk.readersync import state
-from newsdesk.readersync.models import AppCredential, sha256_hex
+from newsdesk.readersync.content import article_html
+from newsdesk.readersync.credentials import fever_user
 from newsdesk.sources.models import Source
 
 API_VERSION = 3
@@ -42,18 +45,6 @@ def _params(request: HttpRequest) -> QueryDict:
     if request.method == "POST":
         merged.update(request.POST)
     return merged
-
-
-def _user_for(api_key: str) -> Any | None:
-    key = api_key.strip().lower()
-    if not key:
-        return None
-    cred = (
-        AppCredential.objects.select_related("user")
-        .filter(fever_key_hash=sha256_hex(key), user__is_active=True)
-        .first()
-    )
-    return cred.user if cred else None
 
 
 def _int(value: str, name: str) -> int:
@@ -113,7 +104,7 @@ def _item(a: Article) -> dict[str, Any]:
         "feed_id": a.source_id,
         "title": a.title,
         "author": a.author,
-        "html": a.content_html or a.feed_content or a.feed_summary,
+        "html": article_html(a),
         "url": a.url,
         "is_saved": int(a.is_starred),
         "is_read": int(a.is_read),
@@ -147,7 +138,12 @@ def _saved_ids(user: Any) -> str:
 
 def _before(p: QueryDict) -> datetime | None:
     value = p.get("before", "")
-    return datetime.fromtimestamp(_int(value, "before"), tz=UTC) if value else None
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(_int(value, "before"), tz=UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise BadRequest("before must be a Unix time") from exc
 
 
 def _mark(user: Any, p: QueryDict, body: dict[str, Any]) -> None:
@@ -176,7 +172,7 @@ def _mark(user: Any, p: QueryDict, body: dict[str, Any]) -> None:
             names = {n for n in state.all_labels(user) if group_id(n) == target}
             ids = [pk for n in names for pk in state.sources_with_label(user, n)]
             qs = qs.filter(source_id__in=ids)
-        state.mark_older_read(user, qs, _before(p))
+        state.mark_found_before_read(user, qs, _before(p))
     else:
         raise BadRequest("mark= must be item, feed or group")
     if how in {"saved", "unsaved"}:
@@ -209,7 +205,7 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     )
     if limited := guard.start():
         return _refused(limited)
-    user = _user_for(p.get("api_key", ""))
+    user = fever_user(p.get("api_key", ""))
     if user is None:
         if limited := guard.failed():
             return _refused(limited)

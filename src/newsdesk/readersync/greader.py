@@ -1,20 +1,32 @@
 """The Google Reader API subset that NetNewsWire, Reeder, ReadYou and FeedMe speak (as FreshRSS
 and Miniflux serve it), under /reader/.
 
-Requests: `POST /reader/accounts/ClientLogin` (Email, Passwd = the app password) answers
-`Auth=<token>`; every other call sends `Authorization: GoogleLogin auth=<token>` and, when it
-changes state, the short token from `/reader/reader/api/0/token` as `T`. Item ids come in the long
-form `tag:google.com,2005:reader/item/<16 hex digits>` and the short decimal form; both name an
+Requests: `POST /reader/accounts/ClientLogin` (Email, Passwd = the app password; a form or, as
+TheOldReader's clients send it, a JSON body) answers `Auth=<token>`; every other call sends
+`Authorization: GoogleLogin auth=<token>` and, when it changes state, the short token from
+`/reader/reader/api/0/token` as `T`. Item ids come in the long form
+`tag:google.com,2005:reader/item/<16 hex digits>` and the short decimal form; both name an
 article's primary key. Streams: `user/-/state/com.google/reading-list` (every subscribed feed),
-`.../starred`, `.../read`, `user/-/label/<folder>` and `feed/<source id>` (or `feed/<feed URL>`).
+`.../starred`, `.../read`, `user/-/label/<folder>` and `feed/<source id>` (or `feed/<feed URL>`);
+an unknown stream is a 404. Times an app syncs by (`ot`, `nt`, mark-all-as-read's `ts`) are
+compared with when the site found the article (`crawlTimeMsec`), never its publication time: an old
+article found after an app's last sync is still new to it. Atom streams (`/reader/atom/<stream>`)
+are in atom.py.
+
+A reader follows sources the site already has (matched by feed or site address); only staff add a
+new source by subscribing. Dialects: an app that logs in as to TheOldReader (a JSON body, or its
+`client=` parameter) gets TheOldReader's answers: folders in the tag list carry `sortid`, and item
+refs carry the hex digits of the long item id. Every other app gets Google Reader's / Miniflux's:
+no `sortid` in the tag list (the `google-reader` Python client rejects unknown keys), decimal ids.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import json
 import re
-import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -25,6 +37,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -34,7 +47,9 @@ from newsdesk.flow.tasks import fetch_source_task
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
 from newsdesk.readers import changes, ratelimit
 from newsdesk.readersync import state
-from newsdesk.readersync.models import AppCredential, AppToken, sha256_hex
+from newsdesk.readersync.content import article_html
+from newsdesk.readersync.credentials import authenticate_token, issue_token
+from newsdesk.readersync.models import AppCredential, AppToken
 from newsdesk.sources.models import Source
 
 READING_LIST = "user/-/state/com.google/reading-list"
@@ -51,6 +66,20 @@ View = Callable[..., HttpResponse]
 
 class BadRequest(Exception):
     """The request cannot be served; the message says why, in plain words."""
+
+    status = 400
+
+
+class NotFound(BadRequest):
+    """No such stream or subscription (what apps expect: 404)."""
+
+    status = 404
+
+
+class Forbidden(BadRequest):
+    """Allowed to staff only."""
+
+    status = 403
 
 
 # -- ids ----------------------------------------------------------------------------------------------
@@ -92,16 +121,35 @@ def from_seconds(value: str) -> datetime | None:
         number /= 1_000_000
     elif number > 1e11:  # milliseconds
         number /= 1000
-    return datetime.fromtimestamp(number, tz=UTC)
+    try:
+        return datetime.fromtimestamp(number, tz=UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise BadRequest(f"not a time: {value[:40]!r}") from exc
 
 
 # -- auth ---------------------------------------------------------------------------------------------
 
 
+def _json_body(request: HttpRequest) -> dict[str, Any] | None:
+    if request.method != "POST" or not request.content_type.endswith("json"):
+        return None
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
 def params(request: HttpRequest) -> QueryDict:
-    """Query string and form body together: apps send the same parameters either way."""
+    """Query string and body together: apps send the same parameters either way (a form, or a JSON
+    object as TheOldReader's clients do; its lists become repeated fields)."""
     merged = request.GET.copy()
-    if request.method == "POST":
+    if (body := _json_body(request)) is not None:
+        for key, value in body.items():
+            for one in value if isinstance(value, list) else [value]:
+                if isinstance(one, str | int | float | bool):
+                    merged.appendlist(str(key), str(one))
+    elif request.method == "POST":
         merged.update(request.POST)
     return merged
 
@@ -117,13 +165,7 @@ def _authenticate(request: HttpRequest) -> AppToken | None:
     match = re.match(r"GoogleLogin\s+auth=(\S+)", header)
     if not match:
         return None
-    token = AppToken.objects.select_related("user").filter(token_hash=sha256_hex(match.group(1))).first()
-    if token is None or not token.user.is_active:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        AppToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token
+    return authenticate_token(match.group(1))
 
 
 def api(view: View) -> View:
@@ -144,7 +186,7 @@ def api(view: View) -> View:
         try:
             return view(request, token.user, *args, **kwargs)
         except BadRequest as exc:
-            return HttpResponse(str(exc), status=400, content_type="text/plain")
+            return HttpResponse(str(exc), status=exc.status, content_type="text/plain")
 
     return wrapped
 
@@ -190,10 +232,9 @@ def client_login(request: HttpRequest) -> HttpResponse:
             return _too_many(limited)
         return HttpResponse("Error=BadAuthentication\n", status=401, content_type="text/plain")
     guard.give_back()
-    raw = secrets.token_urlsafe(32)
-    AppToken.objects.create(
-        user=user, token_hash=sha256_hex(raw), client=request.headers.get("User-Agent", "")[:200]
-    )
+    oldreader = bool(p.get("client")) or _json_body(request) is not None
+    dialect = AppToken.Dialect.OLDREADER if oldreader else AppToken.Dialect.GOOGLE
+    raw = issue_token(user, request.headers.get("User-Agent", ""), dialect)
     if p.get("output") == "json":
         return JsonResponse({"SID": raw, "LSID": "null", "Auth": raw})
     return HttpResponse(f"SID={raw}\nLSID=null\nAuth={raw}\n", content_type="text/plain")
@@ -214,6 +255,8 @@ def user_info(request: HttpRequest, user: Any) -> HttpResponse:
             "userEmail": user.email or "",
             "isBloggerUser": False,
             "signupTimeSec": int(user.date_joined.timestamp()),
+            "isMultiLoginEnabled": False,
+            "isPremium": False,
         }
     )
 
@@ -250,41 +293,49 @@ def subscription_list(request: HttpRequest, user: Any) -> HttpResponse:
 
 @api
 def tag_list(request: HttpRequest, user: Any) -> HttpResponse:
-    tags: list[dict[str, str]] = [
-        {"id": STARRED, "sortid": "A0000001"},
-        {"id": READ, "sortid": "A0000002"},
-        {"id": READING_LIST, "sortid": "A0000003"},
-    ]
-    tags += [
-        {"id": LABEL_PREFIX + n, "sortid": f"B{i:07d}", "type": "folder"}
-        for i, n in enumerate(state.all_labels(user))
-    ]
-    return JsonResponse({"tags": tags})
+    tags: list[dict[str, str]] = [{"id": STARRED}, {"id": READ}, {"id": READING_LIST}]
+    folders = [{"id": LABEL_PREFIX + n, "label": n, "type": "folder"} for n in state.all_labels(user)]
+    if request.reader_token.dialect == AppToken.Dialect.OLDREADER:  # type: ignore[attr-defined]
+        for i, tag in enumerate(tags + folders):
+            tag["sortid"] = f"{i:08X}"
+    return JsonResponse({"tags": tags + folders})
 
 
-def _feed_source(user: Any, stream: str, *, subscribed: bool = True) -> Source:
-    """The source a `feed/…` stream names: by id, or by feed URL."""
+def feed_source(user: Any, stream: str) -> Source:
+    """The followed source a `feed/…` stream names: by id, or by feed URL."""
     ref = stream.removeprefix("feed/")
-    source = None
-    if ref.isdigit():
-        source = Source.objects.filter(pk=int(ref)).first()
-    else:
-        try:
-            source = Source.objects.filter(canonical_url=canonicalize_url(ref)).first()
-        except InvalidURL:
-            source = None
-        source = source or Source.objects.filter(url=ref).first()
-    if source is None or (subscribed and source.pk not in state.followed_source_ids(user)):
-        raise BadRequest(f"no such subscription: {stream[:200]}")
+    source = Source.objects.filter(pk=int(ref)).first() if ref.isdigit() else _known_source(ref)
+    if source is None or source.pk not in state.followed_source_ids(user):
+        raise NotFound(f"no such subscription: {stream[:200]}")
     return source
 
 
+def _known_source(url: str) -> Source | None:
+    """The site's source for a feed or site address as an app gives it (with or without a final
+    slash, in any of the spellings canonicalisation makes equal)."""
+    url = url.strip()
+    spellings = {url, url.rstrip("/"), url.rstrip("/") + "/"}
+    with contextlib.suppress(InvalidURL):
+        spellings.add(canonicalize_url(url))
+    spellings.discard("")
+    return (
+        Source.objects.filter(
+            Q(canonical_url__in=spellings) | Q(url__in=spellings) | Q(site_url__in=spellings)
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def _subscribe(user: Any, url: str, title: str = "") -> Source:
-    """Follow the feed at URL, adding it to the site first (fetched once, through the SSRF guard)."""
-    try:
-        existing = Source.objects.filter(canonical_url=canonicalize_url(url)).first()
-    except InvalidURL as exc:
-        raise BadRequest(f"not a usable feed address: {exc}") from exc
+    """Follow the source at URL. A reader follows only what the site has; staff may add a new one
+    (fetched once, through the SSRF guard). A refused address is never fetched nor stored."""
+    existing = _known_source(url)
+    if existing is None and not user.is_staff:
+        raise Forbidden(
+            f"{url[:200]} is not a source of this site; following one needs it added first, "
+            "and adding sources needs a staff account"
+        )
     try:  # at the cap, refused before a new feed is even added to the site
         changes.room_to_follow(user, existing)
     except changes.Refused as refused:
@@ -294,11 +345,11 @@ def _subscribe(user: Any, url: str, title: str = "") -> Source:
             added = add_url(url)
         except AddError as exc:
             raise BadRequest(str(exc)) from exc
-        if added.how == "article":
-            raise BadRequest(f"no feed found at {url}")
+        if added.how == "article" or added.source is None:
+            raise BadRequest(f"no feed found at {url[:200]}")
         existing = added.source
         if added.created:
-            _queue_fetch(existing.pk)
+            fetch_source_task(existing.pk)
     _follow(user, existing, title)
     return existing
 
@@ -309,10 +360,6 @@ def _follow(user: Any, source: Source, title: str) -> None:
         changes.follow_source(user, source, title)
     except changes.Refused as refused:
         raise BadRequest(refused.message) from None
-
-
-def _queue_fetch(source_id: int) -> None:
-    fetch_source_task(source_id)
 
 
 @api
@@ -329,10 +376,10 @@ def subscription_edit(request: HttpRequest, user: Any) -> HttpResponse:
         if action == "subscribe":
             source = _subscribe(user, stream.removeprefix("feed/"), title)
         elif action == "unsubscribe":
-            state.unfollow_source(user, _feed_source(user, stream).pk)
+            state.unfollow_source(user, feed_source(user, stream).pk)
             continue
         elif action == "edit":
-            source = _feed_source(user, stream)
+            source = feed_source(user, stream)
             if title:
                 _follow(user, source, title)
         else:
@@ -353,7 +400,11 @@ def quickadd(request: HttpRequest, user: Any) -> HttpResponse:
     url = params(request).get("quickadd", "").strip().removeprefix("feed/")
     if not url:
         raise BadRequest("quickadd= (the feed URL) is missing")
-    source = _subscribe(user, url)
+    try:
+        source = _subscribe(user, url)
+    except BadRequest as exc:
+        # The protocol's "nothing found" (NetNewsWire and TheOldReader's clients read it so), with why.
+        return JsonResponse({"numResults": 0, "query": url, "error": str(exc)})
     return JsonResponse(
         {"numResults": 1, "query": url, "streamId": f"feed/{source.pk}", "streamName": source.display_name}
     )
@@ -390,15 +441,17 @@ def _stream_articles(user: Any, stream: str) -> QuerySet[Article]:
         return state.articles_for(user).filter(is_read=False)
     if stream.startswith(LABEL_PREFIX):
         ids = state.sources_with_label(user, stream[len(LABEL_PREFIX) :])
+        if not ids:
+            raise NotFound(f"no such folder: {stream[:200]}")
         return state.articles_for(user).filter(source_id__in=ids)
     if stream.startswith("feed/"):
-        source = _feed_source(user, stream)
+        source = feed_source(user, stream)
         carried = Article.objects.filter(sightings__source=source).values("pk")
         return state.articles_for(user).filter(Q(source=source) | Q(pk__in=carried))
-    raise BadRequest(f"unknown stream: {stream[:200]}")
+    raise NotFound(f"unknown stream: {stream[:200]}")
 
 
-def _filtered(user: Any, stream: str, p: QueryDict, limit_max: int) -> tuple[list[Article], str]:
+def filtered(user: Any, stream: str, p: QueryDict, limit_max: int) -> tuple[list[Article], str]:
     """One page of a stream with the filters apps send; returns the page and its continuation."""
     qs = _stream_articles(user, stream)
     for excluded in p.getlist("xt"):
@@ -413,17 +466,18 @@ def _filtered(user: Any, stream: str, p: QueryDict, limit_max: int) -> tuple[lis
             qs = qs.filter(is_starred=True)
         elif included == READ:
             qs = qs.filter(is_read=True)
+    # The times an app syncs by are when the site found the article (crawlTimeMsec).
     if older := from_seconds(p.get("ot", "")):
-        qs = qs.filter(ts__gte=older)
+        qs = qs.filter(discovered_at__gte=older)
     if newer := from_seconds(p.get("nt", "")):
-        qs = qs.filter(ts__lte=newer)
+        qs = qs.filter(discovered_at__lte=newer)
     oldest_first = p.get("r") == "o"
     if cont := p.get("c", ""):
         try:
             c_us, c_id = (int(x) for x in cont.split("_", 1))
-        except ValueError as exc:
+            c_ts = datetime.fromtimestamp(c_us / 1_000_000, tz=UTC)
+        except (ValueError, OverflowError, OSError) as exc:
             raise BadRequest(f"not a continuation: {cont[:80]!r}") from exc
-        c_ts = datetime.fromtimestamp(c_us / 1_000_000, tz=UTC)
         if oldest_first:
             qs = qs.filter(Q(ts__gt=c_ts) | Q(ts=c_ts, pk__gt=c_id))
         else:
@@ -449,8 +503,7 @@ def _item(article: Article, labels: dict[int, list[str]]) -> dict[str, Any]:
     if getattr(article, "is_starred", False):
         categories.append(STARRED)
     ts = article.display_time
-    content = article.content_html or article.feed_content or article.feed_summary
-    link = [{"href": article.url, "type": "text/html"}] if article.url else []
+    alternate = [{"href": article.url, "type": "text/html"}] if article.url else []
     return {
         "id": long_item_id(article.pk),
         "crawlTimeMsec": str(int(article.discovered_at.timestamp() * 1000)),
@@ -459,9 +512,10 @@ def _item(article: Article, labels: dict[int, list[str]]) -> dict[str, Any]:
         "updated": int(article.updated_at.timestamp()),
         "title": article.title,
         "author": article.author,
-        "canonical": link,
-        "alternate": link,
-        "summary": {"direction": "ltr", "content": content},
+        # No "type" in canonical: the google-reader client builds it from {href} only.
+        "canonical": [{"href": article.url}] if article.url else [],
+        "alternate": alternate,
+        "summary": {"direction": "ltr", "content": article_html(article)},
         "categories": categories,
         "origin": {
             "streamId": f"feed/{article.source_id}",
@@ -489,7 +543,7 @@ def _items_response(user: Any, stream: str, articles: list[Article], continuatio
 def stream_contents(request: HttpRequest, user: Any, stream: str = "") -> HttpResponse:
     p = params(request)
     stream = normalise_stream(stream or p.get("s", "") or READING_LIST)
-    page, continuation = _filtered(user, stream, p, MAX_ITEMS)
+    page, continuation = filtered(user, stream, p, MAX_ITEMS)
     return _items_response(user, stream, page, continuation)
 
 
@@ -497,9 +551,19 @@ def stream_contents(request: HttpRequest, user: Any, stream: str = "") -> HttpRe
 def stream_item_ids(request: HttpRequest, user: Any) -> HttpResponse:
     p = params(request)
     stream = normalise_stream(p.get("s", "") or READING_LIST)
-    page, continuation = _filtered(user, stream, p, MAX_IDS)
+    page, continuation = filtered(user, stream, p, MAX_IDS)
+    # Google Reader's item refs carry the short decimal id; TheOldReader's the 16 hex digits of the
+    # long one (its clients prefix them to make the long id).
+    oldreader = request.reader_token.dialect == AppToken.Dialect.OLDREADER  # type: ignore[attr-defined]
     body: dict[str, Any] = {
-        "itemRefs": [{"id": str(a.pk), "directStreamIds": [], "timestampUsec": str(usec(a.ts))} for a in page]
+        "itemRefs": [
+            {
+                "id": f"{a.pk:016x}" if oldreader else str(a.pk),
+                "directStreamIds": [],
+                "timestampUsec": str(usec(a.ts)),
+            }
+            for a in page
+        ]
     }
     if continuation:
         body["continuation"] = continuation
@@ -573,5 +637,18 @@ def mark_all_as_read(request: HttpRequest, user: Any) -> HttpResponse:
         raise BadRequest("mark-all-as-read takes a POST")
     p = params(request)
     stream = normalise_stream(p.get("s", "") or READING_LIST)
-    state.mark_older_read(user, _stream_articles(user, stream), from_seconds(p.get("ts", "")))
+    # ts is the app's last sync: what the site found after it stays unread, however old.
+    state.mark_found_before_read(user, _stream_articles(user, stream), from_seconds(p.get("ts", "")))
     return HttpResponse("OK", content_type="text/plain")
+
+
+@csrf_exempt  # the view it stands for does its own checks (a login, or the GoogleLogin header)
+def doubled_slash(request: HttpRequest, rest: str) -> HttpResponse:
+    """`/reader//…` served as `/reader/…` (no redirect: apps would not repeat a POST after one)."""
+    try:
+        match = resolve("/reader/" + rest)
+    except Resolver404:
+        return HttpResponse("Not found", status=404, content_type="text/plain")
+    if match.func is doubled_slash:  # "/reader///…": one collapse is all an app needs
+        return HttpResponse("Not found", status=404, content_type="text/plain")
+    return match.func(request, *match.args, **match.kwargs)

@@ -36,6 +36,12 @@ def subscriptions(user: User) -> list[tuple[Source, Follow]]:
     return [(s, follows[str(s.pk)]) for s in sources]
 
 
+def follow_label(user: User, source: Source) -> str:
+    """The name the reader gave a followed source ('' when none)."""
+    follow = Follow.objects.filter(user=user, kind=Follow.Kind.SOURCE, key=str(source.pk)).first()
+    return follow.label if follow else ""
+
+
 def category_label(category: str) -> str:
     """A source's category as one folder name: the top level of 'World / Europe'."""
     return category.split("/")[0].strip()
@@ -114,9 +120,12 @@ def starred_for(user: User) -> QuerySet[Article]:
     return annotate(Article.objects.filter(bookmarks__user=user), user)
 
 
-def mark_older_read(user: User, qs: QuerySet[Article], before: datetime | None) -> int:
-    """Mark every unread article of `qs` published (or found) at or before `before` read."""
+def mark_found_before_read(user: User, qs: QuerySet[Article], before: datetime | None) -> int:
+    """Mark every unread article of `qs` the site found at or before `before` read.
+
+    `before` is an app's last sync: an article published earlier but found later is one the app
+    has not shown yet, so it stays unread."""
     todo = qs.filter(is_read=False)
     if before is not None:
-        todo = todo.filter(ts__lte=before)
+        todo = todo.filter(discovered_at__lte=before)
     return changes.mark_read(user, todo.values_list("pk", flat=True))

@@ -2,12 +2,14 @@
 
 from django.urls import path, re_path
 
-from newsdesk.readersync import fever, greader, views
+from newsdesk.readersync import atom, fever, greader, views
 
 API = "reader/reader/api/0/"
 
 urlpatterns = [
     path("reader/accounts/ClientLogin", greader.client_login, name="greader-login"),
+    # A server address typed with a final slash ("https://host/reader/") gives "/reader//…".
+    re_path(r"^reader//+(?P<rest>.*)$", greader.doubled_slash, name="greader-doubled-slash"),
     path(API + "token", greader.token, name="greader-token"),
     path(API + "user-info", greader.user_info, name="greader-user-info"),
     path(API + "subscription/list", greader.subscription_list, name="greader-subscription-list"),
@@ -27,6 +29,8 @@ urlpatterns = [
     ),
     path(API + "edit-tag", greader.edit_tag, name="greader-edit-tag"),
     path(API + "mark-all-as-read", greader.mark_all_as_read, name="greader-mark-all-read"),
+    re_path(r"^reader/(?:reader/)?atom/(?P<stream>.*)$", atom.stream, name="greader-atom"),
     path("fever/", fever.endpoint, name="fever"),
+    path("fever/api/fever.php", fever.endpoint, name="fever-php"),
     path("settings/apps/", views.apps_settings, name="settings-apps"),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.contrib import messages
@@ -12,21 +11,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from newsdesk.readersync.models import AppCredential, AppToken, sha256_hex
+from newsdesk.readersync.credentials import set_fever_password
+from newsdesk.readersync.models import AppCredential, AppToken
 
 MIN_FEVER_PASSWORD = 8
-
-
-def fever_key(login: str, password: str) -> str:
-    """The api_key a Fever client sends (md5 of 'login:password', as the protocol defines)."""
-    return hashlib.md5(f"{login}:{password}".encode()).hexdigest()
-
-
-def set_fever_password(cred: AppCredential, login: str, password: str) -> None:
-    cred.fever_login = login
-    cred.fever_key_hash = sha256_hex(fever_key(login, password))
-    cred.updated_at = timezone.now()
-    cred.save()
 
 
 def new_app_password(cred: AppCredential) -> str:
@@ -63,11 +51,12 @@ def apps_settings(request: HttpRequest) -> HttpResponse:
                 messages.info(request, f"Fever password set: log in to the app as {login}.")
                 return redirect("settings-apps")
         elif action == "fever_off":
-            cred.fever_key_hash = ""
-            cred.save(update_fields=["fever_key_hash"])
+            cred.fever_key_hash = cred.fever_key_bucket = ""
+            cred.save(update_fields=["fever_key_hash", "fever_key_bucket"])
             messages.info(request, "Fever access turned off.")
             return redirect("settings-apps")
-    base = request.build_absolute_uri("/")
+    # Without a trailing slash: most apps append "/accounts/ClientLogin" themselves.
+    base = request.build_absolute_uri("/").rstrip("/")
     return render(
         request,
         "readersync/apps.html",
@@ -75,7 +64,7 @@ def apps_settings(request: HttpRequest) -> HttpResponse:
             "cred": cred,
             "shown_password": shown_password,
             "tokens": AppToken.objects.filter(user=request.user).order_by("-created_at"),
-            "greader_url": base + "reader/",
-            "fever_url": base + "fever/",
+            "greader_url": base + "/reader",
+            "fever_url": base + "/fever/",
         },
     )

@@ -100,8 +100,8 @@ def _as_passage(p: dict[str, Any]) -> Passage:
     )
 
 
-def _suggested(data: dict[str, Any], linked: list[Entity], passages: list[Passage], published: datetime,
-               embedder: Any, vectors: np.ndarray) -> list[str]:  # fmt: skip
+def _suggested(data: dict[str, Any], linked: list[Entity], passages: list[Passage],
+               published: datetime | None, embedder: Any, vectors: np.ndarray) -> list[str]:  # fmt: skip
     """Questions built from the story's timeline and entities that the story's sentences can answer."""
     shape = SimpleNamespace(
         published=published,
@@ -144,7 +144,7 @@ def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | N
     names = {a.pk: a.source.display_name for a, _ in panels}
     items = [
         StoryArticle(str(a.pk), names[a.pk], a.title, sentences=[s["text"] for s in p["sentences"]],
-                     published=a.display_time)
+                     published=a.published_at)
         for a, p in panels
     ]  # fmt: skip
     embedder = _Remembering(get_embedder())
@@ -161,7 +161,7 @@ def _compute(story: Story, articles: list[Article], fp: str) -> StoryInsight | N
     data["article_count"] = len(panels)
     passages = [p for a, panel_data in panels for p in _passages(a, names[a.pk], panel_data)]
     vectors = np.asarray(embedder.embed([p["text"] for p in passages]), dtype=np.float32)
-    published = min(a.display_time for a, _ in panels)
+    published = min((a.published_at for a, _ in panels if a.published_at), default=None)
     data["suggested_questions"] = _suggested(
         data, linked, [_as_passage(p) for p in passages], published, embedder, vectors
     )
@@ -256,7 +256,11 @@ def ask(
     question = " ".join(question.split())[:500]
     passages = [_as_passage(p) for p in insight.passages]
     result = answer(
-        question, passages, embedder=get_embedder(), embeddings=_vectors(insight), published=story.first_seen
+        question,
+        passages,
+        embedder=get_embedder(),
+        embeddings=_vectors(insight),
+        published=story.first_seen if story.dated else None,
     )
     llm = None
     if use_llm and result.answerable and llm_configured():

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
+
+from newsdesk.articles.models import dated_story_ids
 
 
 class Story(models.Model):
@@ -29,8 +32,22 @@ class Story(models.Model):
         ordering = ["-importance", "-last_updated"]
         verbose_name_plural = "stories"
 
-    def __str__(self) -> str:
-        return self.headline or f"story {self.pk}"
+    @cached_property
+    def dated(self) -> bool:
+        """Whether any member has a known publish time. A story of undated articles (an archive without
+        dates) has no age: its first_seen/last_updated are only when its articles were found, so it
+        gets no freshness in any ranking. Rankings set it for many stories at once (`with_dates`)."""
+        return bool(dated_story_ids([self.pk]))
+
+
+def with_dates(stories: list[Story]) -> list[Story]:
+    """``stories`` with `Story.dated` filled in by one query instead of one per story."""
+    todo = [s for s in stories if "dated" not in s.__dict__]
+    if todo:
+        dated = dated_story_ids([s.pk for s in todo])
+        for s in todo:
+            s.__dict__["dated"] = s.pk in dated  # the cached_property's own slot
+    return stories
 
 
 class StoryInsight(models.Model):

@@ -2,15 +2,19 @@
 
 A story's importance is its coverage (distinct outlets first, extra articles a little), stored on
 the row when its members change; the ranking decays it by the age of the story's newest article.
+A story none of whose articles has a known publish time (an undated import) has no age: it never
+takes a dated story's place among the candidates nor in the ranking.
 """
 
 from __future__ import annotations
 
 import math
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from newsdesk.stories.models import Story
+from newsdesk.articles.models import Article
+from newsdesk.stories.models import Story, with_dates
 
 FRONT_CANDIDATES = 500  # the most recently updated stories the ranking chooses from
 HALF_LIFE_HOURS = 18.0
@@ -22,20 +26,42 @@ def coverage_score(sources: int, articles: int) -> float:
 
 
 def ranked(stories, now=None, half_life_hours: float = HALF_LIFE_HOURS) -> list[Story]:
-    """Stories by importance now: coverage, decayed by the age of their newest article."""
+    """Stories by importance now: coverage, decayed by the age of their newest article. A story with
+    no dated article has no age (its times are only when it was found): no freshness, so it comes
+    after every dated story, by coverage alone."""
     now = now or timezone.now()
 
-    def score(s: Story) -> float:
+    def score(s: Story) -> tuple[bool, float]:
+        if not s.dated:
+            return False, s.importance
         age_h = max(0.0, (now - s.last_updated).total_seconds() / 3600)
-        return s.importance * 0.5 ** (age_h / half_life_hours)
+        return True, s.importance * 0.5 ** (age_h / half_life_hours)
 
-    return sorted(stories, key=score, reverse=True)
+    return sorted(with_dates(list(stories)), key=score, reverse=True)
+
+
+def candidates(limit: int = FRONT_CANDIDATES) -> list[Story]:
+    """The ``limit`` most recently updated stories with a dated article; stories with none fill what is
+    left, widest first. Their last_updated is only when they were found (an import of thousands of
+    undated rows is all "just now"), so they must not push every dated story out."""
+    live = Story.objects.filter(article_count__gt=0)
+    has_date = Exists(Article.objects.filter(story=OuterRef("pk"), published_at__isnull=False))
+    dated = list(live.filter(has_date).order_by("-last_updated")[:limit])
+    undated = (
+        list(live.filter(~has_date).order_by("-importance", "-pk")[: limit - len(dated)])
+        if len(dated) < limit
+        else []
+    )
+    for s in dated:
+        s.__dict__["dated"] = True  # Story.dated, known from the query
+    for s in undated:
+        s.__dict__["dated"] = False
+    return dated + undated
 
 
 def front_ranking() -> list[Story]:
     """The front page's candidates, most important first (a muting reader's page skips some)."""
-    recent = Story.objects.filter(article_count__gt=0).order_by("-last_updated")[:FRONT_CANDIDATES]
-    return ranked(list(recent))
+    return ranked(candidates())
 
 
 def front_stories(limit: int = 30) -> list[Story]:

@@ -32,3 +32,10 @@ def soyuz() -> dict[str, Any]:
 def soyuz_panel(soyuz: dict[str, Any], nlp: Any, embedder: HashingEmbedder) -> ArticlePanel:
     published = datetime.fromisoformat(soyuz["published"].replace("Z", "+00:00"))
     return explain_article(soyuz["title"], soyuz["text"], published, embedder=embedder, nlp=nlp)
+
+
+@pytest.fixture(scope="session")
+def psp_panel(nlp: Any, embedder: HashingEmbedder) -> ArticlePanel:
+    psp = json.loads((FIXTURES / "psp.json").read_text(encoding="utf-8"))
+    published = datetime.fromisoformat(psp["published"].replace("Z", "+00:00"))
+    return explain_article(psp["title"], psp["text"], published, embedder=embedder, nlp=nlp)

@@ -56,3 +56,42 @@ def test_empty_and_bad_input(nlp: Any) -> None:
     assert empty.summary == [] and empty.timeline == [] and empty.reading_time_minutes == 0
     with pytest.raises(TypeError):
         explain_article("t", "x", "2025-01-01", embedder=HashingEmbedder(), nlp=nlp)  # type: ignore[arg-type]
+
+
+UNDATED_TITLE = "Handheld console heads for the shops"
+UNDATED_TEXT = (
+    "Sony's new handheld console will go on sale in the US on Thursday, the company said. "
+    "A cheaper model is expected next month, and the firm will sell it in Europe next year. "
+    "The device was first shown to developers on 9 December 2004 at a Tokyo event. "
+    "Handheld games have been popular since the 1980s, when Nintendo's Game Boy appeared. "
+    "Mechanical toys of this kind go back to the 19th century, the museum's curator said."
+)
+
+
+def test_undated_article_timeline_states_only_its_own_dates(nlp: Any) -> None:
+    """A corpus article without a date: nothing is resolved against the day it was imported."""
+    undated = explain_article(UNDATED_TITLE, UNDATED_TEXT, None, embedder=HashingEmbedder(), nlp=nlp)
+    assert [(e.expression, e.label) for e in undated.timeline] == [
+        ("the 19th century", "the 19th century"),
+        ("the 1980s", "the 1980s"),
+        ("9 December 2004", "9 December 2004"),
+    ]
+    this_year = str(datetime.now(UTC).year)
+    assert not any(e.value.startswith(this_year) for e in undated.timeline)
+    assert json.loads(json.dumps(undated.to_dict()))["published"] is None
+    # With a known date the relative ones ("Thursday", "next month", "next year") are resolved against it.
+    dated = explain_article(
+        UNDATED_TITLE, UNDATED_TEXT, datetime(2005, 3, 21, tzinfo=UTC), embedder=HashingEmbedder(), nlp=nlp
+    )
+    assert {"Thursday", "next month", "next year"} <= {e.expression for e in dated.timeline}
+    labels = {e.expression: e.label for e in dated.timeline}
+    assert labels["Thursday"] == "24 March 2005" and labels["next month"] == "April 2005"
+
+
+def test_timeline_labels_are_words_never_raw_values(soyuz_panel: ArticlePanel) -> None:
+    import re
+
+    assert soyuz_panel.timeline
+    for e in soyuz_panel.timeline:
+        assert e.label and not re.fullmatch(r"\d{2,3}|\d{4}-.*", e.label)  # "2027" is words enough
+    assert any(e.label == "9 December 2025" for e in soyuz_panel.timeline)

@@ -61,3 +61,12 @@ def test_no_disagreement_when_outlets_agree() -> None:
 def test_bad_items_raise() -> None:
     with pytest.raises(TypeError):
         explain_story([{"id": "x"}], embedder=HashingEmbedder())  # type: ignore[list-item]
+
+
+def test_an_undated_article_adds_only_the_dates_it_states() -> None:
+    undated = StoryArticle("d1", "Old Archive", "Bridge collapse", _B + _B3, None)
+    panel = explain_story([ARTICLES[0], undated], embedder=HashingEmbedder())
+    mine = [(e.expression, e.value) for e in panel.timeline if e.article_id == "d1"]
+    assert mine == [("2019", "2019")]  # "on Sunday" has no day to be resolved against
+    theirs = [e.value for e in panel.timeline if e.article_id == "a1"]
+    assert theirs == ["2025-03-02"]

@@ -1,12 +1,16 @@
-"""Template helpers: relative times ("4 days ago") with the absolute time on hover."""
+"""Template helpers: relative times ("4 days ago") with the absolute time on hover, "date unknown" for
+an article or story with no known publish time, and timeline dates in words."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+
+from newsdesk.pipeline.text.dates import describe_value
 
 register = template.Library()
 
@@ -46,3 +50,32 @@ def reltime(value: datetime | None) -> str:
         local.strftime("%-d %B %Y, %H:%M %Z"),
         relative(value),
     )
+
+
+def _unknown() -> str:
+    return format_html(
+        '<span class="date-unknown" title="{}">date unknown</span>', "The source gives no publication date"
+    )
+
+
+@register.simple_tag
+def published(article: Any) -> str:
+    """When an article was published, as `reltime`; "date unknown" when neither its feed nor its page
+    said (an archive's undated rows are not "4 minutes ago", the time they were imported)."""
+    when = getattr(article, "published_at", None)
+    return reltime(when) if when is not None else _unknown()
+
+
+@register.simple_tag
+def storytime(story: Any, value: datetime | None) -> str:
+    """One of a story's times (``story.first_seen``, ``story.last_updated``) as `reltime`; "date unknown"
+    when none of its articles has a publish date (those times are then only when they were found)."""
+    return reltime(value) if getattr(story, "dated", True) else _unknown()
+
+
+@register.filter
+def when(event: Any) -> str:
+    """A timeline entry's date in words ("the 1980s", "the week of 23 November 2026"), never a raw value
+    such as "2026-W48" or "198": its stored label, else read from its value, else the text's own words."""
+    get = event.get if isinstance(event, dict) else lambda key: getattr(event, key, None)
+    return str(get("label") or describe_value(str(get("value") or "")) or get("expression") or "")

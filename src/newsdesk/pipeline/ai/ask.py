@@ -1,16 +1,26 @@
 """Answering a reader's question from cited sentences, or refusing when the sources do not say.
 
-Ranking is a hybrid of a BM25-style lexical score and embedding similarity. The question's type adds a
-hard check: "when" needs a date or time in the sentence, "how many/much" a number (money for costs),
-"who" a person or organisation, "where" a place. When no sentence passes the check, or the best one
-covers too little of what the question asks about, the answer is a refusal: "not in the sources".
+The reader: every sentence is scored by words (BM25 and the share of the question's idf-weighted words it
+holds) and by meaning (MiniLM cosine to the question without its filler, see `question.analyse`). Hard
+checks come from the question (`question.py`): "when" needs a date or time, "how much" money, "who" a
+person or organisation, "what did X think" a sentence where X is reported; a ranking needs a sentence that
+ranks. A sentence that says the thing is not known or set ("There is no date for the release in Europe
+yet") passes those checks when it is about what is asked: it is the answer. The best sentence is cited
+with a close second, and with the sentence before it when it only refers back ("He said …"). Across
+outlets (a story) each outlet's best sentence is looked at too, and when the outlets give different
+numbers or dates, or say different things, the answer cites each outlet's sentence and says they differ.
+
+Refusal ("not in the sources") when no sentence passes the checks, when the article never mentions half of
+what the question asks about, when the best sentence holds too little of the question (`min_coverage`),
+or, for what someone did or thinks, when no sentence stands out from the article's others.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -19,55 +29,36 @@ from typing import Any
 import numpy as np
 
 from newsdesk.pipeline.ai.facts import MONEY, NUMBER, PERCENT
+from newsdesk.pipeline.ai.question import KIND_NEEDS, Question, analyse, question_type, states_absence
 from newsdesk.pipeline.embeddings import Embedder
 from newsdesk.pipeline.text.dates import find_time_expressions, period_start
-from newsdesk.pipeline.text.terms import STOP_WORDS, TOKEN, stem, terms
+from newsdesk.pipeline.text.terms import TOKEN, stem, terms
 
 __all__ = ["Answer", "Passage", "answer", "question_type", "suggested_questions"]
 
 NOT_IN_SOURCES = "not in the sources"
-W_LEXICAL = 0.55
-W_EMBEDDING = 0.45
-MIN_COVERAGE = 0.5  # share of the question's (idf-weighted) content words the best sentence must contain
-MIN_SCORE = 0.35
-MIN_SIMILARITY = 0.55
-MIN_FOCUS_SIMILARITY = 0.7  # a paraphrase this close may skip the focus-word check
-MIN_STANDOUT = 1.5  # z-score of the best sentence's score among the article's sentences
+W_LEXICAL = 0.2  # the sentence score: words (BM25 and coverage, half each) and meaning (MiniLM cosine)
+W_EMBEDDING = 0.8
+MIN_COVERAGE = 0.2  # share of the question's (idf-weighted) content words the best sentence must hold
+MIN_ARTICLE_FOCUS = 0.5  # share of what the question asks about (besides names) the article mentions at all
+MIN_SIMILARITY = 0.55  # a weaker word match the embedding vouches for (a paraphrase)
+# "What did X do / think of Y" is held to more: what someone thinks is reported, or not at all, and a
+# sentence about the same topic by someone else is the usual wrong answer.
+STRICT_COVERAGE = 0.5
+STRICT_FOCUS_SIMILARITY = 0.7  # a paraphrase this close may skip the focus-word check
+STRICT_SCORE = 0.35
+STRICT_STANDOUT = 1.5  # z-score of the best sentence's score among the article's sentences
 MIN_STANDOUT_PASSAGES = 8  # fewer sentences give no stable mean and spread
+SECOND_SENTENCE_RATIO = 0.9  # a second sentence is cited when it scores this close to the best
+OUTLET_RATIO = 0.8  # another outlet's best sentence is looked at when it scores this close (or holds
+# as many of the question's words)
+DIFFERENT_SAYING = 0.5  # two outlets' answers further apart than this (cosine) say different things
 _BM25_K1, _BM25_B = 1.2, 0.75
+_VECTOR_CACHE_SIZE = 20_000  # sentence vectors kept per process (~30 MB): an article is embedded once
 
-_STOP = STOP_WORDS
-_TOKEN = TOKEN
-_stem = stem
-_terms = terms
-
-
-def _focus_terms(question: str) -> set[str]:
-    """The question's content words that are not names (lower case, not its first word)."""
-    words = _TOKEN.findall(question)[1:]
-    return {_stem(w) for w in words if w[:1].islower() and w.lower() not in _STOP}
-
-
-_AUX = r"(?:did|does|do|will|would|could|should|might|may|can|has|have|had|is|was|are|were)"
-# "What did the Senate (probably) do / think / say …": the doer or opinion holder, and what the opinion is of.
-_DOER = re.compile(
-    rf"^\s*what\s+{_AUX}\s+(?P<who>.+?)\s+(?:probably\s+|likely\s+|really\s+)?"
-    r"(?P<verb>think|believe|feel|say|want|expect|hope|plan|do|make|decide|propose)\b"
-    r"(?:\s+(?:of|about|on|regarding|towards?)\s+(?P<topic>.+))?",
-    re.IGNORECASE,
-)
-_TOPIC_END = re.compile(
-    r"[,;?]|\s(?:after|before|when|while|since|regarding|following|during|because|if|that|which|who)\s",
-    re.IGNORECASE,
-)
 _GOVERNING = frozenset(
     {"to", "for", "with", "against", "on", "at", "into", "onto", "from", "of", "about", "urged", "asked"}
     | {"told", "pressed", "called", "informing", "blamed"}
-)
-# "Which country contributes the most …": a ranking needs a sentence that ranks.
-_SUPERLATIVE_Q = re.compile(
-    r"\b(?:most|least|largest|biggest|highest|lowest|greatest|smallest|fewest)\b(?!\s+(?:probable|likely))",
-    re.IGNORECASE,
 )
 _SUPERLATIVE = re.compile(
     r"\b(?:most|least|largest|biggest|highest|lowest|greatest|smallest|fewest|top|leading|record|"
@@ -75,33 +66,21 @@ _SUPERLATIVE = re.compile(
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"\b(?:he|she|they|it|his|her|their|its|him|them)\b", re.IGNORECASE)
-
-
-def _as_doer(head: str, text: str) -> bool:
-    """Whether ``head`` (a stem) occurs in ``text`` other than as what a verb or preposition governs:
-    "officials pressed Congress to act" says nothing Congress did."""
-    words = TOKEN.findall(text)
-    for k, w in enumerate(words):
-        if stem(w) != head:
-            continue
-        before = words[k - 1] if k else ""
-        governed = before.islower() and (before in _GOVERNING or before.endswith(("ed", "ing")))
-        if not governed:
-            return True
-    return False
-
-
-def _doer(question: str) -> tuple[list[str], list[str]]:
-    """The stems naming who a "what did X do/think" question is about, and what X's opinion is of."""
-    m = _DOER.match(question)
-    if not m:
-        return [], []
-    who = _terms(m.group("who"))
-    topic = ""
-    if m.group("verb").lower() not in ("do", "make") and m.group("topic"):
-        # the thing itself, not the clause after it ("the FBI after the reports came out" → "the FBI")
-        topic = _TOPIC_END.split(m.group("topic"), maxsplit=1)[0]
-    return who, _terms(topic)
+# A sentence that opens by referring back ("He said …", "But the agency …", "This was …") needs the one
+# before it to be understood.
+_REFERS_BACK = re.compile(
+    r"^\W*(?:he|she|they|it|his|her|their|its|this|that|these|those|but|however|still|yet|also|instead|"
+    r"meanwhile)\b",
+    re.IGNORECASE,
+)
+# What someone thinks is only in the sources when they are reported saying or showing it.
+_OPINION = re.compile(
+    r"[\"“”]|\b(?:said|says|say|told|thinks?|believes?|feels?|wants?|argued?|argues|criticized|criticised|"
+    r"praised|welcomed|called|warned|according to|wrote|tweeted|insisted|added)\b",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+_DIGITS = re.compile(r"\d[\d,.]*")
 
 
 @dataclass(frozen=True)
@@ -118,12 +97,17 @@ class Passage:
 
 @dataclass(frozen=True)
 class Answer:
-    """An answer: the cited sentences that support it, or ``answerable=False`` with the reason."""
+    """An answer: the cited sentences that support it, or ``answerable=False`` with the reason.
+
+    ``outlets_differ`` is set when the sentences come from several outlets that give different values or
+    say different things: each cited sentence is then one outlet's telling (its ``source``).
+    """
 
     answerable: bool
     sentences: list[Passage] = field(default_factory=list)
     confidence: float = 0.0
     reason: str = ""
+    outlets_differ: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -132,37 +116,53 @@ class Answer:
         return d
 
 
-def question_type(question: str) -> str | None:
-    """'time', 'money', 'number', 'agent', 'place', 'opinion' or None (any sentence may answer)."""
-    q = question.lower().strip()
-    if re.match(
-        r"(?:when|what time|what date|what day|which (?:day|year|month|date)|in what year|by when)\b", q
-    ):
-        return "time"
-    if re.match(r"how much\b", q) and re.search(
-        r"\b(?:cost|price|pay|paid|spend|spent|worth|money|fund|budget|fine)", q
-    ):
-        return "money"
-    if re.match(
-        r"(?:how (?:many|much|old|far|big|large|long|high)|what (?:percentage|share|number|proportion))\b", q
-    ):
-        return "number"
-    if re.match(r"(?:who|whom|whose|which (?:company|organi[sz]ation|person|agency|country))\b", q):
-        return "agent"
-    if re.match(r"where\b", q):
-        return "place"
-    if re.match(r"what (?:did|does|do|will|would)\b.*\b(?:think|believe|feel|say|want)", q):
-        return "opinion"
-    return None
+class _VectorCache:
+    """Sentence vectors by (embedder, text), least recently used dropped first: a page that asks several
+    questions of one article embeds its sentences once; only the question is embedded per question."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+        name = str(getattr(embedder, "name", id(embedder)))
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if (name, t) not in self._vectors]
+        found = dict(zip(missing, embedder.embed(missing), strict=True)) if missing else {}
+        with self._lock:
+            out = []
+            for t in texts:
+                v = found.get(t)
+                if v is None:
+                    v = self._vectors.get((name, t))
+                    if v is None:  # dropped by another thread meanwhile
+                        v = found[t] = embedder.embed([t])[0]
+                    else:
+                        self._vectors.move_to_end((name, t))
+                out.append(v)
+            for t, v in found.items():
+                self._vectors[(name, t)] = v
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return np.stack(out).astype(np.float32, copy=False)
 
 
-# What someone thinks is only in the sources when they are reported saying or showing it.
-_OPINION = re.compile(
-    r"[\"“”]|\b(?:said|says|say|told|thinks?|believes?|feels?|wants?|argued?|argues|criticized|criticised|"
-    r"praised|welcomed|called|warned|according to|wrote|tweeted|insisted|added)\b",
-    re.IGNORECASE,
-)
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+_vectors = _VectorCache(_VECTOR_CACHE_SIZE)
+
+
+def _as_doer(head: str, text: str) -> bool:
+    """Whether ``head`` (a stem) occurs in ``text`` other than as what a verb or preposition governs:
+    "officials pressed Congress to act" says nothing Congress did."""
+    words = TOKEN.findall(text)
+    for k, w in enumerate(words):
+        if stem(w) != head:
+            continue
+        before = words[k - 1] if k else ""
+        governed = before.islower() and (before in _GOVERNING or before.endswith(("ed", "ing")))
+        if not governed:
+            return True
+    return False
 
 
 def _fits(kind: str | None, p: Passage, published: datetime | None) -> bool:
@@ -195,6 +195,114 @@ def _standout(scores: np.ndarray, best: int) -> float | None:
     return (float(scores[best]) - float(scores.mean())) / spread if spread > 0 else 0.0
 
 
+def _lexical(q: Question, docs: list[list[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """BM25 of each sentence for the question's words (max 1); the idf-weighted share of the question's
+    words it holds; and that share of only the words the passages use at all (for a sentence saying
+    something is not known: "go on sale" there is "release", which is for the embedding to judge)."""
+    n = len(docs)
+    df = Counter(t for d in docs for t in set(d))
+    idf = {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in q.terms}
+    total_idf = sum(idf.values()) or 1.0
+    known_idf = sum(v for t, v in idf.items() if t in df) or 1.0
+    avg_len = sum(len(d) for d in docs) / n or 1.0
+    lexical = np.zeros(n, dtype=np.float32)
+    held = np.zeros(n, dtype=np.float32)
+    for i, d in enumerate(docs):
+        tf = Counter(d)
+        norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * len(d) / avg_len)
+        lexical[i] = sum(idf[t] * tf[t] * (_BM25_K1 + 1) / (tf[t] + norm) for t in q.terms if t in tf)
+        held[i] = sum(idf[t] for t in q.terms if t in tf)
+    return lexical / (lexical.max() or 1.0), held / total_idf, held / known_idf
+
+
+def _neighbour(items: list[Passage], i: int) -> int | None:
+    """The sentence before ``i`` in the same article, when ``i`` only refers back to it."""
+    if i == 0 or not _REFERS_BACK.match(items[i].text):
+        return None
+    prev = items[i - 1]
+    same = prev.article_id == items[i].article_id and prev.sentence_index == items[i].sentence_index - 1
+    return i - 1 if same else None
+
+
+def _values(kind: str | None, text: str, published: datetime | None) -> set[str]:
+    """The values a sentence gives for what the question asks: dates for "when", numbers for "how many"
+    or "how much"; empty for other questions (compared by meaning instead)."""
+    if kind == "time":
+        return {t.value for t in find_time_expressions(text, published or datetime(2000, 1, 1))}
+    if kind in ("number", "money"):
+        return {m.group().rstrip(".,").replace(",", "") for m in _DIGITS.finditer(text)}
+    return set()
+
+
+def _outlet_views(
+    q: Question,
+    items: list[Passage],
+    ranked: list[int],
+    scores: np.ndarray,
+    coverage: np.ndarray,
+    vectors: np.ndarray | None,
+    published: datetime | None,
+) -> tuple[list[int], bool]:
+    """The best sentence, and each other outlet's best one that differs from it (a different date or
+    number for what is asked, or, for other questions, a different statement); and whether any does."""
+    best = ranked[0]
+    per_outlet: dict[str, int] = {}
+    for i in ranked:
+        src = items[i].source
+        close = scores[i] >= OUTLET_RATIO * scores[best] or coverage[i] >= coverage[best]
+        if src and src not in per_outlet and close:
+            per_outlet[src] = i
+    if len(per_outlet) < 2:
+        return [best], False
+    mine = _values(q.kind, items[best].text, published)
+    differ = []
+    for i in per_outlet.values():
+        if items[i].source == items[best].source:
+            continue
+        theirs = _values(q.kind, items[i].text, published)
+        if mine or theirs:
+            different = bool(mine and theirs and mine != theirs)
+        else:
+            different = vectors is not None and float(vectors[best] @ vectors[i]) < DIFFERENT_SAYING
+        if different and not any(_values(q.kind, items[j].text, published) == theirs for j in differ):
+            differ.append(i)
+    return [best, *differ], bool(differ)
+
+
+def _unsupported(
+    q: Question,
+    best: int,
+    docs: list[list[str]],
+    scores: np.ndarray,
+    coverage: np.ndarray,
+    sim: np.ndarray,
+    min_coverage: float,
+) -> str:
+    """Why the best sentence does not answer the question ("" when it does)."""
+    # The article must mention what is asked about at all ("breakfast", "weekends"): matching only the
+    # names in the question is how a question the article does not answer finds a sentence.
+    if q.focus:
+        mentioned = set().union(*map(set, docs))
+        if len(q.focus & mentioned) < MIN_ARTICLE_FOCUS * len(q.focus):
+            return "no sentence is about what is asked"
+    strict = bool(q.doer) or q.kind == "opinion"
+    least = STRICT_COVERAGE if strict else min_coverage
+    if coverage[best] < least and not (coverage[best] >= 0.25 and sim[best] >= MIN_SIMILARITY):
+        return "no sentence is about what is asked"
+    if not strict:
+        return ""
+    # Whose opinion, and of what: the sentence itself must name what is asked about.
+    focus_held = len(q.focus & set(docs[best])) >= len(q.focus) / 2
+    if (not focus_held and sim[best] < STRICT_FOCUS_SIMILARITY) or scores[best] < STRICT_SCORE:
+        return "no sentence is about what is asked"
+    # Calibrated per article: a question about the article's topic but not answered by it resembles many
+    # sentences a little; an answered one has a sentence that stands out from the rest.
+    standout = _standout(scores, best)
+    if standout is not None and standout < STRICT_STANDOUT:
+        return "no sentence stands out as the answer"
+    return ""
+
+
 def answer(
     question: str,
     passages: Sequence[Passage | str],
@@ -203,97 +311,82 @@ def answer(
     embeddings: np.ndarray | None = None,
     published: datetime | None = None,
     max_sentences: int = 2,
-    min_standout: float = MIN_STANDOUT,
+    min_coverage: float = MIN_COVERAGE,
 ) -> Answer:
     """Answer ``question`` from ``passages`` (strings are cited by position), or refuse.
 
-    ``embeddings`` may hold the passages' unit vectors already computed by ``embedder``; without an
-    embedder the ranking is lexical only. Raises TypeError for a question that is not a string.
+    ``embeddings`` may hold the passages' unit vectors already computed by ``embedder``; otherwise they
+    are embedded (once per process: see `_VectorCache`). Without an embedder the ranking is lexical only.
+    Raises TypeError for a question that is not a string.
     """
     if not isinstance(question, str):
         raise TypeError(f"question must be str, not {type(question).__name__}")
     items = [p if isinstance(p, Passage) else Passage(str(p), i) for i, p in enumerate(passages)]
-    q_terms = list(dict.fromkeys(_terms(question)))
     if not question.strip() or not items:
         return Answer(False, [], 0.0, NOT_IN_SOURCES)
-    if not q_terms:
+    q = analyse(question)
+    if not q.terms:
         return Answer(False, [], 0.0, "the question names nothing to look for")
 
-    docs = [_terms(p.text) for p in items]
-    n = len(docs)
-    df = Counter(t for d in docs for t in set(d))
-    idf = {t: math.log(1 + (n - df.get(t, 0) + 0.5) / (df.get(t, 0) + 0.5)) for t in q_terms}
-    total_idf = sum(idf.values()) or 1.0
-    avg_len = sum(len(d) for d in docs) / n or 1.0
-    lexical = np.zeros(n, dtype=np.float32)
-    coverage = np.zeros(n, dtype=np.float32)
-    for i, d in enumerate(docs):
-        tf = Counter(d)
-        norm = _BM25_K1 * (1 - _BM25_B + _BM25_B * len(d) / avg_len)
-        lexical[i] = sum(idf[t] * tf[t] * (_BM25_K1 + 1) / (tf[t] + norm) for t in q_terms if t in tf)
-        coverage[i] = sum(idf[t] for t in q_terms if t in tf) / total_idf
-    lexical = lexical / (lexical.max() or 1.0)
-
-    sim = np.zeros(n, dtype=np.float32)
+    docs = [terms(p.text) for p in items]
+    lexical, coverage, known_coverage = _lexical(q, docs)
+    sim = np.zeros(len(items), dtype=np.float32)
+    vectors: np.ndarray | None = None
     if embedder is not None:
-        if embeddings is None:
-            embeddings = embedder.embed([p.text for p in items])
-        q = embedder.embed([question])[0]
-        sim = np.clip(np.asarray(embeddings, dtype=np.float32) @ q, 0.0, 1.0)
+        vectors = (
+            np.asarray(embeddings, dtype=np.float32)
+            if embeddings is not None
+            else _vectors.embed(embedder, [p.text for p in items])
+        )
+        sim = np.clip(vectors @ embedder.embed([q.query])[0], 0.0, 1.0)
         scores = W_LEXICAL * (0.5 * lexical + 0.5 * coverage) + W_EMBEDDING * sim
     else:
         scores = 0.5 * lexical + 0.5 * coverage
 
-    kind = question_type(question)
-    fits = np.array([_fits(kind, p, published) for p in items])
+    # A sentence saying the thing asked about is not known or set answers the question when it is about
+    # it: it passes the kind check ("When will …?" → "There is no date yet").
+    about = (known_coverage >= STRICT_COVERAGE) | ((known_coverage >= 0.25) & (sim >= MIN_SIMILARITY))
+    absent = np.array([states_absence(p.text) for p in items]) & about
+    fits = np.array([_fits(q.kind, p, published) for p in items]) | absent
     if not fits.any():
-        what = {"time": "a date or time", "money": "an amount of money", "number": "a number",
-                "agent": "a person or organisation", "place": "a place",
-                "opinion": "what anyone said or thinks"}[kind or "place"]  # fmt: skip
-        return Answer(False, [], 0.0, f"{NOT_IN_SOURCES}: no sentence gives {what}")
-    if _SUPERLATIVE_Q.search(question):
-        fits &= np.array([bool(_SUPERLATIVE.search(p.text)) for p in items])
+        return Answer(False, [], 0.0, f"{NOT_IN_SOURCES}: no sentence gives {KIND_NEEDS[q.kind or 'place']}")
+    if q.superlative:
+        fits &= np.array([bool(_SUPERLATIVE.search(p.text)) for p in items]) | absent
         if not fits.any():
             return Answer(False, [], 0.0, f"{NOT_IN_SOURCES}: no sentence ranks what is asked")
     # What X did or thinks is only in a sentence that names X (or refers back to X named just before),
     # and an opinion of Y only where Y is named too: matching the rest of the question is not enough.
-    who, topic = _doer(question)
-    if who:
+    if q.doer:
+        who = set(q.doer)
         for i, d in enumerate(docs):
-            named = (set(who) <= set(d) and _as_doer(who[-1], items[i].text)) or (
-                i > 0 and set(who) <= set(docs[i - 1]) and bool(_PRONOUN.search(items[i].text[:60]))
+            named = (who <= set(d) and _as_doer(q.doer[-1], items[i].text)) or (
+                i > 0 and who <= set(docs[i - 1]) and bool(_PRONOUN.search(items[i].text[:60]))
             )
-            about = not topic or len(set(topic) & set(d)) * 2 >= len(set(topic))
+            about = not q.topic or len(set(q.topic) & set(d)) * 2 >= len(set(q.topic))
             fits[i] = fits[i] and named and about
         if not fits.any():
             return Answer(
-                False, [], 0.0, f"{NOT_IN_SOURCES}: no sentence says what {' '.join(who)} did or thinks"
+                False, [], 0.0, f"{NOT_IN_SOURCES}: no sentence says what {' '.join(q.doer)} did or thinks"
             )
-    ranked = [i for i in np.argsort(-scores, kind="stable") if fits[i]]
+    ranked = [int(i) for i in np.argsort(-scores, kind="stable") if fits[i]]
+    # A sentence giving the value asked for comes before one saying it is not known, unless the latter
+    # holds more of the question ("How much will it cost in Europe?" → "no price for Europe yet").
+    if absent[ranked[0]]:
+        given = [i for i in ranked if not absent[i] and known_coverage[i] >= known_coverage[ranked[0]]]
+        if given:
+            ranked.remove(given[0])
+            ranked.insert(0, given[0])
     best = ranked[0]
-    # Enough of the question's words, or a weaker lexical match the embedding vouches for (paraphrase);
-    # and when the question asks about something besides names ("how old", "breakfast"), the sentence
-    # must name at least one of those things: matching only the names is how unanswerable questions pass.
-    supported = coverage[best] >= MIN_COVERAGE or (coverage[best] >= 0.25 and sim[best] >= MIN_SIMILARITY)
-    focus = _focus_terms(question)
-    if focus and len(focus & set(docs[best])) < len(focus) / 2 and sim[best] < MIN_FOCUS_SIMILARITY:
-        supported = False
-    if not supported or scores[best] < MIN_SCORE:
-        return Answer(False, [], float(scores[best]), f"{NOT_IN_SOURCES}: no sentence is about what is asked")
-    # Calibrated per article: a question about the article's topic but not answered by it resembles many
-    # sentences a little; an answered one has a sentence that stands out from the rest.
-    standout = _standout(scores, best)
-    if standout is not None and standout < min_standout:
-        return Answer(
-            False, [], float(scores[best]), f"{NOT_IN_SOURCES}: no sentence stands out as the answer"
-        )
-    chosen = [best] + [
-        i
-        for i in ranked[1:max_sentences]
-        if scores[i] >= 0.9 * scores[best] and coverage[i] >= coverage[best]
-    ]
+    refusal = _unsupported(q, best, docs, scores, coverage, sim, min_coverage)
+    if refusal and not absent[best]:
+        return Answer(False, [], float(scores[best]), f"{NOT_IN_SOURCES}: {refusal}")
+    chosen, differ = _outlet_views(q, items, ranked, scores, coverage, vectors, published)
+    if not differ:
+        chosen += [i for i in ranked[1:max_sentences] if scores[i] >= SECOND_SENTENCE_RATIO * scores[best]]
+    chosen += [j for i in chosen if (j := _neighbour(items, i)) is not None]
     confidence = float(min(1.0, scores[best] * (0.5 + 0.5 * coverage[best])))
-    return Answer(True, [items[i] for i in sorted(chosen)], round(confidence, 3), "")
+    cited = [items[i] for i in sorted(set(chosen))]
+    return Answer(True, cited, round(confidence, 3), "", differ)
 
 
 def suggested_questions(panel: Any, *, limit: int = 4) -> list[str]:

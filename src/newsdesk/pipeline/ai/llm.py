@@ -17,10 +17,10 @@ from typing import Any
 import httpx
 import numpy as np
 
-from newsdesk.pipeline.ai.ask import _terms
 from newsdesk.pipeline.ai.summary import CitedSentence
 from newsdesk.pipeline.embeddings import Embedder
 from newsdesk.pipeline.text.sentences import split_sentences
+from newsdesk.pipeline.text.terms import terms
 
 __all__ = [
     "GroundedSentence",
@@ -96,9 +96,9 @@ def ground(
         cited = [sources[c] for c in valid]
         joined = " ".join(cited)
         ok = bool(cited) and _numbers(text) <= _numbers(joined)
-        words = set(_terms(text))
+        words = set(terms(text))
         if ok and words:
-            ok = len(words & set(_terms(joined))) / len(words) >= MIN_WORD_SUPPORT
+            ok = len(words & set(terms(joined))) / len(words) >= MIN_WORD_SUPPORT
         if ok and src_vecs is not None and embedder is not None:
             v = embedder.embed([text])[0]
             ok = float(np.max(src_vecs[list(valid)] @ v)) >= MIN_SIMILARITY

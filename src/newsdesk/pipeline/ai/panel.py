@@ -57,7 +57,7 @@ class ArticlePanel:
     """Everything the article page's AI panel shows; ``to_dict()`` is JSON-serialisable."""
 
     title: str
-    published: datetime
+    published: datetime | None  # None: unknown, so no relative date is resolved
     language: str
     sentences: list[Sentence]
     summary: list[CitedSentence]
@@ -112,7 +112,7 @@ class ArticlePanel:
 
         return {
             "title": self.title,
-            "published": self.published.isoformat(),
+            "published": self.published.isoformat() if self.published else None,
             "language": self.language,
             "sentences": items(self.sentences),
             "summary": items(self.summary),
@@ -134,15 +134,15 @@ class ArticlePanel:
 def _check(title: Any, text: Any, published: Any) -> tuple[str, str]:
     if not isinstance(title, str) or not isinstance(text, str):
         raise TypeError("title and text must be str")
-    if not isinstance(published, datetime):
-        raise TypeError(f"published must be a datetime, not {type(published).__name__}")
+    if published is not None and not isinstance(published, datetime):
+        raise TypeError(f"published must be a datetime or None, not {type(published).__name__}")
     return title.strip(), text[:MAX_TEXT_CHARS]
 
 
 def _build(
     title: str,
     text: str,
-    published: datetime,
+    published: datetime | None,
     doc: Any,
     sentences: list[Sentence],
     emb: np.ndarray | None,
@@ -189,7 +189,7 @@ def _build(
 
 
 def explain_articles(
-    articles: Sequence[tuple[str, str, datetime]],
+    articles: Sequence[tuple[str, str, datetime | None]],
     *,
     embedder: Embedder | None = None,
     nlp: Any = None,
@@ -197,7 +197,8 @@ def explain_articles(
     batch_size: int = 16,
     embed_sentences: bool = False,
 ) -> list[ArticlePanel]:
-    """Panels for many ``(title, text, published)`` articles; spaCy runs batched.
+    """Panels for many ``(title, text, published)`` articles; spaCy runs batched. ``published`` is None
+    for an article whose date is unknown.
 
     ``embedder`` is used only with ``embed_sentences=True``, which stores each panel's sentence vectors
     (``panel.embeddings``) for later questions; by default `ArticlePanel.ask` embeds them on demand.
@@ -230,13 +231,14 @@ def explain_articles(
 def explain_article(
     title: str,
     text: str,
-    published: datetime,
+    published: datetime | None,
     *,
     embedder: Embedder | None = None,
     nlp: Any = None,
     spacy_model: str = DEFAULT_SPACY_MODEL,
 ) -> ArticlePanel:
-    """The AI panel of one article; ``published`` anchors relative dates ("Tuesday", "next week").
+    """The AI panel of one article; ``published`` anchors relative dates ("Tuesday", "next week"), and
+    when it is None (unknown) only the absolute dates the text states make the timeline.
 
     ``nlp`` defaults to ``load_nlp(spacy_model)``; ``embedder`` is kept for `ArticlePanel.ask` callers
     and not needed to build the panel.

@@ -26,7 +26,7 @@ from newsdesk.pipeline.text.dates import TimeExpression, find_time_expressions
 from newsdesk.pipeline.text.entities import Entity, link_entities
 from newsdesk.pipeline.text.sentences import Sentence, split_sentences
 from newsdesk.pipeline.text.stopwords import SLOT_CONTEXT_STOP_WORDS as _STOP
-from newsdesk.pipeline.text.terms import stem as _stem
+from newsdesk.pipeline.text.terms import stem
 
 __all__ = ["Disagreement", "SlotValue", "StoryArticle", "StoryPanel", "explain_story"]
 
@@ -114,7 +114,7 @@ class _Row:
 
 
 def _content(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text) if w.lower() not in _STOP and not w.isdigit()}
+    return {stem(w) for w in _WORD.findall(text) if w.lower() not in _STOP and not w.isdigit()}
 
 
 def _quantities(text: str, times: Sequence[TimeExpression]) -> list[tuple[float, str, set[str]]]:
@@ -130,7 +130,7 @@ def _quantities(text: str, times: Sequence[TimeExpression]) -> list[tuple[float,
             value *= _SCALE[m.group("scale").lower()]
         before = _WORD.findall(text[: m.start()])[-_CONTEXT_WINDOW:]
         after = _WORD.findall(text[m.end() :])[:_CONTEXT_WINDOW]
-        context = {_stem(w) for w in before + after if w.lower() not in _STOP and not w[0].isdigit()}
+        context = {stem(w) for w in before + after if w.lower() not in _STOP and not w[0].isdigit()}
         if m.group("pct"):
             context.add("%")
         out.append((value, m.group(0).strip(), context))
@@ -218,10 +218,10 @@ def explain_story(
         else:
             sents = split_sentences(a.text)
         sentence_lists.append(sents)
-        anchor = a.published or datetime(1970, 1, 1)
         article_times = []
         for s in sents:
-            times = find_time_expressions(s.text, anchor) if a.published else []
+            # No publish time: only the absolute dates the article states (None anchors nothing).
+            times = find_time_expressions(s.text, a.published)
             article_times += [
                 TimeExpression(t.text, t.start + s.start, t.end + s.start, t.value, t.granularity, s.index)
                 for t in times

@@ -1,4 +1,9 @@
-"""Timelines: dated events (the sentence around a resolved date), sorted by the date they name."""
+"""Timelines: dated events (the sentence around a resolved date), sorted by the date they name.
+
+An article with no known publish time gives only the absolute dates it states (see
+`newsdesk.pipeline.text.dates`); each event carries a ``label`` in words ("the 1980s", "the week of
+23 November 2026"), so no page shows a raw value such as "2026-W48" or "198".
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,18 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from newsdesk.pipeline.text.dates import TimeExpression, period_start
+from newsdesk.pipeline.text.dates import TimeExpression, describe_value, period_start
 from newsdesk.pipeline.text.sentences import Sentence
 
 __all__ = ["TimelineEvent", "build_timeline", "merge_timelines"]
 
-_RANK = {"decade": 0, "year": 1, "quarter": 2, "month": 3, "week": 4, "day": 5, "time": 6}
+_RANK = {"century": -1, "decade": 0, "year": 1, "quarter": 2, "month": 3, "week": 4, "day": 5, "time": 6}
 
 
 @dataclass(frozen=True, slots=True)
 class TimelineEvent:
-    """One dated event: the resolved ``value``, the words that named it, and the sentence it cites."""
+    """One dated event: the resolved ``value`` (for sorting), ``label`` (for readers), the words that
+    named it, and the sentence it cites."""
 
     value: str
     granularity: str
@@ -25,6 +31,7 @@ class TimelineEvent:
     sentence_index: int
     article_id: str | None = None
     source: str | None = None
+    label: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,7 +59,10 @@ def build_timeline(
         key = (s.index, day if t.granularity in ("day", "time") else t.value)
         old = events.get(key)
         if old is None or _RANK[t.granularity] > _RANK.get(old.granularity, 0):
-            events[key] = TimelineEvent(t.value, t.granularity, t.text, s.text, s.index, article_id, source)
+            label = describe_value(t.value) or t.text
+            events[key] = TimelineEvent(
+                t.value, t.granularity, t.text, s.text, s.index, article_id, source, label
+            )
     return sorted(events.values(), key=_key)
 
 

