@@ -74,6 +74,7 @@ def start_web_process() -> None:
 
 def _warm() -> None:
     from newsdesk.articles import vectors
+    from newsdesk.runtime.embedder import get_embedder
 
     started = time.perf_counter()
     try:
@@ -82,7 +83,7 @@ def _warm() -> None:
 
             torch.set_num_threads(1)  # a query is one short text; the other cores serve other pages
         vectors.article_index()
-        vectors.get_embedder().embed(["warm"])
+        get_embedder().embed(["warm"])
     except Exception:  # a page then loads what it needs itself, as before
         log.warning("web process not warmed", exc_info=True)
         return
@@ -131,7 +132,7 @@ def _run_granian(app: str, host: str, port: int, processes: int, *, json_logs: b
         app,
         address=host,
         port=port,
-        interface=Interfaces.ASGI,
+        interface=Interfaces.ASGINL,  # Django has no lifespan events
         workers=processes,
         websockets=False,
         log_access=False,  # the request middleware writes the access lines (operations/middleware.py)
