@@ -135,6 +135,9 @@ def _run_granian(app: str, host: str, port: int, processes: int, *, json_logs: b
         interface=Interfaces.ASGINL,  # Django has no lifespan events
         workers=processes,
         websockets=False,
+        # A process still loading its caches, or stuck in a request, is killed this long after
+        # SIGTERM, so stopping the site never hangs (systemd and docker wait at most 10-90 s).
+        workers_kill_timeout=10,
         log_access=False,  # the request middleware writes the access lines (operations/middleware.py)
     ).serve()
 
