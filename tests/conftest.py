@@ -31,6 +31,27 @@ def hashing_embedder(settings):
     vectors.reset()
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Pages are made afresh on every request in tests, except where a test asks for the page
+    cache (`page_cache`): most tests change rows directly, as no event on a live site would."""
+    settings.NEWSDESK_PAGE_CACHE = False
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on, empty, with this process's view of the change log started afresh."""
+    from newsdesk.pages.cache import STORE
+    from newsdesk.runtime import pagechanges
+
+    settings.NEWSDESK_PAGE_CACHE = True
+    STORE.clear()
+    pagechanges.FEED.forget()
+    yield STORE
+    STORE.clear()
+    pagechanges.FEED.forget()
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server on loopback (aiosmtpd); Django sends its mail there for this test."""

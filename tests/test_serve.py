@@ -1,5 +1,6 @@
-"""`newsdesk serve` as an operator runs it: a real web server and worker process, stopped by SIGTERM
-(what `kill`, supervisors and `docker stop` send) or killed outright, leaves no worker behind."""
+"""`newsdesk serve` as an operator runs it: a real web server (one process per core) and worker
+process, stopped by SIGTERM (what `kill`, supervisors and `docker stop` send) or killed outright,
+leaves no worker and no web process behind."""
 
 from __future__ import annotations
 
@@ -29,6 +30,18 @@ def _alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
 
 
+def _children(pid: int) -> set[int]:
+    kids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().split(")")[-1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.add(int(stat.parent.name))
+    return kids
+
+
 def _wait_until(check, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -41,7 +54,7 @@ def _wait_until(check, timeout: float) -> bool:
 @pytest.mark.parametrize("stop", ["SIGTERM", "SIGKILL"])
 def test_stopping_the_server_stops_its_worker(tmp_path: Path, stop: str) -> None:
     port = free_port()
-    env = {**os.environ, "NEWSDESK_HOME": str(tmp_path)}
+    env = {**os.environ, "NEWSDESK_HOME": str(tmp_path), "NEWSDESK_WEB_PROCESSES": "2"}
     env.pop("DATABASE_URL", None)  # the embedded default, as `make run` starts it
     serve = subprocess.Popen(
         [sys.executable, "-m", "newsdesk.cli", "serve", "--port", str(port)],
@@ -51,6 +64,7 @@ def test_stopping_the_server_stops_its_worker(tmp_path: Path, stop: str) -> None
         text=True,
     )
     worker = 0
+    web: set[int] = set()
     try:
         assert serve.stdout is not None
         deadline = time.monotonic() + 120
@@ -71,12 +85,16 @@ def test_stopping_the_server_stops_its_worker(tmp_path: Path, stop: str) -> None
 
         assert _wait_until(healthy, 60), "the web server never answered"
         assert _alive(worker)
+        web = _children(serve.pid) - {worker}
+        assert len(web) >= 2, f"expected one web process per core, found {web}"
         serve.send_signal(getattr(signal, stop))
         # SIGTERM: a clean stop. SIGKILL: the server has no say; its worker notices and stops itself.
         assert serve.wait(timeout=30) == (0 if stop == "SIGTERM" else -signal.SIGKILL)
         assert _wait_until(lambda: not _alive(worker), 30), "the worker outlived its server"
+        assert _wait_until(lambda: not any(_alive(p) for p in web), 30), "a web process outlived serve"
     finally:
         if serve.poll() is None:
             serve.kill()
-        if worker and _alive(worker):
-            os.kill(worker, signal.SIGKILL)
+        for pid in [worker, *web]:
+            if pid and _alive(pid):
+                os.kill(pid, signal.SIGKILL)

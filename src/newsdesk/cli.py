@@ -115,31 +115,29 @@ def _ensure_admin() -> None:
     )
 
 
-def _run_web(host: str, port: int) -> None:
-    import uvicorn
+def _run_web(host: str, port: int, app: str = "newsdesk.asgi:application") -> None:
     from django.conf import settings
 
-    # JSON logs: uvicorn's loggers go to the root handler, and the request middleware logs access lines.
-    json_logs = settings.NEWSDESK_LOG_FORMAT == "json"
-    uvicorn.run(
-        "newsdesk.asgi:application",
-        host=host,
-        port=port,
-        log_level="info",
-        lifespan="off",
-        log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
-        access_log=not json_logs,
-    )
+    from newsdesk import webserver
+
+    # One process per core (webserver.py); JSON logs: the server's loggers go to the root handler.
+    webserver.run(app, host, port, json_logs=settings.NEWSDESK_LOG_FORMAT == "json")
 
 
 @command("serve")
 def cmd_serve(args: argparse.Namespace) -> int:
+    from newsdesk import webserver
+
     _migrate()
     _ensure_admin()
     # The worker watches for this process to vanish (kill -9 gives no chance to stop it from here).
     env = {**os.environ, "NEWSDESK_SERVE_PID": str(os.getpid())}
     worker = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "worker"], env=env)
-    print(f"newsdesk: serving on http://{args.host}:{args.port}/ (worker pid {worker.pid})", flush=True)
+    print(
+        f"newsdesk: serving on http://{args.host}:{args.port}/ ({webserver.describe()}; "
+        f"worker pid {worker.pid})",
+        flush=True,
+    )
     # uvicorn shuts down on SIGTERM and then raises the signal again under the handler it found: the
     # default one would end this process on the spot and leave the worker running without its server.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -157,7 +155,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 @command("web")
 def cmd_web(args: argparse.Namespace) -> int:
     _migrate()
-    _run_web(args.host, args.port)
+    _run_web(args.host, args.port, args.app)
     return 0
 
 
@@ -642,6 +640,11 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(name, text)
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--app",
+        default="newsdesk.asgi:application",
+        help="another ASGI app (module:attribute) served the same way (benchmarks.load's hello-world)",
+    )
     p = add("worker", "Run a background worker: fetches, pipeline steps, periodic tasks.")
     p.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
     add(

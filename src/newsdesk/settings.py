@@ -210,6 +210,8 @@ NEWSDESK_EMBED_MAX_TOKENS = int(os.environ.get("NEWSDESK_EMBED_MAX_TOKENS", "256
 # hourly by the worker) so the next process on this machine starts from it: building the graph takes
 # 13–15 minutes at a million articles on 2 cores, loading a snapshot seconds (benchmarks.search).
 NEWSDESK_INDEX_SNAPSHOT_MIN = int(os.environ.get("NEWSDESK_INDEX_SNAPSHOT_MIN", "50000"))
+# Reader pages made once and kept until an event changes them (pages/cache.py); 0 turns it off.
+NEWSDESK_PAGE_CACHE = _env_bool("NEWSDESK_PAGE_CACHE", True)
 # spaCy pipeline for named entities (en_core_web_md 3.8.0 from a hash-pinned PyPI upload; en_core_web_sm
 # is the smaller one).
 NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_md")

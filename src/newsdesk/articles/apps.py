@@ -22,4 +22,6 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from newsdesk.articles import receivers  # noqa: F401  (connects them; models are loaded only now)
+
         post_migrate.connect(_ensure_fulltext, sender=self)

@@ -129,10 +129,12 @@ def _agrees_with_database(index: VectorIndex, sample: int = 64) -> bool:
     return all(np.allclose(index.vector(pk), from_blob(blob), atol=1e-4) for pk, blob in stored.items())
 
 
-def save_snapshot() -> bool:
-    """Write this process's index for the next process on this machine (the worker, hourly)."""
+def save_snapshot(*, any_size: bool = False) -> bool:
+    """Write this process's index for the next process on this machine (the worker, hourly; with
+    `any_size`, `newsdesk web` before it starts one web process per core)."""
     with _lock:
-        if _index is None or _synced_at is None or len(_index) < settings.NEWSDESK_INDEX_SNAPSHOT_MIN:
+        least = 1 if any_size else settings.NEWSDESK_INDEX_SNAPSHOT_MIN
+        if _index is None or _synced_at is None or len(_index) < least:
             return False
         if len(_index) == _saved_size:  # nothing new since this process saved or loaded it
             return False

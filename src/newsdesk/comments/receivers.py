@@ -1,14 +1,18 @@
-"""The comments app's reactions to the readers app (connected in CommentsConfig.ready)."""
+"""The comments app's reactions to the readers app, and the page changes its comments make
+(connected in CommentsConfig.ready)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from newsdesk.articles.models import Article
 from newsdesk.comments.models import Comment, ModerationAction, Report
 from newsdesk.comments.posting import remove
 from newsdesk.readers.signals import account_deleting
+from newsdesk.runtime import pagechanges
 
 
 @receiver(account_deleting)
@@ -29,3 +33,19 @@ def forget_author(sender: Any, user: Any, remove_comments: bool, **kwargs: Any) 
             except Comment.DoesNotExist:
                 continue
             remove(comment)
+
+
+@receiver(post_save, sender=Comment)
+@receiver(post_delete, sender=Comment)
+def discussion_changed(sender: Any, instance: Comment, **kwargs: Any) -> None:
+    """A comment published, edited, hidden or removed: the pages that show it, and the front page's
+    counts. An article's comments also show on its story's page."""
+    tags = [pagechanges.FRONT]
+    if instance.story_id is not None:
+        tags.append(pagechanges.story(instance.story_id))
+    if instance.article_id is not None:
+        tags.append(pagechanges.article(instance.article_id))
+        story_id = Article.objects.filter(pk=instance.article_id).values_list("story_id", flat=True).first()
+        if story_id is not None:
+            tags.append(pagechanges.story(story_id))
+    pagechanges.changed(*tags)

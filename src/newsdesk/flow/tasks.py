@@ -15,7 +15,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 from newsdesk.articles import vectors
 from newsdesk.flow import adding, work
 from newsdesk.flow.images import fetch_pending_images
-from newsdesk.runtime import health
+from newsdesk.runtime import health, pagechanges
 from newsdesk.runtime.coordination import first_in_tick
 
 
@@ -96,6 +96,13 @@ def snapshot_vector_index() -> None:
     """Hourly, in every worker: save this process's vector index for the next process on its machine
     (each machine keeps its own snapshot, so this is not once per tick across workers)."""
     vectors.save_snapshot()
+
+
+@db_periodic_task(crontab(minute="17"))
+def prune_page_changes() -> None:
+    """Hourly: the page change log keeps its last hour (pages cached longer are never kept)."""
+    if first_in_tick("prune_page_changes", period_s=3600):
+        pagechanges.prune()
 
 
 @db_periodic_task(crontab(minute="*"))

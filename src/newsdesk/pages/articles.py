@@ -25,8 +25,10 @@ from newsdesk.articles.models import (
 )
 from newsdesk.articles.related import more_from_story, related_for
 from newsdesk.articles.search import Filters, Hit, search
+from newsdesk.pages.cache import cached_page, depends_on
 from newsdesk.pages.reader import mark_opened
 from newsdesk.readers.state import reader_state
+from newsdesk.runtime import pagechanges
 from newsdesk.runtime.health import worker_alive
 from newsdesk.sources.models import Source
 
@@ -39,7 +41,9 @@ def visible_articles():
     return Article.objects.filter(stage=FINAL_STAGE, duplicate_of__isnull=True).select_related(*LIST_RELATED)
 
 
+@cached_page(ttl=60)
 def latest(request: HttpRequest) -> HttpResponse:
+    depends_on(request, pagechanges.FRONT)
     articles = reader_state(request).exclude_muted(visible_articles())
     # Newest first, undated articles last (PostgreSQL would put NULLs first), under "Date unknown".
     newest = articles.order_by(F("published_at").desc(nulls_last=True), "-id")
@@ -53,10 +57,20 @@ def latest(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/latest.html", {"page": page, "days": days})
 
 
+def _opened(request: HttpRequest, pk: int) -> None:
+    """A cached article page still marks the article read for its reader."""
+    if request.user.is_authenticated and pk not in reader_state(request).read:
+        mark_opened(request, Article(pk=pk))
+
+
+@cached_page(ttl=300, on_hit=_opened)
 def article(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         Article.objects.select_related(*LIST_RELATED, "duplicate_of__source__publisher"), pk=pk
     )
+    depends_on(request, pagechanges.article(item.pk))
+    if item.story_id is not None:  # "more from this story", and the comments it shares with its story
+        depends_on(request, pagechanges.story(item.story_id))
     primary = item.duplicate_of or item
     # Everyone who printed this story: the primary and all its copies, except the one shown.
     # The copies' ids first (the duplicate_of index covers that lookup), then the rows by id: nearly
@@ -149,7 +163,9 @@ def _link_entities(article: Article, panel: dict[str, Any]) -> None:
         e["has_page"] = e["link_slug"] in pages
 
 
+@cached_page(ttl=300)
 def entity(request: HttpRequest, slug: str) -> HttpResponse:
+    depends_on(request, pagechanges.FRONT)
     page = entity_page(slug[:200])
     if page is None:
         raise Http404("No page for this name: fewer than a few articles mention it.")
@@ -180,7 +196,9 @@ def _search_hits(request: HttpRequest, query: str) -> list[Hit]:
     )
 
 
+@cached_page(ttl=60)
 def search_page(request: HttpRequest) -> HttpResponse:
+    depends_on(request, pagechanges.FRONT)
     query = (request.GET.get("q") or "").strip()[:300]
     hits = _search_hits(request, query)
     as_stories = request.GET.get("as") == "stories"

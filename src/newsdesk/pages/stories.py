@@ -13,8 +13,10 @@ from django.urls import reverse
 from newsdesk.articles.entities import with_pages
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, Article
 from newsdesk.pages import asking
+from newsdesk.pages.cache import cached_page, depends_on
 from newsdesk.readers.foryou import front_cards
 from newsdesk.readers.state import reader_state
+from newsdesk.runtime import pagechanges
 from newsdesk.runtime.health import worker_alive
 from newsdesk.stories.insights import ask, story_panel, waiting_count
 from newsdesk.stories.models import Story, StoryInsight
@@ -25,7 +27,9 @@ FRONT_PAGE_STORIES = 30
 LEAD_CHARS = 600  # a card's dek is its first 35 words
 
 
+@cached_page(ttl=60)
 def front(request: HttpRequest) -> HttpResponse:
+    depends_on(request, pagechanges.FRONT)
     ranking = front_ranking()
     state = reader_state(request)
     if state.mutes_anything:  # muted sources and keywords never appear
@@ -46,8 +50,10 @@ def front(request: HttpRequest) -> HttpResponse:
     return render(request, "stories/front.html", {"cards": cards})
 
 
+@cached_page(ttl=300)
 def story(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Story, pk=pk)
+    depends_on(request, pagechanges.story(item.pk))
     if item.merged_into_id is not None:  # folded into another story by the repair pass
         target = surviving(item)
         if target.pk != item.pk:

@@ -24,3 +24,11 @@ class Heartbeat(models.Model):
 
     class Meta:
         db_table = "operations_heartbeat"  # created by operations' first migration
+
+
+class PageChange(models.Model):
+    """One event that makes cached pages out of date ("story:12", "article:345", "front", "site"):
+    every web process reads the rows added since its last look (runtime/pagechanges.py)."""
+
+    tag = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now, db_index=True)

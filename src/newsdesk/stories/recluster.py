@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.pipeline.stories import StoryClusterer, StoryState
+from newsdesk.runtime import pagechanges
 from newsdesk.runtime.coordination import serialised
 from newsdesk.stories.assign import _member_fields, cached_features, clusterer, refresh_story
 from newsdesk.stories.models import Story
@@ -122,6 +123,8 @@ def merge_and_split_stories(limit: int = ACTIVE_STORIES) -> ReclusterReport:
             touched[absorbed.pk] = absorbed
         for story in touched.values():
             refresh_story(story)
+        # Their pages, and the pages of the articles that moved (tagged with the stories they were in).
+        pagechanges.changed(*(pagechanges.story(pk) for pk in touched), pagechanges.FRONT)
     logger.info(
         "story repair pass: %d stories, %d merged, %d articles split",
         report.stories_seen,

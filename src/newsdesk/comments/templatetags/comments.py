@@ -2,33 +2,60 @@
 
 from __future__ import annotations
 
-from django import template
+from typing import Any
 
-from newsdesk.comments.posting import can_edit, count_for, counts_for_stories, thread, why_cannot_comment
+from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from newsdesk.articles.models import Article
+from newsdesk.comments.posting import (
+    can_edit,
+    count_for,
+    counts_for_stories,
+    discussion,
+    thread,
+    why_cannot_comment,
+)
 from newsdesk.comments.roles import is_moderator
+from newsdesk.readers.holes import hole, personal
 from newsdesk.stories.models import Story
 
 register = template.Library()
 
 
-@register.inclusion_tag("comments/thread.html", takes_context=True)
-def comments_for(context, target):
-    request = context.get("request")
+@hole("comments")
+def _comments(request: Any, csrf_token: Any, kind: str, pk: int, empty: bool = False) -> str:
+    """The discussion of a story or an article as this request's reader sees it (their own comments
+    can be edited, a moderator sees more, the form or why there is none). `empty`: the page was made
+    when the discussion had no comment at all (a comment remakes the page), so none is looked up."""
+    model = Story if kind == "story" else Article
+    target = model(pk=pk) if empty else model.objects.filter(pk=pk).first()
+    if target is None:
+        return ""
     user = request.user if request is not None else None
-    kind = "story" if isinstance(target, Story) else "article"
-    nodes = thread(target, user) if user is not None else []
-    return {
-        "request": request,
-        "user": user,
-        "csrf_token": context.get("csrf_token"),
-        "nodes": nodes,
-        "count": count_for(target),
-        "target_key": f"{kind}:{target.pk}",
-        "kind": kind,
-        "cannot": why_cannot_comment(user) if user is not None else "Log in to comment.",
-        "moderator": is_moderator(user) if user is not None else False,
-        "messages": context.get("messages"),
-    }
+    return render_to_string(
+        "comments/thread.html",
+        {
+            "request": request,
+            "user": user,
+            "csrf_token": csrf_token,
+            "nodes": thread(target, user) if user is not None and not empty else [],
+            "count": 0 if empty else count_for(target),
+            "target_key": f"{kind}:{target.pk}",
+            "kind": kind,
+            "cannot": why_cannot_comment(user) if user is not None else "Log in to comment.",
+            "moderator": is_moderator(user) if user is not None else False,
+        },
+    )
+
+
+@register.simple_tag(takes_context=True)
+def comments_for(context: Any, target: Any) -> SafeString:
+    empty = not discussion(target).exists()
+    return personal(
+        context, "comments", "story" if isinstance(target, Story) else "article", target.pk, empty
+    )
 
 
 @register.simple_tag

@@ -1,11 +1,19 @@
-"""Reader buttons for any page: follow, mute, save, read state (plain POST forms with CSRF)."""
+"""Reader buttons for any page: follow, mute, save, read state (plain POST forms with CSRF), the
+account links and messages. Each is a hole (readers/holes.py): rendered for the request at once, or
+left as a marker in a page made once for many readers and filled for each."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django import template
+from django.contrib.auth.context_processors import PermWrapper
+from django.contrib.messages import get_messages
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
+from newsdesk.readers.holes import hole, personal
 from newsdesk.readers.matching import entities_named_in
 from newsdesk.readers.state import reader_state
 
@@ -13,70 +21,184 @@ register = template.Library()
 ENTITY_BUTTONS = 6
 
 
-def _base(context: template.Context) -> dict[str, Any]:
-    request = context.get("request")
+def _base(request: Any, csrf_token: Any) -> dict[str, Any]:
     state = reader_state(request) if request is not None else None
     return {
         "request": request,
-        "csrf_token": context.get("csrf_token"),
+        "csrf_token": csrf_token,
         "state": state,
         "signed_in": state is not None and state.authenticated,
         "here": request.get_full_path() if request is not None else "/",
     }
 
 
-@register.inclusion_tag("readers/_follow.html", takes_context=True)
-def follow_button(context: template.Context, kind: str, key: Any, label: str = "") -> dict[str, Any]:
-    ctx = _base(context)
-    key = str(key)
+def _entities(context: template.Context, article_ids: list[int]) -> tuple[tuple[str, str, str], ...]:
+    """Who the articles name, for follow buttons: wanted for a signed-in reader, or for a page made
+    for many readers (the list is the same for all of them); an anonymous page shows no buttons."""
+    request = context.get("request")
+    shared = getattr(request, "page_holes", None) is not None
+    if not shared and not (request is not None and reader_state(request).authenticated):
+        return ()
+    return tuple(tuple(e) for e in entities_named_in(article_ids, ENTITY_BUTTONS))
+
+
+def _user(request: Any) -> Any:
+    return getattr(request, "user", None)
+
+
+@hole("nav_links")
+def _nav_links(request: Any, csrf_token: Any) -> str:
+    user = _user(request)
+    return render_to_string("readers/nav_links.html", {"user": user})
+
+
+@hole("nav_account")
+def _nav_account(request: Any, csrf_token: Any) -> str:
+    user = _user(request)
+    ctx = {"request": request, "user": user, "csrf_token": csrf_token}
+    if user is not None:
+        ctx["perms"] = PermWrapper(user)
+    return render_to_string("readers/nav_account.html", ctx)
+
+
+@hole("messages")
+def _messages(request: Any, csrf_token: Any) -> str:
+    found = list(get_messages(request)) if request is not None else []
+    return render_to_string("readers/messages.html", {"messages": found}) if found else ""
+
+
+@hole("read")
+def _read(request: Any, csrf_token: Any, pk: int | None) -> str:
+    if pk is None or request is None:
+        return ""
+    return " read" if pk in reader_state(request).read else ""
+
+
+@hole("follow")
+def _follow(request: Any, csrf_token: Any, kind: str, key: str, label: str) -> str:
+    ctx = _base(request, csrf_token)
     ctx.update(kind=kind, key=key, label=label or key)
     ctx["on"] = ctx["signed_in"] and ctx["state"].follows(kind, key)
-    return ctx
+    return render_to_string("readers/_follow.html", ctx)
 
 
-@register.inclusion_tag("readers/_mute.html", takes_context=True)
-def mute_button(context: template.Context, kind: str, key: Any, label: str = "") -> dict[str, Any]:
-    ctx = _base(context)
-    key = str(key)
+@hole("mute")
+def _mute(request: Any, csrf_token: Any, kind: str, key: str, label: str) -> str:
+    ctx = _base(request, csrf_token)
     ctx.update(kind=kind, key=key, label=label or key)
     ctx["on"] = ctx["signed_in"] and ctx["state"].mutes(kind, key)
-    return ctx
+    return render_to_string("readers/_mute.html", ctx)
 
 
-@register.inclusion_tag("readers/_save.html", takes_context=True)
-def save_button(context: template.Context, article: Any) -> dict[str, Any]:
-    ctx = _base(context)
-    ctx.update(
-        article=article, on=ctx["signed_in"] and article is not None and article.pk in ctx["state"].bookmarked
+@hole("save")
+def _save(request: Any, csrf_token: Any, pk: int | None, title: str) -> str:
+    ctx = _base(request, csrf_token)
+    if not ctx["signed_in"] or pk is None:
+        return ""
+    ctx.update(article=SimpleNamespace(pk=pk, title=title), on=pk in ctx["state"].bookmarked)
+    return render_to_string("readers/_save.html", ctx)
+
+
+@hole("article_actions")
+def _article_actions(
+    request: Any,
+    csrf_token: Any,
+    pk: int,
+    title: str,
+    source_id: int,
+    source_name: str,
+    entities: tuple[tuple[str, str, str], ...] = (),
+) -> str:
+    ctx = _base(request, csrf_token)
+    if not ctx["signed_in"]:
+        return ""
+    article = SimpleNamespace(
+        pk=pk, title=title, source_id=source_id, source=SimpleNamespace(display_name=source_name)
     )
-    return ctx
-
-
-@register.inclusion_tag("readers/_article_actions.html", takes_context=True)
-def article_actions(context: template.Context, article: Any) -> dict[str, Any]:
-    """Save, read/unread, follow or mute the source, follow the people and places it names."""
-    ctx = _base(context)
     ctx.update(
         article=article,
-        saved=ctx["signed_in"] and article.pk in ctx["state"].bookmarked,
-        is_read=ctx["signed_in"] and article.pk in ctx["state"].read,
-        entities=entities_named_in([article.pk], ENTITY_BUTTONS) if ctx["signed_in"] else [],
+        saved=pk in ctx["state"].bookmarked,
+        is_read=pk in ctx["state"].read,
+        entities=entities,
     )
-    return ctx
+    return render_to_string("readers/_article_actions.html", ctx)
 
 
-@register.inclusion_tag("readers/_story_actions.html", takes_context=True)
-def story_actions(context: template.Context, story: Any, article_ids: Any = ()) -> dict[str, Any]:
+@hole("story_actions")
+def _story_actions(
+    request: Any, csrf_token: Any, story_pk: int, entities: tuple[tuple[str, str, str], ...]
+) -> str:
+    ctx = _base(request, csrf_token)
+    if not ctx["signed_in"]:
+        return ""
+    ctx.update(story=SimpleNamespace(pk=story_pk), entities=entities)
+    return render_to_string("readers/_story_actions.html", ctx)
+
+
+@register.simple_tag(takes_context=True)
+def nav_links(context: template.Context) -> SafeString:
+    return personal(context, "nav_links")
+
+
+@register.simple_tag(takes_context=True)
+def nav_account(context: template.Context) -> SafeString:
+    return personal(context, "nav_account")
+
+
+@register.simple_tag(takes_context=True)
+def reader_messages(context: template.Context) -> SafeString:
+    return personal(context, "messages")
+
+
+@register.simple_tag(takes_context=True)
+def read_mark(context: template.Context, article: Any) -> SafeString:
+    """' read' on a card the reader has read (a class), else nothing."""
+    return personal(context, "read", article.pk if article is not None else None)
+
+
+@register.simple_tag(takes_context=True)
+def follow_button(context: template.Context, kind: str, key: Any, label: str = "") -> SafeString:
+    return personal(context, "follow", kind, str(key), str(label or ""))
+
+
+@register.simple_tag(takes_context=True)
+def mute_button(context: template.Context, kind: str, key: Any, label: str = "") -> SafeString:
+    return personal(context, "mute", kind, str(key), str(label or ""))
+
+
+@register.simple_tag(takes_context=True)
+def save_button(context: template.Context, article: Any) -> SafeString:
+    if article is None:
+        return personal(context, "save", None, "")
+    return personal(context, "save", article.pk, article.title)
+
+
+@register.simple_tag(takes_context=True)
+def article_actions(context: template.Context, article: Any) -> SafeString:
+    """Save, read/unread, follow or mute the source, follow the people and places it names (who they
+    are is the same for every reader: found once, when the page is made)."""
+    entities = _entities(context, [article.pk])
+    return personal(
+        context,
+        "article_actions",
+        article.pk,
+        article.title,
+        article.source_id,
+        article.source.display_name,
+        entities,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def story_actions(context: template.Context, story: Any, article_ids: Any = ()) -> SafeString:
     """Follow the people, organisations and places a story's articles name."""
-    ctx = _base(context)
     ids = list(article_ids) or list(story.articles.values_list("pk", flat=True)[:200])
-    ctx.update(story=story, entities=entities_named_in(ids, ENTITY_BUTTONS) if ctx["signed_in"] else [])
-    return ctx
+    return personal(context, "story_actions", story.pk, _entities(context, ids[:200]))
 
 
 @register.filter
 def is_read(article: Any, request: Any) -> bool:
-    """Whether the request's reader has read the article (for a 'read' class on cards)."""
+    """Whether the request's reader has read the article (pages made for one reader only)."""
     if article is None or request is None:
         return False
     return article.pk in reader_state(request).read

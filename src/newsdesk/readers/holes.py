@@ -1,0 +1,67 @@
+"""The reader's own parts of a page (account links, messages, follow / mute / save buttons, read
+marks, comment forms) as holes, so that the rest of the page can be made once and shared.
+
+A template tag for a personal part calls `personal(context, name, *args)`. While a shared page is
+being made (`request.page_holes` is a `HoleRecorder`) it writes a marker that names the hole, with a
+random nonce no page text can guess; otherwise it renders the part at once. `fill` renders every
+hole of a shared page for one request. Each hole's arguments are plain values (ids, labels), never a
+model, so a page kept in Redis carries them too. Forms in holes get `CSRF_PLACEHOLDER` as their token,
+put in after the page's ETag is computed (a token is new on every request; the page is not).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+
+CSRF_PLACEHOLDER = "\x00csrf\x00"
+HOLES: dict[str, Callable[..., str]] = {}  # name -> render(request, csrf_token, *args) -> HTML
+
+
+def hole(name: str) -> Callable[[Callable[..., str]], Callable[..., str]]:
+    def register(fn: Callable[..., str]) -> Callable[..., str]:
+        HOLES[name] = fn
+        return fn
+
+    return register
+
+
+class HoleRecorder:
+    def __init__(self) -> None:
+        self.nonce = secrets.token_hex(8)
+        self.holes: list[tuple[str, tuple[Any, ...]]] = []
+
+    def add(self, name: str, args: tuple[Any, ...]) -> str:
+        self.holes.append((name, args))
+        return f"<!--hole:{self.nonce}:{len(self.holes) - 1}-->"
+
+
+def personal(context: Any, name: str, *args: Any) -> SafeString:
+    request = context.get("request")
+    recorder = getattr(request, "page_holes", None)
+    if recorder is not None:
+        return mark_safe(recorder.add(name, args))
+    return mark_safe(HOLES[name](request, context.get("csrf_token"), *args))
+
+
+def fill(
+    body: str, nonce: str, holes: list[tuple[str, tuple[Any, ...]]], request: HttpRequest | None
+) -> tuple[str, str]:
+    """The page for this request, and the text of its holes (what its ETag adds to the page's)."""
+    marker = re.compile(f"<!--hole:{re.escape(nonce)}:([0-9]+)-->")
+    done: dict[int, str] = {}
+
+    def render(m: re.Match[str]) -> str:
+        i = int(m.group(1))
+        if i not in done:
+            name, args = holes[i]
+            done[i] = HOLES[name](request, CSRF_PLACEHOLDER, *args)
+        return done[i]
+
+    page = marker.sub(render, body)
+    return page, "\x1f".join(done[i] for i in sorted(done))
