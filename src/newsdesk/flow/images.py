@@ -29,6 +29,7 @@ from newsdesk.pipeline.images import (
     make_thumbnails,
 )
 from newsdesk.pipeline.schedule import backoff_delay
+from newsdesk.runtime import pagechanges
 from newsdesk.runtime.coordination import claim, release
 from newsdesk.runtime.fetcher import get_fetcher
 
@@ -137,18 +138,27 @@ def fetch_pending_images(*, limit: int | None = None, budget_s: float | None = N
     Returns how many were tried."""
     started = time.monotonic()
     done = 0
+
+    def spent() -> bool:
+        return (limit is not None and done >= limit) or (
+            budget_s is not None and time.monotonic() - started > budget_s
+        )
+
     while True:
         ids = list(pending_images().order_by("pk").values_list("pk", flat=True)[:BATCH])
         if not ids:
             return done
-        tried = 0
+        tried = ready = 0
         for pk in ids:
-            if fetch_image(pk) != "claimed":
-                tried += 1
+            status = fetch_image(pk)
+            tried += status != "claimed"
+            ready += status == ImageStatus.READY
             done += 1
-            if (limit is not None and done >= limit) or (
-                budget_s is not None and time.monotonic() - started > budget_s
-            ):
-                return done
+            if spent():
+                break
+        if ready:  # cached pages showed a letter badge or no picture where there is one now
+            pagechanges.changed(pagechanges.SITE)
+        if spent():
+            return done
         if not tried:  # every one held by another worker
             return done
