@@ -58,6 +58,9 @@ Measured on the gedikli set and left out: a lower threshold when an article shar
 with a story member published within two days (it caught one roundup, but only with its gap and rarity
 cut-offs set just so, and same-company/different-event pairs a few hours apart score close below it); and
 counting the scored article itself in idf (no change).
+One module of ~560 lines: the join score, the window and span rules and the repair pass read the same
+story state and must change together; the word lists, features, related-article reasons and the
+coherence split already live in their own modules.
 """
 
 from __future__ import annotations

@@ -18,6 +18,8 @@ new source by subscribing. Dialects: an app that logs in as to TheOldReader (a J
 `client=` parameter) gets TheOldReader's answers: folders in the tag list carry `sortid`, and item
 refs carry the hex digits of the long item id. Every other app gets Google Reader's / Miniflux's:
 no `sortid` in the tag list (the `google-reader` Python client rejects unknown keys), decimal ids.
+One module of ~650 lines: one view per endpoint of one protocol, sharing its id, stream and token
+rules; the Atom streams (atom.py), credentials (credentials.py) and bodies (content.py) are apart.
 """
 
 from __future__ import annotations

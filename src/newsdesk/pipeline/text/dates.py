@@ -14,6 +14,8 @@ Values are ISO 8601 / TimeML style: '2027' (year), '2025-08' (month), '2025-12-0
 '2025-W15' (week), '2025-Q3' (quarter), '199' (decade, the 1990s), '18' (century, the 19th),
 '2025-04-08T05:47Z' (time in UTC when the text names a time zone, local time without the 'Z' otherwise).
 These values are for sorting and machines; `describe_value` gives the words a reader sees.
+One module of ~580 lines: the expression pattern, the resolver and `describe_value` share one value
+format, and splitting them would spread that format over three files.
 """
 
 from __future__ import annotations
