@@ -185,14 +185,21 @@ def _existing(article_ids: Iterable[int]) -> set[int]:
     return set(Article.objects.filter(pk__in=set(article_ids)).values_list("pk", flat=True))
 
 
-def mark_read(user: AbstractBaseUser, article_ids: Iterable[int]) -> int:
-    """Mark the articles read; how many were not read before."""
+def _add_marks(
+    model: type[ReadMark] | type[Bookmark], user: AbstractBaseUser, article_ids: Iterable[int]
+) -> int:
+    """One row of `model` per existing article the reader has none for; how many were added."""
     ids = _existing(article_ids)
-    have = set(ReadMark.objects.filter(user=user, article_id__in=ids).values_list("article_id", flat=True))
-    ReadMark.objects.bulk_create(
-        [ReadMark(user=user, article_id=pk) for pk in sorted(ids - have)], ignore_conflicts=True
+    have = set(model.objects.filter(user=user, article_id__in=ids).values_list("article_id", flat=True))
+    model.objects.bulk_create(
+        [model(user=user, article_id=pk) for pk in sorted(ids - have)], ignore_conflicts=True
     )
     return len(ids - have)
+
+
+def mark_read(user: AbstractBaseUser, article_ids: Iterable[int]) -> int:
+    """Mark the articles read; how many were not read before."""
+    return _add_marks(ReadMark, user, article_ids)
 
 
 def mark_unread(user: AbstractBaseUser, article_ids: Iterable[int]) -> int:
@@ -201,12 +208,7 @@ def mark_unread(user: AbstractBaseUser, article_ids: Iterable[int]) -> int:
 
 def bookmark(user: AbstractBaseUser, article_ids: Iterable[int]) -> int:
     """Save the articles for later (starred in reader apps); how many were not saved before."""
-    ids = _existing(article_ids)
-    have = set(Bookmark.objects.filter(user=user, article_id__in=ids).values_list("article_id", flat=True))
-    Bookmark.objects.bulk_create(
-        [Bookmark(user=user, article_id=pk) for pk in sorted(ids - have)], ignore_conflicts=True
-    )
-    return len(ids - have)
+    return _add_marks(Bookmark, user, article_ids)
 
 
 def unbookmark(user: AbstractBaseUser, article_ids: Iterable[int]) -> int:
