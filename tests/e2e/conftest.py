@@ -84,6 +84,8 @@ def page(browser, page_events: PageEvents, request: pytest.FixtureRequest) -> It
 
 
 @pytest.fixture
-def site(live_server) -> str:
-    """The base URL of the site served on loopback for this test (real HTTP, test database)."""
+def site(live_server, settings) -> str:
+    """The base URL of the site served on loopback for this test (real HTTP, test database); it is
+    also the site's public address, as an operator sets NEWSDESK_SITE_URL (mailed links use it)."""
+    settings.NEWSDESK_SITE_URL = live_server.url
     return live_server.url

@@ -15,6 +15,6 @@ def test_front_page_renders_in_chromium_without_script_errors(site, page, page_e
     assert page.get_by_role("link", name="Example").is_visible()
     page.goto(site + "/")
     assert page.title()
-    assert page.locator("header.site nav").is_visible()
+    assert page.get_by_role("navigation", name="Main").is_visible()
     assert page_events.page_errors == []
     assert page_events.dialogs == []

@@ -55,13 +55,14 @@ def test_briefing_picks_the_widest_coverage_of_a_real_day(server: LoopbackServer
 
     briefing = top_stories(ReaderState())
     assert len(briefing.items) == 8
-    # Coverage in the briefing's 24 hours, counted here straight from the articles.
-    outlets: dict[int, set[int]] = defaultdict(set)
-    for story_id, source_id, published in Article.objects.filter(story__isnull=False).values_list(
-        "story_id", "source__canonical_url", "published_at"
-    ):
+    # Coverage in the briefing's 24 hours, counted here straight from the articles: an outlet is a
+    # publisher (two feeds of one site count once), else the feed itself.
+    outlets: dict[int, set[str]] = defaultdict(set)
+    for story_id, source_id, publisher_id, published in Article.objects.filter(
+        story__isnull=False
+    ).values_list("story_id", "source_id", "source__publisher_id", "published_at"):
         if published is not None and briefing.start < published <= briefing.end:
-            outlets[story_id].add(source_id)
+            outlets[story_id].add(f"p{publisher_id}" if publisher_id else f"s{source_id}")
     chosen = [i.story.pk for i in briefing.items]
     widths = sorted((len(v) for v in outlets.values()), reverse=True)
     print({"chosen_outlets": [len(outlets[s]) for s in chosen], "widest_in_window": widths[:12]})
