@@ -21,7 +21,12 @@ pytestmark = pytest.mark.slow
 
 PAGES = [
     ("harbour", "Harbour bridge reopens after repairs", "engineers finished repairing the harbour bridge"),
-    ("harbour-2", "Bridge open again, council says", "the council reopened the harbour bridge to traffic"),
+    # The same event in other words, sharing enough of them for the word-hashing embedder used here.
+    (
+        "harbour-2",
+        "Harbour bridge open again after repairs, council says",
+        "engineers finished repairing the harbour bridge and the council reopened it to traffic",
+    ),
     ("election", "Mayor wins second term", "the mayor won a second term with a larger majority"),
 ]
 
