@@ -203,19 +203,21 @@ def _readers(count: int, source_ids: list[int], entity_slugs: list[str]) -> list
 
 
 def _section_paths() -> list[str] | str:
-    """Section pages, where the site has them (another issue adds them): else "absent"."""
+    """Section pages that exist on this site (sections come from the outlets' categories; another
+    issue adds the pages): else "absent", with the reason."""
+    from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
     from newsdesk.sources.models import Source
 
     categories = {c.split(" / ")[0] for c in Source.objects.values_list("category", flat=True) if c}
-    paths = []
-    for category in sorted(categories) or ["World"]:
-        try:
-            paths.append(reverse("section", args=[category.lower()]))
-        except NoReverseMatch:
-            return "absent"
-    return paths
+    try:
+        paths = [reverse("section", args=[c.lower()]) for c in sorted(categories)]
+    except NoReverseMatch:
+        return "absent (no section pages in this code)"
+    client = Client()
+    paths = [p for p in paths if client.get(p).status_code == 200]
+    return paths or "absent (the site's outlets have no categories)"
 
 
 def _web_supports_app() -> bool:
