@@ -564,12 +564,15 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
     from benchmarks.synthetic import prepare, query_words, sample_ids
     from newsdesk.articles.models import Article
     from newsdesk.sources.models import Source
     from newsdesk.stories.models import Story
 
     site = prepare(home, args.articles)
+    call_command("migrate", verbosity=0)  # a site built by older code gets this code's tables
     site.update(article_ids=sample_ids(Article, 2000), story_ids=sample_ids(Story, 2000), words=query_words())
     # Every page the readers visit has its AI panels stored, as the worker would have made them.
     _precompute_panels(site["article_ids"])
