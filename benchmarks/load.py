@@ -220,7 +220,8 @@ def _section_paths() -> list[str] | str:
         source.save(update_fields=["category"])
     client = Client()
     paths = [reverse("section", args=[s.slug]) for s in found]
-    return [p for p in paths if client.get(p).status_code == 200] or "absent (no section page answered)"
+    found_paths = [p for p in paths if client.get(p, HTTP_HOST="127.0.0.1").status_code == 200]
+    return found_paths or "absent (no section page answered)"
 
 
 def _web_supports_app() -> bool:
@@ -571,7 +572,8 @@ def main() -> None:
     from newsdesk.sources.models import Source
     from newsdesk.stories.models import Story
 
-    site = prepare(home, args.articles)
+    with contextlib.redirect_stdout(sys.stderr):  # the build's progress; stdout is the JSON
+        site = prepare(home, args.articles)
     call_command("migrate", verbosity=0)  # a site built by older code gets this code's tables
     site.update(article_ids=sample_ids(Article, 2000), story_ids=sample_ids(Story, 2000), words=query_words())
     # Every page the readers visit has its AI panels stored, as the worker would have made them.
