@@ -39,11 +39,13 @@ def _page_cache_off(settings):
 
 
 @pytest.fixture
-def page_cache(settings):
-    """The page cache on, empty, with this process's view of the change log started afresh."""
+def page_cache(settings, tmp_path_factory):
+    """The page cache on, empty, with this process's view of the change log started afresh; its
+    shared files in a folder of this test's own (parallel test processes share NEWSDESK_HOME)."""
     from newsdesk.pages.cache import STORE
     from newsdesk.runtime import pagechanges
 
+    settings.NEWSDESK_HOME = tmp_path_factory.mktemp("home")
     settings.NEWSDESK_PAGE_CACHE = True
     STORE.clear()
     pagechanges.FEED.forget()

@@ -8,7 +8,9 @@ from django.shortcuts import render
 
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, Article
 from newsdesk.pages.articles import visible_articles
+from newsdesk.pages.cache import cached_page, depends_on
 from newsdesk.readers.state import reader_state
+from newsdesk.runtime import pagechanges
 from newsdesk.sources.sections import section, sections, source_ids
 from newsdesk.stories.section import section_stories
 
@@ -17,7 +19,9 @@ SECTION_LATEST = 15
 LEAD_CHARS = 600
 
 
+@cached_page(ttl=60)
 def section_page(request: HttpRequest, slug: str) -> HttpResponse:
+    depends_on(request, pagechanges.FRONT)
     item = section(slug)
     if item is None:
         raise Http404("no such section")
