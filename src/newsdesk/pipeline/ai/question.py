@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsdesk.pipeline.text.terms import STOP_WORDS, TOKEN, stem, terms
+from newsdesk.pipeline.text.stopwords import STOP_WORDS
+from newsdesk.pipeline.text.terms import TOKEN, stem, terms
 
 __all__ = ["KIND_NEEDS", "Question", "analyse", "question_type", "states_absence"]
 
