@@ -38,7 +38,8 @@ QUESTIONS = [
 ]
 
 
-def _ms(xs: list[float]) -> dict[str, float]:
+def percentiles_ms(xs: list[float]) -> dict[str, float]:
+    """p50 and p95 of durations in seconds, in milliseconds."""
     a = np.array(xs) * 1000
     return {"p50_ms": round(float(np.percentile(a, 50)), 1), "p95_ms": round(float(np.percentile(a, 95)), 1)}
 
@@ -129,12 +130,12 @@ def run(data: Path, big: int, questions: int, max_stories: int) -> dict[str, Any
         "stories": len(stories),
         "articles": sum(sizes),
         "article_panels_s": round(article_panels_s, 2),
-        "story_panel_compute": _ms(compute),
+        "story_panel_compute": percentiles_ms(compute),
         "big_story": {"articles": big, "sentences": big_story[2], "compute_ms": round(big_story[1] * 1000, 1)}
         if big_story
         else None,
-        "stored_story_page": _ms(render),
-        "ask": _ms(asking) | {"questions": questions, "answered": answered},
+        "stored_story_page": percentiles_ms(render),
+        "ask": percentiles_ms(asking) | {"questions": questions, "answered": answered},
         "loadavg": Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else None,
     }
 

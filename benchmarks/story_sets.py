@@ -258,14 +258,3 @@ def load_set(name: str) -> list[Row]:
     if name not in SETS:
         raise KeyError(f"unknown set {name!r}; known: {', '.join(SETS)}")
     return SETS[name]()
-
-
-def event_sizes(rows: list[Row]) -> dict[int, int]:
-    """Event size → number of events of that size."""
-    sizes: dict[str, int] = defaultdict(int)
-    for r in rows:
-        sizes[r["cluster"]] += 1
-    out: dict[int, int] = defaultdict(int)
-    for n in sizes.values():
-        out[n] += 1
-    return dict(sorted(out.items()))

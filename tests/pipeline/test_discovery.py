@@ -51,6 +51,13 @@ def test_base_element_and_bytes_with_declared_charset() -> None:
     assert discover_feed_urls(page, "https://www.example/") == ["https://cdn.example/blog/rss.xml"]
 
 
+def test_bytes_in_utf16_with_a_byte_order_mark() -> None:
+    # Decoded as fetched pages are (pipeline.charset): the BOM wins, as in browsers.
+    page = '<html><head><link rel="alternate" type="application/atom+xml" href="/atom.xml"></head></html>'
+    encoded = "\ufeff".encode("utf-16-le") + page.encode("utf-16-le")
+    assert discover_feed_urls(encoded, "https://www.example/") == ["https://www.example/atom.xml"]
+
+
 def test_page_without_feeds() -> None:
     assert (
         discover_feed_urls("<html><body><a href='/news'>News</a></body></html>", "https://x.example/") == []

@@ -10,6 +10,8 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from newsdesk.pipeline.charset import decode_text
+
 __all__ = ["discover_feed_urls"]
 
 FEED_TYPES = frozenset(
@@ -26,13 +28,12 @@ _FEEDISH_PATH = re.compile(r"(?:/feed|/rss|\.rss|\.xml|atom)/?$", re.I)
 # WordPress advertises its REST API as rel=alternate application/json on every page, and sitemaps
 # end in .xml: neither is a feed.
 _NOT_FEEDS = re.compile(r"/wp-json/|/oembed|sitemap[^/]*\.xml", re.I)
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 _MAX_HTML_CHARS = 2_000_000  # feeds are declared in the head; a huge page is not read to its end
 
 
 def discover_feed_urls(html: bytes | str, base_url: str) -> list[str]:
     """Absolute feed URLs advertised by a page: declared ones first (page order), guesses after."""
-    text = _decode(html) if isinstance(html, bytes) else html
+    text = decode_text(html) if isinstance(html, bytes) else html
     finder = _FeedLinkFinder(base_url)
     try:
         finder.feed(text[:_MAX_HTML_CHARS])
@@ -84,13 +85,3 @@ def _absolute(href: str, base: str) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return ""
     return parts._replace(fragment="").geturl()
-
-
-def _decode(data: bytes) -> str:
-    match = _CHARSET.search(data[:4096])
-    if match:
-        try:
-            return data.decode(match.group(1).decode("ascii"), errors="replace")
-        except LookupError:
-            pass
-    return data.decode("utf-8", errors="replace")

@@ -34,6 +34,7 @@ import numpy as np
 import xxhash
 
 from newsdesk.pipeline.onnxexport import ONNX_OUTPUT, build_onnx, onnx_cache_name
+from newsdesk.pipeline.text.terms import TOKEN
 
 __all__ = [
     "Embedder",
@@ -147,8 +148,6 @@ def from_blob(blob: bytes | bytearray | memoryview, dim: int | None = None) -> n
 
 # --- model-free fallback -------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
-
 
 class HashingEmbedder:
     """Deterministic hashed bag of words + word bigrams (signed feature hashing, sublinear counts).
@@ -166,7 +165,7 @@ class HashingEmbedder:
 
     def _vector(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float64)
-        words = [w.lower() for w in _TOKEN.findall(text)]
+        words = [w.lower() for w in TOKEN.findall(text)]
         feats = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
         counts: dict[str, int] = {}
         for f in feats:

@@ -61,7 +61,6 @@ class ParsedFeed:
 
 # Dates further ahead than this are a publisher's clock or typo, not a real publication time.
 FUTURE_TOLERANCE = timedelta(days=2)
-# A gzip body without Content-Encoding is inflated up to this size (a zip bomb stops here).
 # Comments (also unclosed ones), script/style with their text, and tags; group 1 = a tag's name.
 _TAG = re.compile(
     r"<!--.*?-->|<!--[^>]*>?|<![^>]*>|<\?[^>]*>|<(?:script|style)\b.*?(?:</(?:script|style)\s*>|$)"

@@ -57,7 +57,6 @@ def make_thumbnails(
     content_type: str,
     *,
     variants: tuple[tuple[str, tuple[int, int]], ...] = LEAD_VARIANTS,
-    max_pixels: int = MAX_PIXELS,
     crop: bool = False,
 ) -> list[Thumbnail]:
     """One re-encoded WebP per variant, fitted inside its box (cropped to it with `crop`).
@@ -76,7 +75,7 @@ def make_thumbnails(
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
             width, height = im.size  # read from the header; no pixel decoded yet
-            if width * height > max_pixels:
+            if width * height > MAX_PIXELS:
                 raise ImageRefused(f"image too large to decode ({width} × {height} pixels)")
             if min(width, height) < MIN_SIDE:
                 raise ImageRefused(f"image too small to show ({width} × {height} pixels)")

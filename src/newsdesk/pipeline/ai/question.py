@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsdesk.pipeline.text.terms import STOP_WORDS, TOKEN, stem, terms
+from newsdesk.pipeline.text.stopwords import STOP_WORDS
+from newsdesk.pipeline.text.terms import TOKEN, stem, terms
 
 __all__ = ["KIND_NEEDS", "Question", "analyse", "question_type", "states_absence"]
 
@@ -76,8 +77,7 @@ class Question:
     text: str
     kind: str | None
     terms: tuple[str, ...]  # content-word stems in order, each once
-    names: frozenset[str]  # stems of the capitalised words after the first: who and what is named
-    focus: frozenset[str]  # stems of the other content words: what is asked about them
+    focus: frozenset[str]  # stems of the content words after the first, names left out: what is asked
     doer: tuple[str, ...]  # "what did X do / think": X
     topic: tuple[str, ...]  # "… think of Y": Y
     superlative: bool
@@ -121,10 +121,9 @@ def _doer(question: str) -> tuple[list[str], list[str]]:
 
 
 def analyse(question: str) -> Question:
-    """The question's kind, names, focus words, doer and topic, and the text to embed."""
+    """The question's kind, focus words, doer and topic, and the text to embed."""
     words = TOKEN.findall(question)
     content = [w for w in words[1:] if w.lower() not in STOP_WORDS]
-    names = frozenset(stem(w) for w in content if w[:1].isupper())
     focus = frozenset(stem(w) for w in content if not w[:1].isupper())
     who, topic = _doer(question)
     query = " ".join(_FILLER.sub(" ", question).split()).strip(" ,:") or question
@@ -132,7 +131,6 @@ def analyse(question: str) -> Question:
         text=question,
         kind=question_type(question),
         terms=tuple(dict.fromkeys(terms(question))),
-        names=names,
         focus=focus,
         doer=tuple(who),
         topic=tuple(topic),

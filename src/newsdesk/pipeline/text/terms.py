@@ -14,7 +14,7 @@ import numpy as np
 
 from newsdesk.pipeline.text.stopwords import STOP_WORDS
 
-__all__ = ["STOP_WORDS", "stem", "terms", "tfidf_vectors"]
+__all__ = ["TOKEN", "stem", "terms", "tfidf_vectors"]
 
 TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
