@@ -33,7 +33,7 @@ from newsdesk.pipeline.ai.story import StoryArticle, explain_story
 from newsdesk.pipeline.ai.timeline import TimelineEvent
 from newsdesk.pipeline.embeddings import Embedder
 from newsdesk.pipeline.text.entities import Entity
-from newsdesk.runtime.embedder import get_embedder
+from newsdesk.runtime.embedder import get_embedder, stored_matrix
 from newsdesk.runtime.llm import llm_configured, rewrite
 from newsdesk.stories.models import Story, StoryInsight
 
@@ -259,12 +259,7 @@ class StoryAnswer:
 
 
 def _vectors(insight: StoryInsight) -> np.ndarray | None:
-    embedder = get_embedder()
-    if not insight.vectors or insight.embedder_name != str(getattr(embedder, "name", "")):
-        return None
-    vectors = np.frombuffer(bytes(insight.vectors), dtype=np.float32)
-    n = len(insight.passages)
-    return vectors.reshape(n, -1) if n and vectors.size % n == 0 else None
+    return stored_matrix(insight.vectors, insight.embedder_name, len(insight.passages))
 
 
 def ask(
