@@ -10,13 +10,14 @@ from collections.abc import Iterator
 import pytest
 from django.apps import apps as django_apps
 from django.test import Client
+from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.flow.images import fetch_pending_images
+from newsdesk.flow.images import MAX_ATTEMPTS, fetch_pending_images, image_for
 from newsdesk.flow.refresh import refresh_source
 from newsdesk.flow.work import wait_until_idle
 from newsdesk.images import store
-from newsdesk.images.models import Image, ImageStatus
+from newsdesk.images.models import Image, ImageKind, ImageStatus
 from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.testing.loopback import LoopbackServer, static
@@ -175,3 +176,28 @@ def test_migration_queues_the_pictures_of_articles_stored_before(server: Loopbac
     assert Image.objects.get(url=server.url("/pic.jpg")).url_key == Image.key_for(
         "lead", server.url("/pic.jpg")
     )
+
+
+def test_unreachable_image_is_tried_again_later_and_a_missing_one_is_not(server: LoopbackServer) -> None:
+    """A picture whose server is away for a while (connection refused) waits and is fetched again; a
+    404 is final at once; after MAX_ATTEMPTS an away server is given up on too."""
+    with LoopbackServer() as gone:
+        away_url = gone.url("/away.jpg")  # the port is closed once this block ends
+    away = image_for(ImageKind.LEAD, away_url)
+    missing = image_for(ImageKind.LEAD, server.url("/missing.jpg"))
+    assert away is not None and missing is not None
+
+    fetch_pending_images()
+
+    missing.refresh_from_db()
+    assert missing.status == ImageStatus.FAILED and missing.attempts == 1
+    away.refresh_from_db()
+    assert away.status == ImageStatus.PENDING and away.attempts == 1
+    assert away.retry_at is not None and away.retry_at > timezone.now()
+    assert fetch_pending_images() == 0  # not due yet: nothing is fetched again at once
+    for attempt in range(2, MAX_ATTEMPTS + 1):
+        Image.objects.filter(pk=away.pk).update(retry_at=timezone.now())  # its wait is over
+        fetch_pending_images()
+        away.refresh_from_db()
+        assert away.attempts == attempt
+    assert away.status == ImageStatus.FAILED and away.error

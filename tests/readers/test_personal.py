@@ -112,10 +112,13 @@ def test_bookmarks_and_read_state(client: Client, reader: User) -> None:
     first = Article.objects.filter(story=s).order_by("published_at").first()
     token = _csrf(client)
     assert not ReadMark.objects.exists()
+    assert s.headline in client.get("/briefing/").content.decode()
+    assert 'class="story-card read"' not in client.get("/briefing/").content.decode()
     page = client.get(f"/article/{first.pk}/").content.decode()
     assert ReadMark.objects.filter(user=reader, article=first).exists()  # opening it marked it read
     assert "Mark unread" in page and "Save<span" in page
     assert ' read">' in client.get("/").content.decode().split(s.headline)[0].rsplit("<li", 1)[1] + '">'
+    assert 'class="story-card read"' in client.get("/briefing/").content.decode()  # its lead is read
 
     client.post(f"/me/bookmark/{first.pk}/", {"csrfmiddlewaretoken": token})
     client.post(f"/me/bookmark/{first.pk}/", {"csrfmiddlewaretoken": token})  # twice is still once

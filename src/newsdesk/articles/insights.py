@@ -33,7 +33,7 @@ from newsdesk.articles.models import FINAL_STAGE, Article, Insight, PanelState
 from newsdesk.pipeline.ai.ask import Answer, Passage, answer
 from newsdesk.pipeline.ai.panel import explain_article
 from newsdesk.runtime.coordination import claim, release
-from newsdesk.runtime.embedder import get_embedder
+from newsdesk.runtime.embedder import embedder_name, get_embedder, stored_matrix
 from newsdesk.runtime.instruments import AI_LATENCY
 
 log = logging.getLogger(__name__)
@@ -174,19 +174,9 @@ def make_pending_panels(budget_s: float = 50.0, limit: int | None = None) -> int
     return done
 
 
-def _embedder_name() -> str:
-    return str(getattr(get_embedder(), "name", ""))
-
-
 def stored_vectors(insight: Insight) -> np.ndarray | None:
     """The panel's sentence vectors, if stored by the embedder in use."""
-    n = len(insight.data.get("sentences") or [])
-    if insight.vectors is None or insight.embedder_name != _embedder_name():
-        return None
-    vectors = np.frombuffer(bytes(insight.vectors), dtype=np.float32)
-    if n == 0 or vectors.size % n:
-        return None
-    return vectors.reshape(n, -1)
+    return stored_matrix(insight.vectors, insight.embedder_name, len(insight.data.get("sentences") or []))
 
 
 def vectors_of(articles: list[Article]) -> dict[int, np.ndarray]:
@@ -204,7 +194,7 @@ def vectors_of(articles: list[Article]) -> dict[int, np.ndarray]:
 def save_vectors(article: Article, vectors: np.ndarray) -> None:
     """Store vectors embedded elsewhere (the story panel embeds every member's sentences anyway)."""
     Insight.objects.filter(article=article, text_fingerprint=article.content_fingerprint).update(
-        vectors=np.asarray(vectors, dtype=np.float32).tobytes(), embedder_name=_embedder_name()
+        vectors=np.asarray(vectors, dtype=np.float32).tobytes(), embedder_name=embedder_name()
     )
 
 
@@ -218,7 +208,7 @@ def store_vectors(insight: Insight) -> np.ndarray:
         else np.zeros((0, embedder.dim), dtype=np.float32)
     )
     Insight.objects.filter(pk=insight.pk, text_fingerprint=insight.text_fingerprint).update(
-        vectors=vectors.tobytes(), embedder_name=_embedder_name()
+        vectors=vectors.tobytes(), embedder_name=embedder_name()
     )
     return vectors
 
@@ -226,7 +216,7 @@ def store_vectors(insight: Insight) -> np.ndarray:
 def add_pending_vectors(budget_s: float = 50.0) -> int:
     """Store sentence vectors for panels that have none (newest first), for up to ``budget_s``."""
     started, done = time.monotonic(), 0
-    name = _embedder_name()
+    name = embedder_name()
     while time.monotonic() - started < budget_s:
         todo = list(
             Insight.objects.filter(Q(vectors__isnull=True) | ~Q(embedder_name=name)).order_by("-article_id")[

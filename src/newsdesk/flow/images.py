@@ -31,11 +31,10 @@ from newsdesk.pipeline.images import (
 from newsdesk.pipeline.schedule import backoff_delay
 from newsdesk.runtime import pagechanges
 from newsdesk.runtime.coordination import claim, release
-from newsdesk.runtime.fetcher import get_fetcher
+from newsdesk.runtime.fetcher import TRANSIENT_KINDS, get_fetcher
 
 log = logging.getLogger(__name__)
 
-RETRYABLE = {"timeout", "connect", "dns", "rate_limited", "tls"}
 MAX_ATTEMPTS = 3
 BATCH = 50
 
@@ -111,7 +110,7 @@ def _fetch_and_store(image: Image) -> None:
             crop=icon,
         )
     except FetchError as exc:
-        if exc.kind in RETRYABLE and image.attempts < MAX_ATTEMPTS:
+        if exc.kind in TRANSIENT_KINDS and image.attempts < MAX_ATTEMPTS:
             image.retry_at = timezone.now() + timedelta(seconds=backoff_delay(image.attempts))
         else:
             image.status = ImageStatus.FAILED

@@ -32,15 +32,13 @@ from newsdesk.pipeline.sanitize import clean_article_html, clean_text, first_ima
 from newsdesk.pipeline.schedule import backoff_delay
 from newsdesk.runtime.coordination import claim, release, serialised
 from newsdesk.runtime.embedder import get_embedder
-from newsdesk.runtime.fetcher import get_fetcher
+from newsdesk.runtime.fetcher import TRANSIENT_KINDS, get_fetcher
 from newsdesk.sources.models import Source
 from newsdesk.stories.assign import assign
 
 log = logging.getLogger(__name__)
 
-# Page fetch errors worth another try before settling for the feed's own text.
-RETRYABLE_FETCH = {"timeout", "connect", "dns", "rate_limited", "tls"}
-MAX_PAGE_ATTEMPTS = 3
+MAX_PAGE_ATTEMPTS = 3  # tries of a page that failed for a transient reason, then the feed's own text
 # Below this many words an identical text is not evidence of the same article ("Read more…").
 MIN_WORDS_FOR_TEXT_DUPLICATE = 25
 NEAR_DUPLICATE_THRESHOLD = 0.8
@@ -81,7 +79,7 @@ def _fetch_page(article: Article) -> bool:
     except FetchError as exc:
         article.attempts += 1
         has_feed_text = bool(article.feed_content or article.feed_summary)
-        if exc.kind in RETRYABLE_FETCH and article.attempts < MAX_PAGE_ATTEMPTS:
+        if exc.kind in TRANSIENT_KINDS and article.attempts < MAX_PAGE_ATTEMPTS:
             delay = max(backoff_delay(article.attempts, base_s=60), exc.retry_after_s or 0)
             if not has_feed_text:
                 _save(article, error=exc.message, retry_at=timezone.now() + timedelta(seconds=delay))

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.db import close_old_connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from newsdesk.articles import insights as article_insights
@@ -25,7 +25,6 @@ from newsdesk.flow.refresh import RefreshOutcome, refresh_source
 from newsdesk.runtime.coordination import claim, release
 from newsdesk.sources.models import Source
 from newsdesk.stories import insights as story_insights
-from newsdesk.stories.models import Story
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
@@ -223,10 +222,7 @@ def panels_until_idle(*, timeout_s: float = 600.0, poll_s: float = 1.0) -> bool:
         make_panels(budget_s=min(50.0, left))
         story_insights.enrich_pending(budget_s=min(50.0, max(0.0, timeout_s - (time.monotonic() - started))))
         if not article_insights.backlog().exists() and not story_insights.pending():
-            unsettled = Story.objects.filter(article_count__gt=0).filter(
-                Q(insight__isnull=True) | Q(insight__created_at__lt=F("members_changed_at"))
-            )
-            if not unsettled.exists():
+            if not story_insights.stale().exists():
                 return True
             time.sleep(poll_s)  # stories still settling (debounce)
     return False

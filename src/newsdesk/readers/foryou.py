@@ -7,7 +7,6 @@ word is in its headline or one of its articles' titles or descriptions.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ from newsdesk.readers.matching import entity_slugs_for
 from newsdesk.readers.state import ReaderState
 from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story
-from newsdesk.stories.ranking import HALF_LIFE_HOURS, candidates
+from newsdesk.stories.ranking import candidates, log_score
 
 FOR_YOU_STORIES = 30
 # How much each kind of match lifts a story: an entity is the most specific thing one can follow.
@@ -112,13 +111,6 @@ def story_views(
                 v.reasons.append(f"you follow the topic {state.followed_topics.get(word, word)}")
                 v.weight += WEIGHTS["topic"]
     return views
-
-
-def log_score(story: Story, now: datetime, weight: float = 0.0) -> float:
-    """log(importance × (1 + weight)) minus the decay of its newest article's age, in log space so
-    that an archive of old stories still ranks (0.5 ** (age / 18 h) underflows after two years)."""
-    age_h = max(0.0, (now - story.last_updated).total_seconds() / 3600)
-    return math.log(max(story.importance, 1e-6)) + math.log1p(weight) - age_h / HALF_LIFE_HOURS * math.log(2)
 
 
 def for_you(state: ReaderState, now: datetime | None = None, limit: int = FOR_YOU_STORIES) -> list[StoryView]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
 from django.conf import settings
 
 from newsdesk.pipeline.embeddings import Embedder, get_default_embedder
@@ -32,3 +33,17 @@ def reset_embedder() -> None:
     global _embedder, _embedder_kind
     with _lock:
         _embedder = _embedder_kind = None
+
+
+def embedder_name() -> str:
+    """The name of the embedder in use, stored beside vectors it made (another embedder's are stale)."""
+    return str(getattr(get_embedder(), "name", ""))
+
+
+def stored_matrix(blob: bytes | memoryview | None, made_by: str, rows: int) -> np.ndarray | None:
+    """Vectors stored as float32 bytes, one row per item: None when there are none, when another
+    embedder made them, or when they do not divide into `rows` rows (the items changed since)."""
+    if not blob or rows <= 0 or made_by != embedder_name():
+        return None
+    vectors = np.frombuffer(bytes(blob), dtype=np.float32)
+    return vectors.reshape(rows, -1) if vectors.size % rows == 0 else None

@@ -12,6 +12,10 @@ from django.conf import settings
 
 from newsdesk.pipeline.fetch import Fetcher
 
+# Fetch failures worth another try later (a server or network away for a while); the others (a refused
+# address, a too-large body, a 404) give the same answer however often they are asked.
+TRANSIENT_KINDS = frozenset({"timeout", "connect", "dns", "rate_limited", "tls"})
+
 _lock = threading.Lock()
 _fetcher: Fetcher | None = None
 

@@ -108,17 +108,22 @@ def section(slug: str) -> Section | None:
     return next((s for s in sections() if s.slug == slug), None)
 
 
+def _first(words: set[str], among: tuple[Section, ...]) -> Section | None:
+    return next((s for s in among if words.intersection(s.words)), None)
+
+
 def section_of(category: str, title: str = "") -> Section | None:
     """The section a source with this category (or, lacking one, this title) belongs to."""
-    words = _words(category or title)
-    return next((s for s in sections() if words.intersection(s.words)), None)
+    return _first(_words(category or title), sections())
 
 
 def source_ids(item: Section) -> list[int]:
-    """The sources in a section (each source is in its first matching section only)."""
+    """The sources in a section (each source is in its first matching section only): the sections are
+    read once for all of them, not once per source."""
+    among = sections()
     rows = Source.objects.values_list("pk", "category", "title")
     return [
         pk
         for pk, category, title in rows
-        if (found := section_of(category, title)) and found.slug == item.slug
+        if (found := _first(_words(category or title), among)) and found.slug == item.slug
     ]

@@ -33,7 +33,7 @@ from newsdesk.pipeline.ai.story import StoryArticle, explain_story
 from newsdesk.pipeline.ai.timeline import TimelineEvent
 from newsdesk.pipeline.embeddings import Embedder
 from newsdesk.pipeline.text.entities import Entity
-from newsdesk.runtime.embedder import get_embedder
+from newsdesk.runtime.embedder import get_embedder, stored_matrix
 from newsdesk.runtime.llm import llm_configured, rewrite
 from newsdesk.stories.models import Story, StoryInsight
 
@@ -259,12 +259,7 @@ class StoryAnswer:
 
 
 def _vectors(insight: StoryInsight) -> np.ndarray | None:
-    embedder = get_embedder()
-    if not insight.vectors or insight.embedder_name != str(getattr(embedder, "name", "")):
-        return None
-    vectors = np.frombuffer(bytes(insight.vectors), dtype=np.float32)
-    n = len(insight.passages)
-    return vectors.reshape(n, -1) if n and vectors.size % n == 0 else None
+    return stored_matrix(insight.vectors, insight.embedder_name, len(insight.passages))
 
 
 def ask(
@@ -291,22 +286,23 @@ def ask(
     return StoryAnswer(result, llm)
 
 
-def due(now: datetime | None = None) -> QuerySet[Story]:
-    """Stories whose members changed since their panel was made (or that have none), once they settled."""
-    now = now or timezone.now()
-    settled = now - timedelta(seconds=settings.NEWSDESK_STORY_PANEL_DEBOUNCE_S)
-    return Story.objects.filter(article_count__gt=0, members_changed_at__lte=settled).filter(
+def stale() -> QuerySet[Story]:
+    """Stories whose members changed since their panel was made, or that have none yet."""
+    return Story.objects.filter(article_count__gt=0).filter(
         Q(insight__isnull=True) | Q(insight__created_at__lt=F("members_changed_at"))
     )
 
 
+def due(now: datetime | None = None) -> QuerySet[Story]:
+    """Stale stories (`stale`) that settled: no member joined for the debounce."""
+    now = now or timezone.now()
+    settled = now - timedelta(seconds=settings.NEWSDESK_STORY_PANEL_DEBOUNCE_S)
+    return stale().filter(members_changed_at__lte=settled)
+
+
 def waiting_count(story: Story) -> int:
     """Stories the worker makes a panel for before this one (it takes the most recently changed first)."""
-    return (
-        Story.objects.filter(article_count__gt=0, members_changed_at__gt=story.members_changed_at)
-        .filter(Q(insight__isnull=True) | Q(insight__created_at__lt=F("members_changed_at")))
-        .count()
-    )
+    return stale().filter(members_changed_at__gt=story.members_changed_at).count()
 
 
 # LLM answers: cached per story and question, failures too (a failing or slow server is asked again

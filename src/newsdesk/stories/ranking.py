@@ -9,6 +9,7 @@ takes a dated story's place among the candidates nor in the ranking.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -25,6 +26,17 @@ def coverage_score(sources: int, articles: int) -> float:
     return sources + 0.5 * math.log1p(max(0, articles - sources))
 
 
+def log_score(
+    story: Story, now: datetime, weight: float = 0.0, half_life_hours: float = HALF_LIFE_HOURS
+) -> float:
+    """log(importance × (1 + weight)) less the decay of its newest article's age: the ranking's score,
+    in log space so that an archive of old stories still ranks by coverage (0.5 ** (age / 18 h)
+    underflows to 0 for every story after about two years). `weight` lifts what a reader follows."""
+    age_h = max(0.0, (now - story.last_updated).total_seconds() / 3600)
+    decay = age_h / half_life_hours * math.log(2)
+    return math.log(max(story.importance, 1e-6)) + math.log1p(weight) - decay
+
+
 def ranked(stories, now=None, half_life_hours: float = HALF_LIFE_HOURS) -> list[Story]:
     """Stories by importance now: coverage, decayed by the age of their newest article. A story with
     no dated article has no age (its times are only when it was found): no freshness, so it comes
@@ -34,8 +46,7 @@ def ranked(stories, now=None, half_life_hours: float = HALF_LIFE_HOURS) -> list[
     def score(s: Story) -> tuple[bool, float]:
         if not s.dated:
             return False, s.importance
-        age_h = max(0.0, (now - s.last_updated).total_seconds() / 3600)
-        return True, s.importance * 0.5 ** (age_h / half_life_hours)
+        return True, log_score(s, now, half_life_hours=half_life_hours)
 
     return sorted(with_dates(list(stories)), key=score, reverse=True)
 

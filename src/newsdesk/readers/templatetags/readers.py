@@ -194,11 +194,3 @@ def story_actions(context: template.Context, story: Any, article_ids: Any = ()) 
     """Follow the people, organisations and places a story's articles name."""
     ids = list(article_ids) or list(story.articles.values_list("pk", flat=True)[:200])
     return personal(context, "story_actions", story.pk, _entities(context, ids[:200]))
-
-
-@register.filter
-def is_read(article: Any, request: Any) -> bool:
-    """Whether the request's reader has read the article (pages made for one reader only)."""
-    if article is None or request is None:
-        return False
-    return article.pk in reader_state(request).read
