@@ -372,7 +372,7 @@ def _qa_run(
 def _qa_latency(records: list[dict[str, Any]], embedder_name: str) -> dict[str, Any]:
     """Seconds per question on ~1,000-word articles (three of the set's texts joined), with the real
     embedder loaded once: the first question of an article embeds its sentences (cold), the others reuse
-    the vectors the reader keeps (warm), as a page that is asked again does."""
+    those vectors (warm), as the site does with the vectors stored beside each panel."""
     from newsdesk.pipeline.ai import ask
     from newsdesk.pipeline.text.sentences import split_sentences
 
@@ -388,9 +388,12 @@ def _qa_latency(records: list[dict[str, Any]], embedder_name: str) -> dict[str, 
         text = "\n".join(by_doc[d][0]["context"] for d in group)
         words.append(len(text.split()))
         sentences = [s.text for s in split_sentences(text)]
+        vectors = None
         for j, rec in enumerate(r for d in group for r in by_doc[d]):
             t0 = time.perf_counter()
-            ask.answer(rec["question"], sentences, embedder=embedder)
+            if vectors is None:  # what a page without stored vectors pays once: they are stored then
+                vectors = embedder.embed(sentences)
+            ask.answer(rec["question"], sentences, embedder=embedder, embeddings=vectors)
             (cold if j == 0 else warm).append(time.perf_counter() - t0)
     both = np.array(cold + warm) * 1000
     return {

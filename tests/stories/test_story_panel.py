@@ -11,6 +11,7 @@ import pytest
 from newsdesk import cli
 from newsdesk.articles.insights import make_pending_panels
 from newsdesk.articles.models import Article, EntityMention, Insight
+from newsdesk.stories import insights as story_insights
 from newsdesk.stories.insights import enrich_pending, pending, story_panel
 from newsdesk.stories.models import Story, StoryInsight
 from tests.stories.bridge import add_report, article_of
@@ -167,3 +168,32 @@ def test_cli_explains_and_asks_a_story(bridge_story: Story, capsys) -> None:
     assert cli.main(["ask", "--story", str(bridge_story.pk), "What did the mayor eat for breakfast?"]) == 3
     assert "Not in the sources" in capsys.readouterr().out
     assert cli.main(["explain", "--story", "999999"]) == 2
+
+
+@pytest.mark.django_db
+def test_story_questions_embed_the_story_once_even_after_the_embedder_changed(
+    bridge_story: Story, monkeypatch
+) -> None:
+    insight = story_panel(bridge_story)
+    # Vectors stored by another embedder are stale: the first question embeds the passages and stores
+    # them again; the next question embeds only itself.
+    StoryInsight.objects.filter(pk=insight.pk).update(embedder_name="another-model")
+    spy = _Counting(story_insights.get_embedder())
+    monkeypatch.setattr(story_insights, "get_embedder", lambda: spy)
+    first = story_insights.ask(bridge_story, "How many people were killed?", use_llm=False)
+    assert first is not None and first.answer.answerable
+    stored = StoryInsight.objects.get(pk=insight.pk)
+    assert stored.embedder_name != "another-model" and spy.texts == len(stored.passages) + 1
+    story_insights.ask(bridge_story, "Who visited the site?", use_llm=False)
+    assert spy.texts == len(stored.passages) + 2
+
+
+class _Counting:
+    """The real embedder, counting the texts it is given (a spy, not a stand-in)."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.dim, self.name, self.texts = inner, inner.dim, inner.name, 0
+
+    def embed(self, texts, batch_size: int = 32):
+        self.texts += len(texts)
+        return self.inner.embed(texts, batch_size=batch_size)

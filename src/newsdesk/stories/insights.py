@@ -33,7 +33,7 @@ from newsdesk.pipeline.ai.story import StoryArticle, explain_story
 from newsdesk.pipeline.ai.timeline import TimelineEvent
 from newsdesk.pipeline.embeddings import Embedder
 from newsdesk.pipeline.text.entities import Entity
-from newsdesk.runtime.embedder import get_embedder, stored_matrix
+from newsdesk.runtime.embedder import embedder_name, get_embedder, stored_matrix
 from newsdesk.runtime.llm import llm_configured, rewrite
 from newsdesk.stories.models import Story, StoryInsight
 
@@ -258,8 +258,19 @@ class StoryAnswer:
         return d
 
 
-def _vectors(insight: StoryInsight) -> np.ndarray | None:
-    return stored_matrix(insight.vectors, insight.embedder_name, len(insight.passages))
+def _vectors(insight: StoryInsight) -> np.ndarray:
+    """The passages' vectors as stored with the panel; when another embedder made them, embedded once
+    now and stored again, as an article's are (`articles.insights.ask`): a question embeds only itself."""
+    found = stored_matrix(insight.vectors, insight.embedder_name, len(insight.passages))
+    if found is not None:
+        return found
+    texts = [p["text"] for p in insight.passages]
+    found = np.asarray(get_embedder().embed(texts, batch_size=64), dtype=np.float32)
+    insight.vectors, insight.embedder_name = found.tobytes(), embedder_name()
+    StoryInsight.objects.filter(pk=insight.pk, members_fingerprint=insight.members_fingerprint).update(
+        vectors=insight.vectors, embedder_name=insight.embedder_name
+    )
+    return found
 
 
 def ask(

@@ -152,6 +152,12 @@ def test_an_article_is_embedded_once_across_questions(psp_panel: ArticlePanel) -
     embedder = Counting(seed=7)
     embedder.name = "counting"
     passages = psp_panel.passages()
+    # The caller keeps the sentences' vectors (the site stores them with the panel) and passes them.
+    vectors = embedder.embed([p.text for p in passages])
     for q in ("When will the PSP go on sale in Europe?", "How much does the PSP cost?"):
-        answer(q, passages, embedder=embedder)
+        assert answer(q, passages, embedder=embedder, embeddings=vectors).answerable
     assert Counting.texts == len(passages) + 2  # the sentences once, then one question each
+    # Without them, the sentences are embedded for the question: the same answer.
+    alone = answer("When will the PSP go on sale in Europe?", passages, embedder=embedder)
+    kept = answer("When will the PSP go on sale in Europe?", passages, embedder=embedder, embeddings=vectors)
+    assert [x.sentence_index for x in alone.sentences] == [x.sentence_index for x in kept.sentences]

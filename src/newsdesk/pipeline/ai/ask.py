@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -54,7 +53,6 @@ OUTLET_RATIO = 0.8  # another outlet's best sentence is looked at when it scores
 # as many of the question's words)
 DIFFERENT_SAYING = 0.5  # two outlets' answers further apart than this (cosine) say different things
 _BM25_K1, _BM25_B = 1.2, 0.75
-_VECTOR_CACHE_SIZE = 20_000  # sentence vectors kept per process (~30 MB): an article is embedded once
 
 _GOVERNING = frozenset(
     {"to", "for", "with", "against", "on", "at", "into", "onto", "from", "of", "about", "urged", "asked"}
@@ -114,41 +112,6 @@ class Answer:
         for s in d["sentences"]:
             s["entity_kinds"] = sorted(s["entity_kinds"]) if s["entity_kinds"] is not None else None
         return d
-
-
-class _VectorCache:
-    """Sentence vectors by (embedder, text), least recently used dropped first: a page that asks several
-    questions of one article embeds its sentences once; only the question is embedded per question."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def embed(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-        name = str(getattr(embedder, "name", id(embedder)))
-        with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if (name, t) not in self._vectors]
-        found = dict(zip(missing, embedder.embed(missing), strict=True)) if missing else {}
-        with self._lock:
-            out = []
-            for t in texts:
-                v = found.get(t)
-                if v is None:
-                    v = self._vectors.get((name, t))
-                    if v is None:  # dropped by another thread meanwhile
-                        v = found[t] = embedder.embed([t])[0]
-                    else:
-                        self._vectors.move_to_end((name, t))
-                out.append(v)
-            for t, v in found.items():
-                self._vectors[(name, t)] = v
-            while len(self._vectors) > self.size:
-                self._vectors.popitem(last=False)
-        return np.stack(out).astype(np.float32, copy=False)
-
-
-_vectors = _VectorCache(_VECTOR_CACHE_SIZE)
 
 
 def _as_doer(head: str, text: str) -> bool:
@@ -315,8 +278,9 @@ def answer(
 ) -> Answer:
     """Answer ``question`` from ``passages`` (strings are cited by position), or refuse.
 
-    ``embeddings`` may hold the passages' unit vectors already computed by ``embedder``; otherwise they
-    are embedded (once per process: see `_VectorCache`). Without an embedder the ranking is lexical only.
+    ``embeddings`` may hold the passages' unit vectors already computed by ``embedder`` (the site stores
+    them with each panel, so a question embeds only itself); otherwise they are embedded here. Without an
+    embedder the ranking is lexical only.
     Raises TypeError for a question that is not a string.
     """
     if not isinstance(question, str):
@@ -336,7 +300,7 @@ def answer(
         vectors = (
             np.asarray(embeddings, dtype=np.float32)
             if embeddings is not None
-            else _vectors.embed(embedder, [p.text for p in items])
+            else np.asarray(embedder.embed([p.text for p in items]), dtype=np.float32)
         )
         sim = np.clip(vectors @ embedder.embed([q.query])[0], 0.0, 1.0)
         scores = W_LEXICAL * (0.5 * lexical + 0.5 * coverage) + W_EMBEDDING * sim
