@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from newsdesk import cli
 from newsdesk.articles.insights import make_pending_panels
-from newsdesk.articles.models import Article, EntityMention, Insight
+from newsdesk.articles.models import FINAL_STAGE, Article, EntityMention, Insight
+from newsdesk.sources.models import Publisher, Source
 from newsdesk.stories import insights as story_insights
 from newsdesk.stories.insights import enrich_pending, pending, story_panel
 from newsdesk.stories.models import Story, StoryInsight
@@ -197,3 +199,26 @@ class _Counting:
     def embed(self, texts, batch_size: int = 32):
         self.texts += len(texts)
         return self.inner.embed(texts, batch_size=batch_size)
+
+
+@pytest.mark.django_db
+def test_a_big_story_panel_reads_one_telling_per_publisher_first(monkeypatch) -> None:
+    """Two feeds of one publisher get one first place among the articles a panel reads, as outlets are
+    counted everywhere; another publisher is not crowded out by the first one's second feed."""
+    monkeypatch.setattr(story_insights, "MAX_ARTICLES", 2)
+    wsj = Publisher.objects.create(key="wsj.com", name="The Wall Street Journal")
+    feeds = [
+        Source.objects.create(url=f"https://{name}.example/", canonical_url=f"https://{name}.example/",
+                              title=name, publisher=publisher)
+        for name, publisher in (("wsj-world", wsj), ("wsj-economy", wsj), ("ft", None))
+    ]  # fmt: skip
+    story = Story.objects.create(headline="Rate decision")
+    t = datetime(2026, 12, 1, tzinfo=UTC)
+    for hours, source in enumerate(feeds):
+        Article.objects.create(
+            source=source, guid=source.title, canonical_url=f"{source.url}rates", title="Rates held",
+            text="The central bank held rates.", stage=FINAL_STAGE, story=story,
+            published_at=t + timedelta(hours=hours),
+        )  # fmt: skip
+    articles, _ = story_insights.members(story)
+    assert [a.source.title for a in articles] == ["wsj-world", "ft"]

@@ -100,7 +100,12 @@ class Source(models.Model):
     @property
     def outlet_id(self) -> str:
         """What counts as one outlet: the publisher, else the feed itself."""
-        return f"p{self.publisher_id}" if self.publisher_id else f"s{self.pk}"
+        return self.outlet_key(self.pk, self.publisher_id)
+
+    @staticmethod
+    def outlet_key(source_id: int, publisher_id: int | None) -> str:
+        """`outlet_id` from the two ids alone, for queries that read values rather than sources."""
+        return f"p{publisher_id}" if publisher_id else f"s{source_id}"
 
     @property
     def is_failing(self) -> bool:

@@ -35,6 +35,7 @@ from newsdesk.pipeline.embeddings import Embedder
 from newsdesk.pipeline.text.entities import Entity
 from newsdesk.runtime.embedder import embedder_name, get_embedder, stored_matrix
 from newsdesk.runtime.llm import llm_configured, rewrite
+from newsdesk.sources.models import Source
 from newsdesk.stories.models import Story, StoryInsight
 
 log = logging.getLogger(__name__)
@@ -43,21 +44,26 @@ MAX_CACHED_ANSWERS = 200
 LLM_RETRY_S = 600  # a failed LLM rewrite is tried again by the worker after this long
 
 
-def _member_rows(story_ids: list[int]) -> dict[int, list[tuple[int, int, datetime, str]]]:
-    """(pk, source, time, text fingerprint) of each story's visible articles, oldest first."""
-    rows: dict[int, list[tuple[int, int, datetime, str]]] = {}
-    for story_id, pk, source_id, published, discovered, fp in (
+def _member_rows(story_ids: list[int]) -> dict[int, list[tuple[int, str, datetime, str]]]:
+    """(pk, outlet, time, text fingerprint) of each story's visible articles, oldest first."""
+    rows: dict[int, list[tuple[int, str, datetime, str]]] = {}
+    for story_id, pk, source_id, publisher_id, published, discovered, fp in (
         Article.objects.filter(story_id__in=story_ids, stage=FINAL_STAGE, duplicate_of__isnull=True)
         .order_by("published_at", "pk")
-        .values_list("story_id", "pk", "source_id", "published_at", "discovered_at", "content_fingerprint")
-    ):
-        rows.setdefault(story_id, []).append((pk, source_id, published or discovered, fp))
+        .values_list(
+            "story_id", "pk", "source_id", "source__publisher_id", "published_at", "discovered_at",
+            "content_fingerprint",
+        )
+    ):  # fmt: skip
+        outlet = Source.outlet_key(source_id, publisher_id)
+        rows.setdefault(story_id, []).append((pk, outlet, published or discovered, fp))
     return rows
 
 
-def _select(rows: list[tuple[int, int, datetime, str]]) -> list[tuple[int, int, datetime, str]]:
-    """One article per outlet first (its earliest), then more, up to MAX_ARTICLES, in time order."""
-    first: dict[int, tuple[int, int, datetime, str]] = {}
+def _select(rows: list[tuple[int, str, datetime, str]]) -> list[tuple[int, str, datetime, str]]:
+    """One article per outlet (publisher) first (its earliest), then more, up to MAX_ARTICLES, in time
+    order: two feeds of one publisher get one first place, as everywhere outlets are counted."""
+    first: dict[str, tuple[int, str, datetime, str]] = {}
     for r in rows:
         first.setdefault(r[1], r)
     chosen = list(first.values())[:MAX_ARTICLES]
@@ -66,7 +72,7 @@ def _select(rows: list[tuple[int, int, datetime, str]]) -> list[tuple[int, int, 
     return sorted(chosen, key=lambda r: (r[2], r[0]))
 
 
-def _fingerprint(rows: list[tuple[int, int, datetime, str]]) -> str:
+def _fingerprint(rows: list[tuple[int, str, datetime, str]]) -> str:
     key = "\n".join(sorted(f"{pk}:{fp}" for pk, _, _, fp in rows))
     return hashlib.sha1(key.encode()).hexdigest()
 
