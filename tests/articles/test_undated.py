@@ -114,3 +114,28 @@ def test_undated_stories_get_no_freshness_and_never_fill_top_stories_or_the_top_
     # A corpus with nothing dated: the Top 8 is empty rather than filled by the import.
     Article.objects.exclude(story=wide).delete()
     assert top_stories(ReaderState()).items == []
+
+
+@pytest.mark.django_db
+def test_undated_articles_come_after_dated_ones_in_every_list_on_every_database(client) -> None:
+    """PostgreSQL sorts NULL first in a descending order and SQLite first in an ascending one: without
+    one explicit ordering an undated article heads a source's list (PostgreSQL) or leads a story as
+    its first report (SQLite)."""
+    now = timezone.now()
+    story = builders.story(
+        "Harbour strike ends", ["Coast Gazette", "Port Daily"], when=now - timedelta(hours=3)
+    )
+    undated = _undated_story("Harbour strike archive piece", ["Coast Gazette"])
+    Article.objects.filter(story=undated).update(story=story)
+    refresh_story(story)
+    gazette = builders.source("Coast Gazette")
+    titles = [a.title for a in Article.objects.filter(story=story)]  # the model's own ordering
+    assert titles[-1].startswith("Harbour strike archive piece"), titles
+
+    listing = client.get(f"/source/{gazette.pk}/").content.decode()
+    assert listing.index("Harbour strike ends") < listing.index("Harbour strike archive piece")
+    page = client.get(f"/story/{story.pk}/").content.decode()  # oldest first: the first report leads
+    assert page.index("Harbour strike ends (Port Daily)") < page.index("Harbour strike archive piece")
+    front = client.get("/").content.decode()
+    card = front[front.index(f"/story/{story.pk}/") :].split("</li>")[0]
+    assert "archive piece" not in card and "date unknown" not in card, card  # a dated report leads

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from newsdesk.api import entities
 from newsdesk.api.feedformats import Feed, FeedItem
 from newsdesk.api.models import SearchFeedKey
-from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.models import FINAL_STAGE, NEWEST_FIRST, OLDEST_FIRST, Article
 from newsdesk.articles.search import Filters, search
 from newsdesk.pipeline.sanitize import clean_article_html, excerpt
 from newsdesk.readers import briefing as readers_briefing
@@ -65,7 +65,7 @@ def _story_items(request: HttpRequest, stories: list[Story]) -> list[FeedItem]:
     for a in (
         Article.objects.filter(story__in=stories, duplicate_of__isnull=True, stage=FINAL_STAGE)
         .select_related("source")
-        .order_by("published_at", "pk")
+        .order_by(*OLDEST_FIRST)
     ):
         leads.setdefault(a.story_id, a)
     items = []
@@ -91,7 +91,7 @@ def _visible(qs) -> list[Article]:
     return list(
         qs.filter(stage=FINAL_STAGE, duplicate_of__isnull=True)
         .select_related("source")
-        .order_by("-published_at", "-pk")[:ITEMS]
+        .order_by(*NEWEST_FIRST)[:ITEMS]
     )
 
 

@@ -21,6 +21,11 @@ class Stage(models.TextChoices):
 
 
 FINAL_STAGE = Stage.CLUSTERED
+# Lists by the article's time put undated articles last in both directions: an undated article is
+# neither the newest nor a story's first report. The databases disagree on where NULL goes
+# (PostgreSQL first in a descending order, SQLite first in an ascending one), so it is said here.
+NEWEST_FIRST = (models.F("published_at").desc(nulls_last=True), models.F("id").desc())
+OLDEST_FIRST = (models.F("published_at").asc(nulls_last=True), models.F("id").asc())
 # What a list of articles never shows: bodies and vectors stay in the database (`.defer(*…)`).
 LIST_DEFERRED = ("text", "content_html", "feed_content", "feed_summary", "minhash", "embedding")
 # How much of the text mutes read, and so what lists load instead of it (`text_lead`): a keyword in
@@ -125,7 +130,7 @@ class Article(models.Model):
     )
 
     class Meta:
-        ordering = ["-published_at", "-id"]
+        ordering = NEWEST_FIRST
         constraints = [
             models.UniqueConstraint(fields=["source", "guid"], name="article_unique_source_guid"),
             # Two feeds carrying the same link give one article (the second becomes a Sighting).

@@ -9,7 +9,14 @@ from datetime import datetime, timedelta
 
 from django.db.models.functions import Substr
 
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, MUTE_TEXT_CHARS, Article
+from newsdesk.articles.models import (
+    FINAL_STAGE,
+    LIST_DEFERRED,
+    LIST_RELATED,
+    MUTE_TEXT_CHARS,
+    NEWEST_FIRST,
+    Article,
+)
 from newsdesk.articles.vectors import article_index
 from newsdesk.images.models import Image
 from newsdesk.pipeline.embeddings import from_blob
@@ -123,5 +130,5 @@ def more_from_story(article: Article, limit: int = 10) -> list[Article]:
         .defer(*LIST_DEFERRED)
         .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))  # all that mutes look at
         .select_related(*LIST_RELATED)
-        .order_by("-published_at")[:limit]
+        .order_by(*NEWEST_FIRST)[:limit]
     )

@@ -7,7 +7,6 @@ from itertools import groupby
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from newsdesk.articles.models import (
     FINAL_STAGE,
     LIST_DEFERRED,
     LIST_RELATED,
+    NEWEST_FIRST,
     Article,
     EntityMention,
     PanelState,
@@ -46,7 +46,7 @@ def latest(request: HttpRequest) -> HttpResponse:
     depends_on(request, pagechanges.FRONT)
     articles = reader_state(request).exclude_muted(visible_articles())
     # Newest first, undated articles last (PostgreSQL would put NULLs first), under "Date unknown".
-    newest = articles.order_by(F("published_at").desc(nulls_last=True), "-id")
+    newest = articles.order_by(*NEWEST_FIRST)
     page = Paginator(newest, PAGE_SIZE).get_page(request.GET.get("page"))
     days = [
         (day, list(items))

@@ -6,7 +6,14 @@ from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, Article
+from newsdesk.articles.models import (
+    FINAL_STAGE,
+    LIST_DEFERRED,
+    LIST_RELATED,
+    NEWEST_FIRST,
+    OLDEST_FIRST,
+    Article,
+)
 from newsdesk.pages.articles import visible_articles
 from newsdesk.pages.cache import cached_page, depends_on
 from newsdesk.readers.state import reader_state
@@ -37,12 +44,12 @@ def section_page(request: HttpRequest, slug: str) -> HttpResponse:
         .defer(*LIST_DEFERRED)
         .annotate(text_lead=Substr("text", 1, LEAD_CHARS))
         .select_related(*LIST_RELATED)
-        .order_by("published_at", "pk")
+        .order_by(*OLDEST_FIRST)
     ):
         leads.setdefault(a.story_id, a)
-    latest = state.exclude_muted(visible_articles().filter(source_id__in=ids)).order_by(
-        "-published_at", "-id"
-    )[:SECTION_LATEST]
+    latest = state.exclude_muted(visible_articles().filter(source_id__in=ids)).order_by(*NEWEST_FIRST)[
+        :SECTION_LATEST
+    ]
     return render(
         request,
         "stories/section.html",

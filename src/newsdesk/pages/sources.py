@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from newsdesk.articles.models import NEWEST_FIRST
 from newsdesk.pages.articles import visible_articles
 from newsdesk.sources.models import Source
 
@@ -22,7 +23,7 @@ def sources(request: HttpRequest) -> HttpResponse:
 
 def source(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Source, pk=pk)
-    articles = visible_articles().filter(source=item).order_by("-published_at", "-id")[:100]
+    articles = visible_articles().filter(source=item).order_by(*NEWEST_FIRST)[:100]
     attempts = item.attempts.all()[:20]
     return render(
         request, "sources/source.html", {"source": item, "articles": articles, "attempts": attempts}

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from newsdesk.articles.entities import with_pages
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, OLDEST_FIRST, Article
 from newsdesk.pages import asking
 from newsdesk.pages.cache import cached_page, depends_on
 from newsdesk.readers.foryou import front_cards
@@ -43,7 +43,7 @@ def front(request: HttpRequest) -> HttpResponse:
         .defer(*LIST_DEFERRED)
         .annotate(text_lead=Substr("text", 1, LEAD_CHARS))
         .select_related(*LIST_RELATED)
-        .order_by("published_at")
+        .order_by(*OLDEST_FIRST)
     ):
         leads.setdefault(article.story_id, article)
     cards = [(s, leads.get(s.pk)) for s in stories]
@@ -62,7 +62,7 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
         Article.objects.filter(story=item, stage=FINAL_STAGE)
         .defer(*LIST_DEFERRED)
         .select_related(*LIST_RELATED)
-        .order_by("published_at", "pk")
+        .order_by(*OLDEST_FIRST)
     )
     shown = reader_state(request).visible(articles)
     hidden = len(articles) - len(shown)

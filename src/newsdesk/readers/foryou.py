@@ -16,7 +16,7 @@ from datetime import datetime
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from newsdesk.articles.models import FINAL_STAGE, LIST_RELATED, MUTE_TEXT_CHARS, Article
+from newsdesk.articles.models import FINAL_STAGE, LIST_RELATED, MUTE_TEXT_CHARS, OLDEST_FIRST, Article
 from newsdesk.readers.matching import entity_slugs_for
 from newsdesk.readers.state import ReaderState
 from newsdesk.sources.models import Source
@@ -60,7 +60,7 @@ def members_of(story_ids: Sequence[int]) -> dict[int, list[Article]]:
         .annotate(text_lead=Substr("text", 1, MUTE_TEXT_CHARS))
     )
     out: dict[int, list[Article]] = defaultdict(list)
-    for a in qs.order_by("published_at", "pk"):
+    for a in qs.order_by(*OLDEST_FIRST):
         out[a.story_id].append(a)
     return out
 

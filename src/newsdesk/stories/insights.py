@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from newsdesk.articles.entities import link_and_store, panel_entities
 from newsdesk.articles.insights import panel_for, save_vectors, vectors_of
-from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.models import FINAL_STAGE, OLDEST_FIRST, Article
 from newsdesk.pipeline.ai.ask import Answer, Passage, answer, suggested_questions
 from newsdesk.pipeline.ai.story import StoryArticle, explain_story
 from newsdesk.pipeline.ai.timeline import TimelineEvent
@@ -49,7 +49,7 @@ def _member_rows(story_ids: list[int]) -> dict[int, list[tuple[int, str, datetim
     rows: dict[int, list[tuple[int, str, datetime, str]]] = {}
     for story_id, pk, source_id, publisher_id, published, discovered, fp in (
         Article.objects.filter(story_id__in=story_ids, stage=FINAL_STAGE, duplicate_of__isnull=True)
-        .order_by("published_at", "pk")
+        .order_by(*OLDEST_FIRST)
         .values_list(
             "story_id", "pk", "source_id", "source__publisher_id", "published_at", "discovered_at",
             "content_fingerprint",

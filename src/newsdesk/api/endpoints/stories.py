@@ -13,7 +13,7 @@ from newsdesk.api.errors import responses
 from newsdesk.api.pagination import Cursor
 from newsdesk.api.schemas import MAX_ID, StoryDetail, StoryOut, StoryPage
 from newsdesk.api.serialize import story_detail, story_out
-from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.articles.models import FINAL_STAGE, OLDEST_FIRST, Article
 from newsdesk.stories.models import Story
 from newsdesk.stories.ranking import front_stories
 
@@ -50,6 +50,6 @@ def get_story(request: HttpRequest, story_id: StoryId):
     members = list(
         Article.objects.filter(story=story, stage=FINAL_STAGE)
         .select_related("source")
-        .order_by("published_at", "pk")[:MAX_MEMBERS]
+        .order_by(*OLDEST_FIRST)[:MAX_MEMBERS]
     )
     return story_detail(request, story, members)
