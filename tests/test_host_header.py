@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from newsdesk.runtime.siteurl import allowed_hosts
-from tests.comments.factories import make_user, quick_password_hashing
+from tests.comments.factories import PASSWORD, make_user, quick_password_hashing
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("quick_password_hashing")]
 __all__ = ["quick_password_hashing"]
@@ -94,3 +94,17 @@ def test_the_shipped_settings_derive_allowed_hosts_from_the_site_url(tmp_path) -
     assert allowed_hosts("http://[2001:db8::1]:8000", "internal.lb") == [
         "[2001:db8::1]", "localhost", "127.0.0.1", "[::1]", "internal.lb"
     ]  # fmt: skip
+
+
+def test_the_reader_app_settings_show_the_site_address_not_the_host_asked(site) -> None:
+    """An operator behind a proxy reaches the site on loopback; the addresses a reader types into
+    newsboat or an app must still be the public ones."""
+    make_user("appreader", verified=True)
+    with httpx.Client(base_url=site.url, timeout=10) as c:
+        form = c.get("/accounts/login/")
+        token = _CSRF.search(form.text).group(1)  # type: ignore[union-attr]
+        data = {"username": "appreader", "password": PASSWORD, "csrfmiddlewaretoken": token}
+        assert c.post("/accounts/login/", data=data).status_code == 302
+        page = c.get("/settings/apps/").text
+    assert f"{SITE}/reader" in page and f"{SITE}/fever/" in page
+    assert "localhost" not in page and "127.0.0.1" not in page

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from newsdesk.readersync.credentials import set_fever_password
 from newsdesk.readersync.models import AppCredential, AppToken
+from newsdesk.runtime import siteurl
 
 MIN_FEVER_PASSWORD = 8
 
@@ -55,8 +56,9 @@ def apps_settings(request: HttpRequest) -> HttpResponse:
             cred.save(update_fields=["fever_key_hash", "fever_key_bucket"])
             messages.info(request, "Fever access turned off.")
             return redirect("settings-apps")
-    # Without a trailing slash: most apps append "/accounts/ClientLogin" themselves.
-    base = request.build_absolute_uri("/").rstrip("/")
+    # The site's address, never the request's Host (issue 14); without a trailing slash: most apps
+    # append "/accounts/ClientLogin" themselves.
+    base = siteurl.absolute("/").rstrip("/")
     return render(
         request,
         "readersync/apps.html",

@@ -4,14 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0012_panel_backlog'),
+        ("articles", "0012_panel_backlog"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='article',
-            options={'ordering': (models.OrderBy(models.F('published_at'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True))},
+            name="article",
+            options={
+                "ordering": (
+                    models.OrderBy(models.F("published_at"), descending=True, nulls_last=True),
+                    models.OrderBy(models.F("id"), descending=True),
+                )
+            },
         ),
     ]
