@@ -22,6 +22,7 @@ from django.utils import timezone
 from newsdesk.readers.briefing import top_stories
 from newsdesk.readers.models import BriefingDelivery, Profile
 from newsdesk.readers.state import load_state
+from newsdesk.runtime import siteurl
 
 log = logging.getLogger(__name__)
 CLAIM = timedelta(minutes=10)  # longer than any SMTP exchange; a dead worker's claim lapses after it
@@ -54,15 +55,11 @@ def _claim(user_id: int, day, now: datetime) -> bool:
         )
 
 
-def site_url(path: str) -> str:
-    return settings.NEWSDESK_SITE_URL.rstrip("/") + path
-
-
 def briefing_message(profile: Profile, now: datetime) -> tuple[EmailMultiAlternatives, list[int]]:
     user = profile.user
     briefing = top_stories(load_state(user.pk), now)
     day = now.astimezone(local_zone(profile.time_zone)).date()
-    context = {"briefing": briefing, "user": user, "day": day, "site_url": site_url("")}
+    context = {"briefing": briefing, "user": user, "day": day, "site_url": siteurl.absolute("")}
     subject = f"Your Top {len(briefing.items)} for {day:%A %-d %B}"
     message = EmailMultiAlternatives(
         subject=subject,

@@ -11,7 +11,6 @@ import logging
 import re
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
@@ -19,6 +18,7 @@ from newsdesk.articles.fulltext import terms
 from newsdesk.articles.models import Article
 from newsdesk.readers.models import SavedSearch
 from newsdesk.readers.verified import owner_may_act
+from newsdesk.runtime import siteurl
 from newsdesk.stories.models import Story
 from newsdesk.webhooks.models import Delivery, Webhook
 
@@ -26,15 +26,11 @@ log = logging.getLogger(__name__)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def site_url(path: str) -> str:
-    return settings.NEWSDESK_SITE_URL.rstrip("/") + path if settings.NEWSDESK_SITE_URL else path
-
-
 def story_payload(story: Story) -> dict[str, Any]:
     return {
         "id": story.pk,
         "headline": story.headline,
-        "url": site_url(f"/story/{story.pk}/"),
+        "url": siteurl.absolute(f"/story/{story.pk}/"),
         "article_count": story.article_count,
         "source_count": story.source_count,
         "first_seen": story.first_seen.isoformat(),
@@ -47,7 +43,7 @@ def article_payload(article: Article) -> dict[str, Any]:
         "id": article.pk,
         "title": article.title,
         "url": article.url,
-        "page": site_url(f"/article/{article.pk}/"),
+        "page": siteurl.absolute(f"/article/{article.pk}/"),
         "source": {"id": article.source_id, "title": article.source.display_name},
         "published_at": article.published_at.isoformat() if article.published_at else None,
         "language": article.language,
