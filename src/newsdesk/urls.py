@@ -2,15 +2,12 @@
 operations endpoints, admin)."""
 
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from newsdesk.operations import views as operations
 from newsdesk.pages import accounts
-from newsdesk.readers.verified import verified_address_required
-from newsdesk.readersync import views as readersync
 
 urlpatterns = [
     path("healthz", operations.healthz, name="healthz"),
@@ -21,10 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("newsdesk.pages.urls")),
     path("", include("newsdesk.api.urls")),
-    # Matched before readersync's own route: app passwords need a confirmed address (issue 14).
-    path(
-        "settings/apps/", login_required(verified_address_required("app passwords")(readersync.apps_settings))
-    ),
     path("", include("newsdesk.readersync.urls")),
     path("metrics", operations.metrics, name="metrics"),
 ]

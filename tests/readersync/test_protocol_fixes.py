@@ -9,6 +9,7 @@ from datetime import timedelta
 import feedparser
 import httpx
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -117,7 +118,8 @@ def test_a_server_address_with_a_final_slash(reader: Reader, live_server) -> Non
     page = Client()
     page.force_login(reader.user)
     shown = page.get("/settings/apps/").content.decode()
-    assert "<code>http://testserver/reader</code>" in shown  # no final slash to double
+    # The site's address (never the request's Host), with no final slash to double.
+    assert f"<code>{settings.NEWSDESK_SITE_URL.rstrip('/')}/reader</code>" in shown
 
 
 def test_json_login_and_the_two_dialects(reader: Reader, live_server) -> None:

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from newsdesk.readers.verified import verified_address_required
 from newsdesk.readersync.credentials import set_fever_password
 from newsdesk.readersync.models import AppCredential, AppToken
 from newsdesk.runtime import siteurl
@@ -29,6 +30,7 @@ def new_app_password(cred: AppCredential) -> str:
 
 
 @login_required
+@verified_address_required("app passwords")  # a password for apps needs a confirmed address (issue 14)
 def apps_settings(request: HttpRequest) -> HttpResponse:
     cred, _ = AppCredential.objects.get_or_create(user=request.user)
     shown_password = ""
