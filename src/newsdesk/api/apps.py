@@ -1,6 +1,4 @@
 from django.apps import AppConfig
-from django.conf import settings
-from django.db.models.signals import post_save
 
 
 class ApiConfig(AppConfig):
@@ -10,7 +8,6 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from newsdesk.api import receivers  # models are loaded only now
+        from newsdesk.readers.signals import password_changed
 
-        post_save.connect(
-            receivers.password_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="api-password-changed"
-        )
+        password_changed.connect(receivers.password_changed, dispatch_uid="api-password-changed")

@@ -1,6 +1,4 @@
 from django.apps import AppConfig
-from django.conf import settings
-from django.db.models.signals import post_save
 
 
 class ReadersyncConfig(AppConfig):
@@ -8,10 +6,7 @@ class ReadersyncConfig(AppConfig):
     verbose_name = "Reader-app sync (Google Reader, Fever)"
 
     def ready(self) -> None:
+        from newsdesk.readers.signals import password_changed
         from newsdesk.readersync import receivers  # models are loaded only now
 
-        post_save.connect(
-            receivers.password_changed,
-            sender=settings.AUTH_USER_MODEL,
-            dispatch_uid="readersync-password-changed",
-        )
+        password_changed.connect(receivers.password_changed, dispatch_uid="readersync-password-changed")

@@ -1,9 +1,7 @@
 """The reader-app sync's reactions to the accounts (connected in ReadersyncConfig.ready).
 
-A password change or reset logs every reader app out and removes the app password and the Fever key:
-whoever knew the old password may have set them. It is seen where every such change goes, Django's
-`set_password` and a save (a reset, the settings page, the admin, `changepassword`); a hash upgraded
-at log-in is no change (Django clears `_password` before that save), nor is a new account.
+A password change or reset (readers.signals.password_changed) logs every reader app out and removes
+the app password and the Fever key: whoever knew the old password may have set them.
 """
 
 from __future__ import annotations
@@ -13,6 +11,5 @@ from typing import Any
 from newsdesk.readersync.credentials import revoke_app_credentials
 
 
-def password_changed(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
-    if not created and getattr(instance, "_password", None) is not None:
-        revoke_app_credentials(instance)
+def password_changed(sender: Any, user: Any, **kwargs: Any) -> None:
+    revoke_app_credentials(user)
