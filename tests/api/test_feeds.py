@@ -97,6 +97,19 @@ def test_saved_search_feed_needs_its_secret(world):
     assert Client().get(new_url.removeprefix(settings.NEWSDESK_SITE_URL)).status_code == 200
 
 
+def test_a_deleted_saved_search_stops_its_feed_and_only_its_reader_may_delete_it(world):
+    search = SavedSearch.objects.create(user=world.reader, name="Space", query="Soyuz")
+    feed = f"/feeds/search/{tokens.feed_key(search)}.rss"
+    assert Client().get(feed).status_code == 200
+    other = Client(headers={"Authorization": f"Bearer {world.staff_token}"})
+    assert other.delete(f"/api/me/saved-searches/{search.pk}").status_code == 404  # not theirs
+    assert Client().get(feed).status_code == 200
+    owner = Client(headers={"Authorization": f"Bearer {world.token}"})
+    assert owner.delete(f"/api/me/saved-searches/{search.pk}").status_code == 204
+    assert Client().get(feed).status_code == 404
+    assert owner.delete(f"/api/me/saved-searches/{search.pk}").status_code == 404
+
+
 def test_saved_search_feed_leaves_out_what_its_reader_muted(world):
     search = SavedSearch.objects.create(user=world.reader, name="Derby", query="Haaland derby")
     url = f"/feeds/search/{tokens.feed_key(search)}.json"

@@ -223,6 +223,11 @@ def save_search(user: Any, **fields: Any) -> SavedSearch:
     return SavedSearch.objects.create(user=user, **fields)
 
 
+def delete_search(user: AbstractBaseUser, search_id: int) -> bool:
+    """Delete one of the reader's saved searches (its feed stops); False when they have no such one."""
+    return SavedSearch.objects.filter(user=user, pk=search_id).delete()[0] > 0
+
+
 def profile_of(user: AbstractBaseUser) -> Profile:
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile

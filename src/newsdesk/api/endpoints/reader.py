@@ -218,7 +218,8 @@ def add_saved_search(request: HttpRequest, body: SavedSearchIn):
     summary="Delete a saved search (its feed stops)",
 )
 def delete_saved_search(request: HttpRequest, search_id: RowId):
-    get_object_or_404(SavedSearch, pk=search_id, user=request.user).delete()
+    if not changes.delete_search(request.user, search_id):
+        raise Http404("no such saved search")
     return Status(204, None)
 
 
