@@ -156,3 +156,18 @@ def test_the_preview_itself_writes_no_raw_page(tarpit, settings, tmp_path) -> No
     preview = preview_url(tarpit.url("/ferries.html"))
     assert preview.ok and preview.how == "article"
     assert _files(settings.NEWSDESK_RAW_STORE) == [] and Source.objects.count() == 0
+
+
+def test_a_request_no_worker_takes_says_so(staff) -> None:
+    """With no worker running, the status page keeps waiting but tells the operator why."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    fresh = SourceAddition.objects.create(url="https://example.org/", preview=True)
+    assert "No worker has taken" not in staff.get(f"/sources/additions/{fresh.pk}/").content.decode()
+    old = SourceAddition.objects.create(
+        url="https://example.org/", preview=True, created_at=timezone.now() - timedelta(minutes=1)
+    )
+    page = staff.get(f"/sources/additions/{old.pk}/").content.decode()
+    assert "No worker has taken" in page and "Looking at https://example.org/" in page

@@ -6,6 +6,7 @@ and previewing fetch, so they run in a worker and the browser watches a status p
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from newsdesk.flow.adding import AddError, AlreadyFollowed, import_opml, request_addition
+from newsdesk.flow.adding import ADDITION_LEASE, AddError, AlreadyFollowed, import_opml, request_addition
 from newsdesk.flow.preview import Preview
 from newsdesk.flow.tasks import add_source_task, fetch_source_task
 from newsdesk.pipeline.opml import OpmlError
@@ -23,6 +24,7 @@ from newsdesk.sources.sections import section_of
 
 MAX_OPML_BYTES = 2 * 2**20
 REFRESH_S = 2  # how often a waiting status page reloads itself (a meta refresh: no script needed)
+STALLED = timedelta(seconds=30)
 View = Callable[..., HttpResponse]
 
 
@@ -78,8 +80,12 @@ def addition(request: HttpRequest, pk: int) -> HttpResponse:
     REFRESH_S), then the preview, the new source, or why it could not be added."""
     item = get_object_or_404(SourceAddition.objects.select_related("source"), pk=pk)
     if item.status == SourceAddition.Status.PENDING:
-        waited = (timezone.now() - item.created_at).total_seconds()
-        context = {"addition": item, "refresh_s": REFRESH_S, "stalled": not item.started_at and waited > 30}
+        # No worker took it within half a minute, or the one that did died with it: say so.
+        now = timezone.now()
+        stalled = (
+            now - item.started_at > ADDITION_LEASE if item.started_at else now - item.created_at > STALLED
+        )
+        context = {"addition": item, "refresh_s": REFRESH_S, "stalled": stalled}
         return render(request, "sources/addition.html", context)
     if item.preview:
         preview = (
