@@ -171,3 +171,19 @@ def test_a_request_no_worker_takes_says_so(staff) -> None:
     )
     page = staff.get(f"/sources/additions/{old.pk}/").content.decode()
     assert "No worker has taken" in page and "Looking at https://example.org/" in page
+
+
+def test_old_previews_are_forgotten_and_additions_kept() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from newsdesk.flow.adding import prune_previews
+
+    long_ago = timezone.now() - timedelta(days=2)
+    old_preview = SourceAddition.objects.create(url="https://a.example/", preview=True, finished_at=long_ago)
+    recent = SourceAddition.objects.create(url="https://b.example/", preview=True, finished_at=timezone.now())
+    added = SourceAddition.objects.create(url="https://c.example/", finished_at=long_ago, status="added")
+    assert prune_previews() == 1
+    assert set(SourceAddition.objects.values_list("pk", flat=True)) == {recent.pk, added.pk}
+    assert not SourceAddition.objects.filter(pk=old_preview.pk).exists()

@@ -214,6 +214,17 @@ def run_addition(addition_id: int) -> SourceAddition | None:
     return addition
 
 
+PREVIEW_KEPT = timedelta(days=1)
+
+
+def prune_previews() -> int:
+    """Forget staff previews done more than PREVIEW_KEPT ago: their findings only served the status
+    page, and a preview stores nothing else. Requested additions stay (who added what, and when)."""
+    cutoff = timezone.now() - PREVIEW_KEPT
+    deleted, _ = SourceAddition.objects.filter(preview=True, finished_at__lt=cutoff).delete()
+    return deleted
+
+
 def import_opml(data: bytes) -> tuple[int, int]:
     """Create a source for every feed in an OPML file. Returns (created, already there)."""
     created = existing = 0

@@ -107,6 +107,13 @@ def prune_page_changes() -> None:
         pagechanges.prune()
 
 
+@db_periodic_task(crontab(minute="23"))
+def prune_source_previews() -> None:
+    """Hourly, one worker: staff previews of sources are kept a day for their status pages."""
+    if first_in_tick("prune_source_previews", period_s=3600):
+        adding.prune_previews()
+
+
 @db_periodic_task(crontab(minute="*"))
 def worker_heartbeat() -> None:
     health.beat()
