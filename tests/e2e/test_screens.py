@@ -25,10 +25,12 @@ from django.db.models import Count
 from django.test import Client, override_settings
 from django.test.testcases import LiveServerThread
 from django.test.utils import setup_databases, teardown_databases
+from huey.contrib.djhuey import HUEY
 
 from newsdesk.articles.models import Article, EntityMention
 from newsdesk.flow.adding import get_or_create_feed
 from newsdesk.flow.importing import ImportReport, import_path
+from newsdesk.flow.tasks import add_source_task, fetch_source_task
 from newsdesk.flow.work import refresh_sources, run_until_idle
 from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
@@ -304,6 +306,17 @@ def test_sections_in_navigation_lead_to_their_stories(browser, news_site: Site) 
         context.close()
 
 
+def _be_the_worker(name: str) -> None:
+    """Run the queued task `name` here, as a worker would (no consumer runs in these tests); tasks
+    queued by other pages (AI panels) are dropped: no worker would have run them here either."""
+    bodies = {"add_source_task": add_source_task, "fetch_source_task": fetch_source_task}
+    while (task := HUEY.dequeue()) is not None:
+        if task.name.endswith(name):
+            bodies[name].call_local(*task.args)
+            return
+    raise AssertionError(f"no {name} was queued")
+
+
 def test_staff_adds_a_source_from_the_page_with_a_preview(browser, news_site: Site) -> None:
     context = browser.new_context(viewport=SIZES["desktop"])
     context.add_cookies([{"name": "sessionid", "value": news_site.staff_cookie, "url": news_site.url}])
@@ -325,14 +338,24 @@ def test_staff_adds_a_source_from_the_page_with_a_preview(browser, news_site: Si
             page.get_by_label("Category").first.fill("Business")
             page.get_by_role("button", name="Preview").click()
             page.wait_for_load_state()
+            # The request only queues the work: the page waits, reloading itself, for a worker.
+            assert page.get_by_text(f"Looking at {srv.url('/')}").is_visible() and srv.hits == {}
+            page.screenshot(path=str(SHOTS / "sources-preview-waiting-desktop-light.png"), full_page=True)
+            _be_the_worker("add_source_task")
+            page.get_by_text("Port strike ends after talks").wait_for(timeout=10_000)  # its next reload
             assert page.get_by_role("heading", name="Preview").is_visible()
-            assert page.get_by_text("Port strike ends after talks").is_visible()
             assert Source.objects.count() == before  # nothing saved by the preview
             page.screenshot(path=str(SHOTS / "sources-preview-desktop-light.png"), full_page=True)
             page.get_by_role("button", name="Add this source").click()
             page.wait_for_load_state()
-            assert page.get_by_role("heading", name="Loopback Ledger").is_visible()
+            assert Source.objects.count() == before  # queued, not yet added
+            _be_the_worker("add_source_task")
+            page.wait_for_url(re.compile(r"/source/\d+/$"), timeout=10_000)
             assert Source.objects.count() == before + 1
+            assert page.get_by_text("its first fetch is queued").is_visible()
+            _be_the_worker("fetch_source_task")  # the first fetch names the source after its feed
+            page.reload()
+            assert page.get_by_role("heading", name="Loopback Ledger").is_visible()
     finally:
         Source.objects.filter(title="Loopback Ledger").delete()
         reset_fetcher()

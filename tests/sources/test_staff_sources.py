@@ -1,6 +1,7 @@
-"""The staff's source tools on /sources/: add with autodiscovery and a preview that stores nothing,
-edit, pause/resume, delete, refresh now, OPML upload — and a reader who is not staff is refused
-(403) with nothing changed, as is a request without its CSRF token."""
+"""The staff's source tools on /sources/: add with autodiscovery and a preview that stores nothing
+(both done by a worker while the browser watches a status page), edit, pause/resume, delete, refresh
+now, OPML upload — and a reader who is not staff is refused (403) with nothing changed, as is a
+request without its CSRF token."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from huey.contrib.djhuey import HUEY
 
 from newsdesk.articles.models import Article
+from newsdesk.flow.tasks import add_source_task
 from newsdesk.runtime.fetcher import reset_fetcher
-from newsdesk.sources.models import FetchAttempt, Source
+from newsdesk.sources.models import FetchAttempt, Source, SourceAddition
 from newsdesk.testing.loopback import Handler, LoopbackServer, static
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -83,11 +86,23 @@ def reader() -> Client:
     return client
 
 
-def test_preview_shows_what_the_feed_holds_and_stores_nothing_then_add_saves(server, staff) -> None:
+def _run_queued() -> None:
+    """Be the worker for the one queued addition (tests run no consumer)."""
+    task = HUEY.dequeue()
+    assert task is not None and task.name.endswith("add_source_task"), task
+    add_source_task.call_local(*task.args)
+
+
+def test_preview_shows_what_the_feed_holds_and_stores_nothing_then_add_saves(server, staff, hits) -> None:
+    HUEY.flush()
     sources_page = staff.get("/sources/").content.decode()
     assert "Add a source" in sources_page and "OPML file" in sources_page
 
-    preview = staff.post("/sources/add/", {"url": server.url("/"), "category": "News / World"})
+    asked = staff.post("/sources/add/", {"url": server.url("/"), "category": "News / World"})
+    assert asked.status_code == 302 and hits == []  # answered at once: the worker fetches
+    assert "Looking at" in staff.get(asked["Location"]).content.decode()
+    _run_queued()
+    preview = staff.get(asked["Location"])
     page = preview.content.decode()
     assert preview.status_code == 200
     assert "the site's feed" in page and server.url("/feed.xml") in page  # found by autodiscovery
@@ -97,15 +112,42 @@ def test_preview_shows_what_the_feed_holds_and_stores_nothing_then_add_saves(ser
     saved = staff.post(
         "/sources/add/", {"url": server.url("/feed.xml"), "category": "News / World", "action": "save"}
     )
+    assert saved.status_code == 302 and Source.objects.count() == 0  # the worker adds it
+    _run_queued()
     source = Source.objects.get()
-    assert saved.status_code == 302 and saved["Location"] == f"/source/{source.pk}/"
+    done = staff.get(saved["Location"])
+    assert done.status_code == 302 and done["Location"] == f"/source/{source.pk}/"
     assert source.url == server.url("/feed.xml") and source.category == "News / World" and source.active
-    assert "first fetch is queued" in staff.get(saved["Location"]).content.decode()
+    assert "first fetch is queued" in staff.get(done["Location"]).content.decode()
+    first_fetch = HUEY.dequeue()
+    assert first_fetch is not None and first_fetch.name.endswith("fetch_source_task")
+
+    # Previewing it again says it is followed; its button saves the category, with no worker needed.
+    again = staff.post("/sources/add/", {"url": server.url("/feed.xml"), "category": "Business"})
+    _run_queued()
+    assert "Update category" in staff.get(again["Location"]).content.decode()
+    update = staff.post(
+        "/sources/add/", {"url": server.url("/feed.xml"), "category": "Business", "action": "save"}
+    )
+    assert update["Location"] == f"/source/{source.pk}/" and HUEY.dequeue() is None
+    source.refresh_from_db()
+    assert source.category == "Business" and Source.objects.count() == 1
 
 
-def test_preview_of_an_unreachable_address_says_why(staff) -> None:
-    page = staff.post("/sources/add/", {"url": "http://127.0.0.1:9/feed.xml"}).content.decode()
-    assert 'class="error"' in page and Source.objects.count() == 0
+def test_preview_of_an_unreachable_address_says_why(settings, staff) -> None:
+    settings.NEWSDESK_ALLOW_PRIVATE_NETWORKS = True
+    HUEY.flush()
+    asked = staff.post("/sources/add/", {"url": "http://127.0.0.1:9/feed.xml"})
+    _run_queued()
+    page = staff.get(asked["Location"]).content.decode()
+    assert 'class="error"' in page and "could not fetch" in page and Source.objects.count() == 0
+
+
+def test_an_address_refused_without_fetching_is_refused_at_once(staff) -> None:
+    HUEY.flush()
+    refused = staff.post("/sources/add/", {"url": "http://127.0.0.1:9/feed.xml"})  # a private host
+    assert refused["Location"] == "/sources/" and HUEY.dequeue() is None
+    assert 'class="error"' in staff.get("/sources/").content.decode()
 
 
 def test_edit_pause_resume_refresh_delete(server, staff) -> None:
@@ -179,6 +221,7 @@ def test_anyone_but_staff_gets_403_and_nothing_changes(server, reader, hits: lis
         assert response.status_code == 403, url
         assert "Staff only" in response.content.decode()
     assert _snapshot() == before and FetchAttempt.objects.count() == 0 and Article.objects.count() == 0
+    assert not SourceAddition.objects.exists()  # nothing queued for a worker either
     assert hits == []  # not even a preview's fetch was made for them
 
 

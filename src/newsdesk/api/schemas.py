@@ -74,7 +74,7 @@ class AdditionOut(Schema):
     id: int
     url: str
     category: str
-    status: str  # pending, added, exists, failed
+    status: str  # pending, added, exists, failed (previewed: a staff preview from the site)
     how: str  # feed, discovered, article ("" until done)
     source: SourceOut | None
     error: str

@@ -71,13 +71,22 @@ def get_or_create_feed(
     return source, created
 
 
-def add_url(url: str, *, category: str = "", feeds_only: bool = False) -> Added:
-    """Fetch URL once to see what it is, then add the feed it is or links to, or the article itself.
+@dataclass(frozen=True)
+class Found:
+    """What a URL turned out to be, before anything is stored."""
+
+    url: str  # the feed's address after redirects, or the page's for 'article'
+    how: str  # 'feed', 'discovered' (a page linking to its feed), 'article' (a single page)
+    body: bytes
+    content_type: str
+
+
+def find_feed(url: str, *, feeds_only: bool = False) -> Found:
+    """Fetch URL once to see what it is; for a page, try at most MAX_CANDIDATES of the feeds it lists,
+    all within NEWSDESK_ADD_DEADLINE_S. Writes nothing (no row, no raw page): the preview is this.
 
     With `feeds_only` a page that is no feed and links to none is refused (AddError) instead of being
-    kept as a single article. Nothing is stored for a refused URL: every row is written after the
-    decision, and an article's source and entry together or not at all.
-    """
+    taken as a single article."""
     try:
         canonicalize_url(url)
     except InvalidURL as exc:
@@ -91,8 +100,7 @@ def add_url(url: str, *, category: str = "", feeds_only: bool = False) -> Added:
     except FetchError as exc:
         raise AddError(f"could not fetch {url}: {exc.message}") from exc
     if looks_like_feed(result.body, result.content_type):
-        source, created = get_or_create_feed(result.url or url, category=category)
-        return Added(source, created, "feed")
+        return Found(result.url or url, "feed", result.body, result.content_type)
     candidates = discover_feed_urls(result.body, result.url or url)
     for feed_url in candidates[:MAX_CANDIDATES]:
         left = deadline - time.monotonic()
@@ -103,8 +111,7 @@ def add_url(url: str, *, category: str = "", feeds_only: bool = False) -> Added:
         except FetchError:
             continue
         if looks_like_feed(probe.body, probe.content_type):
-            source, created = get_or_create_feed(probe.url or feed_url, category=category)
-            return Added(source, created, "discovered")
+            return Found(probe.url or feed_url, "discovered", probe.body, probe.content_type)
     if feeds_only:
         tried = min(len(candidates), MAX_CANDIDATES)
         raise AddError(f"no feed found at {url}" + (f" (tried {tried} the page lists)" if tried else ""))
@@ -112,7 +119,20 @@ def add_url(url: str, *, category: str = "", feeds_only: bool = False) -> Added:
         raise AddError(
             f"{url} is neither a feed nor a web page (the server sent {result.content_type or 'no type'})"
         )
-    return _add_single_article(result.url or url, result.body, category)
+    return Found(result.url or url, "article", result.body, result.content_type)
+
+
+def add_url(url: str, *, category: str = "", feeds_only: bool = False) -> Added:
+    """Add the feed URL is or links to, or the article itself (see `find_feed`).
+
+    Nothing is stored for a refused URL: every row is written after the decision, and an article's
+    source and entry together or not at all.
+    """
+    found = find_feed(url, feeds_only=feeds_only)
+    if found.how == "article":
+        return _add_single_article(found.url, found.body, category)
+    source, created = get_or_create_feed(found.url, category=category)
+    return Added(source, created, found.how)
 
 
 def _add_single_article(url: str, body: bytes, category: str) -> Added:
@@ -127,9 +147,12 @@ def _add_single_article(url: str, body: bytes, category: str) -> Added:
     return Added(source, created, "article")
 
 
-def request_addition(url: str, *, category: str = "", user: object = None) -> SourceAddition:
-    """Record a request to add `url` for a worker (`run_addition`); what can be refused without the
-    network is refused now: an unusable address, a host private by its spelling, a known source."""
+def request_addition(
+    url: str, *, category: str = "", user: object = None, preview: bool = False
+) -> SourceAddition:
+    """Record a request to add (or, with `preview`, to look at) `url` for a worker (`run_addition`);
+    what can be refused without the network is refused now: an unusable address, a host private by
+    its spelling, a known source (which a preview may still look at)."""
     try:
         canonical = canonicalize_url(url)
     except InvalidURL as exc:
@@ -141,10 +164,13 @@ def request_addition(url: str, *, category: str = "", user: object = None) -> So
         )
     except netguard.GuardError as exc:
         raise AddError(exc.message) from exc
-    if existing := Source.objects.filter(canonical_url=canonical).first():
+    if not preview and (existing := Source.objects.filter(canonical_url=canonical).first()):
         raise AlreadyFollowed(existing)
     return SourceAddition.objects.create(
-        url=url[:2000], category=category[:300], requested_by=user if getattr(user, "pk", None) else None
+        url=url[:2000],
+        category=category[:300],
+        preview=preview,
+        requested_by=user if getattr(user, "pk", None) else None,
     )
 
 
@@ -152,7 +178,11 @@ ADDITION_LEASE = timedelta(minutes=5)
 
 
 def run_addition(addition_id: int) -> SourceAddition | None:
-    """Do one requested addition (the worker's task); None when another worker has it or it is done."""
+    """Do one requested addition or preview (the worker's task); None when another worker has it or
+    it is done."""
+    # preview.py builds on find_feed here; imported late to keep the two modules' order simple.
+    from newsdesk.flow.preview import preview_url
+
     now = timezone.now()
     taken = SourceAddition.objects.filter(
         Q(started_at__isnull=True) | Q(started_at__lt=now - ADDITION_LEASE),
@@ -162,17 +192,37 @@ def run_addition(addition_id: int) -> SourceAddition | None:
     if not taken:
         return None
     addition = SourceAddition.objects.get(pk=addition_id)
-    try:
-        added = add_url(addition.url, category=addition.category)
-    except AddError as exc:
-        addition.status, addition.error = SourceAddition.Status.FAILED, str(exc)[:2000]
+    if addition.preview:
+        preview = preview_url(addition.url)
+        addition.result = preview.to_json()
+        addition.how = preview.how
+        if preview.ok:
+            addition.status = SourceAddition.Status.PREVIEWED
+        else:
+            addition.status, addition.error = SourceAddition.Status.FAILED, preview.message[:2000]
     else:
-        fresh = added.created or added.how == "article"
-        addition.status = SourceAddition.Status.ADDED if fresh else SourceAddition.Status.EXISTS
-        addition.source, addition.how = added.source, added.how
+        try:
+            added = add_url(addition.url, category=addition.category)
+        except AddError as exc:
+            addition.status, addition.error = SourceAddition.Status.FAILED, str(exc)[:2000]
+        else:
+            fresh = added.created or added.how == "article"
+            addition.status = SourceAddition.Status.ADDED if fresh else SourceAddition.Status.EXISTS
+            addition.source, addition.how = added.source, added.how
     addition.finished_at = timezone.now()
     addition.save()
     return addition
+
+
+PREVIEW_KEPT = timedelta(days=1)
+
+
+def prune_previews() -> int:
+    """Forget staff previews done more than PREVIEW_KEPT ago: their findings only served the status
+    page, and a preview stores nothing else. Requested additions stay (who added what, and when)."""
+    cutoff = timezone.now() - PREVIEW_KEPT
+    deleted, _ = SourceAddition.objects.filter(preview=True, finished_at__lt=cutoff).delete()
+    return deleted
 
 
 def import_opml(data: bytes) -> tuple[int, int]:

@@ -21,9 +21,11 @@ from newsdesk.runtime.coordination import first_in_tick
 
 @db_task(retries=0)
 def add_source_task(addition_id: int) -> None:
-    """Look into a URL someone asked to add (the API answers 202 at once; this does the fetches). A new
-    feed is fetched by the next scheduler tick, as any due source."""
-    adding.run_addition(addition_id)
+    """Look into a URL someone asked to add or to preview (the API answers 202 and the staff's form a
+    status page at once; this does the fetches). A new feed's first fetch is queued at once."""
+    addition = adding.run_addition(addition_id)
+    if addition is not None and addition.status == addition.Status.ADDED and addition.how != "article":
+        fetch_source_task(addition.source_id)
 
 
 @db_task(retries=0)
@@ -103,6 +105,13 @@ def prune_page_changes() -> None:
     """Hourly: the page change log keeps its last hour (pages cached longer are never kept)."""
     if first_in_tick("prune_page_changes", period_s=3600):
         pagechanges.prune()
+
+
+@db_periodic_task(crontab(minute="23"))
+def prune_source_previews() -> None:
+    """Hourly, one worker: staff previews of sources are kept a day for their status pages."""
+    if first_in_tick("prune_source_previews", period_s=3600):
+        adding.prune_previews()
 
 
 @db_periodic_task(crontab(minute="*"))

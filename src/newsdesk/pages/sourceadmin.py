@@ -1,25 +1,30 @@
 """Staff actions on sources from the site: add (with a preview), edit, pause/resume, delete, refresh
 now, OPML upload. Every action is a POST with a CSRF token; anyone but an active staff member gets
-403 and nothing changes. The work is done by flow/ (adding, preview, importing), never here."""
+403 and nothing changes. The work is done by flow/ (adding, preview, importing), never here; adding
+and previewing fetch, so they run in a worker and the browser watches a status page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 
-from newsdesk.flow.adding import AddError, add_url, import_opml
-from newsdesk.flow.preview import preview_url
-from newsdesk.flow.tasks import fetch_source_task
+from newsdesk.flow.adding import ADDITION_LEASE, AddError, AlreadyFollowed, import_opml, request_addition
+from newsdesk.flow.preview import Preview
+from newsdesk.flow.tasks import add_source_task, fetch_source_task
 from newsdesk.pipeline.opml import OpmlError
-from newsdesk.sources.models import Source
+from newsdesk.sources.models import Source, SourceAddition
 from newsdesk.sources.sections import section_of
 
 MAX_OPML_BYTES = 2 * 2**20
+REFRESH_S = 2  # how often a waiting status page reloads itself (a meta refresh: no script needed)
+STALLED = timedelta(seconds=30)
 View = Callable[..., HttpResponse]
 
 
@@ -41,37 +46,67 @@ def _category(request: HttpRequest) -> str:
 @require_POST
 @staff_only
 def add(request: HttpRequest) -> HttpResponse:
-    """'Preview' shows what the URL holds; 'Add' stores it and queues its first fetch."""
+    """'Preview' shows what the URL holds; 'Add' stores it and queues its first fetch. Both are only
+    recorded here and done by a worker (a page may list many slow feeds, issue 14): the browser goes
+    to the request's status page at once, with nothing fetched in this request."""
     url = request.POST.get("url", "").strip()[:2000]
     category = _category(request)
     if not url:
         messages.error(request, "Give the address of a feed or of a site.")
         return redirect("sources")
-    if request.POST.get("action") != "save":
-        preview = preview_url(url)
-        return render(
-            request,
-            "sources/preview.html",
-            {"preview": preview, "category": category, "section": section_of(category, preview.title)},
-        )
+    preview = request.POST.get("action") != "save"
     try:
-        added = add_url(url, category=category)
+        addition = request_addition(url, category=category, user=request.user, preview=preview)
+    except AlreadyFollowed as exc:
+        source = exc.source
+        if category and source.category != category:  # the preview's "Update category"
+            source.category = category
+            source.save(update_fields=["category"])
+            messages.success(request, f"{source.display_name} is already one of the sources; category saved.")
+        else:
+            messages.info(request, f"{source.display_name} is already one of the sources.")
+        return redirect("source", pk=source.pk)
     except AddError as exc:
         messages.error(request, str(exc))
         return redirect("sources")
-    source = added.source
-    title = " ".join(request.POST.get("title", "").split())[:500]
-    if (category and source.category != category) or (title and not source.title):
-        source.category = category or source.category
-        source.title = source.title or title  # the feed's title as the preview read it
-        source.save(update_fields=["category", "title"])
-    if not added.created:
-        messages.info(request, f"{source.display_name} is already one of the sources.")
+    add_source_task(addition.pk)
+    return redirect("source-addition", pk=addition.pk)
+
+
+@require_safe
+@staff_only
+def addition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where a preview or an addition stands: "looking at…" (the page reloads itself every
+    REFRESH_S), then the preview, the new source, or why it could not be added."""
+    item = get_object_or_404(SourceAddition.objects.select_related("source"), pk=pk)
+    if item.status == SourceAddition.Status.PENDING:
+        # No worker took it within half a minute, or the one that did died with it: say so.
+        now = timezone.now()
+        stalled = (
+            now - item.started_at > ADDITION_LEASE if item.started_at else now - item.created_at > STALLED
+        )
+        context = {"addition": item, "refresh_s": REFRESH_S, "stalled": stalled}
+        return render(request, "sources/addition.html", context)
+    if item.preview:
+        preview = (
+            Preview.from_json(item.result) if item.result else Preview(asked=item.url, message=item.error)
+        )
+        section = section_of(item.category, preview.title)
+        return render(
+            request,
+            "sources/preview.html",
+            {"preview": preview, "category": item.category, "section": section},
+        )
+    if item.status == SourceAddition.Status.FAILED or item.source is None:
+        return render(request, "sources/addition.html", {"addition": item})
+    name = item.source.display_name
+    if item.status == SourceAddition.Status.EXISTS:
+        messages.info(request, f"{name} is already one of the sources.")
+    elif item.how == "article":
+        messages.success(request, f"Added {item.url} as a single article of {name}.")
     else:
-        if source.kind == Source.Kind.FEED:
-            fetch_source_task(source.pk)
-        messages.success(request, f"Added {source.display_name}; its first fetch is queued.")
-    return redirect("source", pk=source.pk)
+        messages.success(request, f"Added {name}; its first fetch is queued.")
+    return redirect("source", pk=item.source_id)
 
 
 @require_POST

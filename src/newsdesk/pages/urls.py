@@ -39,6 +39,7 @@ urlpatterns = [
     path("sources/", sources.sources, name="sources"),
     path("source/<int:pk>/", sources.source, name="source"),
     path("sources/add/", sourceadmin.add, name="source-add"),
+    path("sources/additions/<int:pk>/", sourceadmin.addition, name="source-addition"),
     path("sources/opml/", sourceadmin.opml, name="source-opml"),
     path("source/<int:pk>/edit/", sourceadmin.edit, name="source-edit"),
     path("source/<int:pk>/pause/", sourceadmin.pause, name="source-pause"),

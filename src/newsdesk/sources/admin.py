@@ -59,8 +59,8 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(SourceAddition)
 class SourceAdditionAdmin(admin.ModelAdmin):
-    """URLs asked to be added through the API, and what the worker made of them."""
+    """URLs asked to be added or previewed (the API, the staff's form), and what the worker made of them."""
 
-    list_display = ["url", "status", "how", "source", "requested_by", "created_at", "finished_at"]
-    list_filter = ["status", "how"]
+    list_display = ["url", "preview", "status", "how", "source", "requested_by", "created_at", "finished_at"]
+    list_filter = ["preview", "status", "how"]
     readonly_fields = [f.name for f in SourceAddition._meta.fields]

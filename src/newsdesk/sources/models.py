@@ -147,24 +147,30 @@ class FetchAttempt(models.Model):
 
 
 class SourceAddition(models.Model):
-    """A URL someone asked to add (the API): a worker fetches it and looks for its feed, never the web
-    request, since a page may list many candidate feeds, each a fetch of up to the fetch timeout."""
+    """A URL someone asked to add (the API, the staff's form on /sources/) or to preview: a worker
+    fetches it and looks for its feed, never the web request, since a page may list many candidate
+    feeds, each a fetch of up to the fetch timeout. A preview stores its findings in `result` only."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for a worker"
         ADDED = "added", "Added"
         EXISTS = "exists", "Already followed"
         FAILED = "failed", "Could not be added"
+        PREVIEWED = "previewed", "Previewed (nothing stored)"
 
     url = models.CharField(max_length=2000)
     category = models.CharField(max_length=300, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    preview = models.BooleanField(default=False, help_text="Only look: what adding it would give.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     how = models.CharField(max_length=12, blank=True, help_text="feed, discovered or article")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     error = models.TextField(blank=True, help_text="Why it could not be added, in plain words.")
+    result = models.JSONField(
+        default=dict, blank=True, help_text="A preview's findings: the feed's title and newest entries."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True, help_text="When a worker took it.")
     finished_at = models.DateTimeField(null=True, blank=True)
