@@ -178,7 +178,7 @@ def test_old_previews_are_forgotten_and_additions_kept() -> None:
 
     from django.utils import timezone
 
-    from newsdesk.flow.adding import prune_previews
+    from newsdesk.flow.additions import prune_previews
 
     long_ago = timezone.now() - timedelta(days=2)
     old_preview = SourceAddition.objects.create(url="https://a.example/", preview=True, finished_at=long_ago)

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from newsdesk.articles import rawstore
 from newsdesk.flow.ingest import page_entry, upsert_entry
-from newsdesk.pipeline import netguard
 from newsdesk.pipeline.discovery import discover_feed_urls
 from newsdesk.pipeline.feeds import looks_like_feed
 from newsdesk.pipeline.fetch import FetchError
 from newsdesk.pipeline.opml import OpmlFeed, parse_opml, write_opml
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
 from newsdesk.runtime.fetcher import get_fetcher
-from newsdesk.sources.models import Source, SourceAddition
+from newsdesk.sources.models import Source
 
 # Autodiscovery tries at most this many of the feeds a page lists (declared ones first), within the
 # NEWSDESK_ADD_DEADLINE_S budget for the whole addition.
@@ -145,84 +141,6 @@ def _add_single_article(url: str, body: bytes, category: str) -> Added:
         )
         upsert_entry(source, page_entry(url), raw_page_key=key)
     return Added(source, created, "article")
-
-
-def request_addition(
-    url: str, *, category: str = "", user: object = None, preview: bool = False
-) -> SourceAddition:
-    """Record a request to add (or, with `preview`, to look at) `url` for a worker (`run_addition`);
-    what can be refused without the network is refused now: an unusable address, a host private by
-    its spelling, a known source (which a preview may still look at)."""
-    try:
-        canonical = canonicalize_url(url)
-    except InvalidURL as exc:
-        raise AddError(f"not a usable address: {exc}") from exc
-    host = urlsplit(url).hostname or ""
-    try:
-        netguard.check_host(
-            host, netguard.AddressPolicy.build(allow_private=settings.NEWSDESK_ALLOW_PRIVATE_NETWORKS)
-        )
-    except netguard.GuardError as exc:
-        raise AddError(exc.message) from exc
-    if not preview and (existing := Source.objects.filter(canonical_url=canonical).first()):
-        raise AlreadyFollowed(existing)
-    return SourceAddition.objects.create(
-        url=url[:2000],
-        category=category[:300],
-        preview=preview,
-        requested_by=user if getattr(user, "pk", None) else None,
-    )
-
-
-ADDITION_LEASE = timedelta(minutes=5)
-
-
-def run_addition(addition_id: int) -> SourceAddition | None:
-    """Do one requested addition or preview (the worker's task); None when another worker has it or
-    it is done."""
-    # preview.py builds on find_feed here; imported late to keep the two modules' order simple.
-    from newsdesk.flow.preview import preview_url
-
-    now = timezone.now()
-    taken = SourceAddition.objects.filter(
-        Q(started_at__isnull=True) | Q(started_at__lt=now - ADDITION_LEASE),
-        pk=addition_id,
-        status=SourceAddition.Status.PENDING,
-    ).update(started_at=now)
-    if not taken:
-        return None
-    addition = SourceAddition.objects.get(pk=addition_id)
-    if addition.preview:
-        preview = preview_url(addition.url)
-        addition.result = preview.to_json()
-        addition.how = preview.how
-        if preview.ok:
-            addition.status = SourceAddition.Status.PREVIEWED
-        else:
-            addition.status, addition.error = SourceAddition.Status.FAILED, preview.message[:2000]
-    else:
-        try:
-            added = add_url(addition.url, category=addition.category)
-        except AddError as exc:
-            addition.status, addition.error = SourceAddition.Status.FAILED, str(exc)[:2000]
-        else:
-            fresh = added.created or added.how == "article"
-            addition.status = SourceAddition.Status.ADDED if fresh else SourceAddition.Status.EXISTS
-            addition.source, addition.how = added.source, added.how
-    addition.finished_at = timezone.now()
-    addition.save()
-    return addition
-
-
-PREVIEW_KEPT = timedelta(days=1)
-
-
-def prune_previews() -> int:
-    """Forget staff previews done more than PREVIEW_KEPT ago: their findings only served the status
-    page, and a preview stores nothing else. Requested additions stay (who added what, and when)."""
-    cutoff = timezone.now() - PREVIEW_KEPT
-    deleted, _ = SourceAddition.objects.filter(preview=True, finished_at__lt=cutoff).delete()
-    return deleted
 
 
 def import_opml(data: bytes) -> tuple[int, int]:

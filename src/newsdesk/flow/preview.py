@@ -1,5 +1,5 @@
 """What adding a URL would give, shown to staff before they save it (run by the worker, never the web
-request: `adding.run_addition` for a SourceAddition with `preview`).
+request: `additions.run_addition` for a SourceAddition with `preview`).
 
 The preview looks at the URL exactly as adding would (`adding.find_feed`: the fetch, autodiscovery
 with its bounds) and reads the feed it finds with the feed parser the first refresh uses. It writes

@@ -13,7 +13,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 from newsdesk.articles import vectors
-from newsdesk.flow import adding, work
+from newsdesk.flow import additions, work
 from newsdesk.flow.images import fetch_pending_images
 from newsdesk.runtime import health, pagechanges
 from newsdesk.runtime.coordination import first_in_tick
@@ -23,7 +23,7 @@ from newsdesk.runtime.coordination import first_in_tick
 def add_source_task(addition_id: int) -> None:
     """Look into a URL someone asked to add or to preview (the API answers 202 and the staff's form a
     status page at once; this does the fetches). A new feed's first fetch is queued at once."""
-    addition = adding.run_addition(addition_id)
+    addition = additions.run_addition(addition_id)
     if addition is not None and addition.status == addition.Status.ADDED and addition.how != "article":
         fetch_source_task(addition.source_id)
 
@@ -111,7 +111,7 @@ def prune_page_changes() -> None:
 def prune_source_previews() -> None:
     """Hourly, one worker: staff previews of sources are kept a day for their status pages."""
     if first_in_tick("prune_source_previews", period_s=3600):
-        adding.prune_previews()
+        additions.prune_previews()
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from newsdesk.flow.adding import ADDITION_LEASE, AddError, AlreadyFollowed, import_opml, request_addition
+from newsdesk.flow.adding import AddError, AlreadyFollowed, import_opml
+from newsdesk.flow.additions import ADDITION_LEASE, request_addition
 from newsdesk.flow.preview import Preview
 from newsdesk.flow.tasks import add_source_task, fetch_source_task
 from newsdesk.pipeline.opml import OpmlError

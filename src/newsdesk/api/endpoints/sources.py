@@ -24,7 +24,8 @@ from newsdesk.api.schemas import (
     SourcePatch,
 )
 from newsdesk.api.serialize import absolute, source_out
-from newsdesk.flow.adding import AddError, AlreadyFollowed, request_addition
+from newsdesk.flow.adding import AddError, AlreadyFollowed
+from newsdesk.flow.additions import request_addition
 from newsdesk.flow.tasks import add_source_task, fetch_source_task
 from newsdesk.sources.models import Source, SourceAddition
 

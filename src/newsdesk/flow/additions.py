@@ -1,0 +1,94 @@
+"""Requests to add or to preview a URL, done by a worker and never by the web request (issue 14): a
+page may list many candidate feeds, each a fetch of up to the fetch timeout. The API and the staff's
+page record a SourceAddition (`request_addition`); `run_addition` is the worker's side; the status
+is read from the row."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from newsdesk.flow.adding import AddError, AlreadyFollowed, add_url
+from newsdesk.flow.preview import preview_url
+from newsdesk.pipeline import netguard
+from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
+from newsdesk.sources.models import Source, SourceAddition
+
+
+def request_addition(
+    url: str, *, category: str = "", user: object = None, preview: bool = False
+) -> SourceAddition:
+    """Record a request to add (or, with `preview`, to look at) `url` for a worker (`run_addition`);
+    what can be refused without the network is refused now: an unusable address, a host private by
+    its spelling, a known source (which a preview may still look at)."""
+    try:
+        canonical = canonicalize_url(url)
+    except InvalidURL as exc:
+        raise AddError(f"not a usable address: {exc}") from exc
+    host = urlsplit(url).hostname or ""
+    try:
+        netguard.check_host(
+            host, netguard.AddressPolicy.build(allow_private=settings.NEWSDESK_ALLOW_PRIVATE_NETWORKS)
+        )
+    except netguard.GuardError as exc:
+        raise AddError(exc.message) from exc
+    if not preview and (existing := Source.objects.filter(canonical_url=canonical).first()):
+        raise AlreadyFollowed(existing)
+    return SourceAddition.objects.create(
+        url=url[:2000],
+        category=category[:300],
+        preview=preview,
+        requested_by=user if getattr(user, "pk", None) else None,
+    )
+
+
+ADDITION_LEASE = timedelta(minutes=5)
+
+
+def run_addition(addition_id: int) -> SourceAddition | None:
+    """Do one requested addition or preview (the worker's task); None when another worker has it or
+    it is done."""
+    now = timezone.now()
+    taken = SourceAddition.objects.filter(
+        Q(started_at__isnull=True) | Q(started_at__lt=now - ADDITION_LEASE),
+        pk=addition_id,
+        status=SourceAddition.Status.PENDING,
+    ).update(started_at=now)
+    if not taken:
+        return None
+    addition = SourceAddition.objects.get(pk=addition_id)
+    if addition.preview:
+        preview = preview_url(addition.url)
+        addition.result = preview.to_json()
+        addition.how = preview.how
+        if preview.ok:
+            addition.status = SourceAddition.Status.PREVIEWED
+        else:
+            addition.status, addition.error = SourceAddition.Status.FAILED, preview.message[:2000]
+    else:
+        try:
+            added = add_url(addition.url, category=addition.category)
+        except AddError as exc:
+            addition.status, addition.error = SourceAddition.Status.FAILED, str(exc)[:2000]
+        else:
+            fresh = added.created or added.how == "article"
+            addition.status = SourceAddition.Status.ADDED if fresh else SourceAddition.Status.EXISTS
+            addition.source, addition.how = added.source, added.how
+    addition.finished_at = timezone.now()
+    addition.save()
+    return addition
+
+
+PREVIEW_KEPT = timedelta(days=1)
+
+
+def prune_previews() -> int:
+    """Forget staff previews done more than PREVIEW_KEPT ago: their findings only served the status
+    page, and a preview stores nothing else. Requested additions stay (who added what, and when)."""
+    cutoff = timezone.now() - PREVIEW_KEPT
+    deleted, _ = SourceAddition.objects.filter(preview=True, finished_at__lt=cutoff).delete()
+    return deleted
