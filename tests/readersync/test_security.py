@@ -12,14 +12,16 @@ import httpx
 import pytest
 from django.apps import apps
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from huey.contrib.djhuey import HUEY
 
 from newsdesk.articles.models import Article
 from newsdesk.flow.refresh import refresh_source
+from newsdesk.flow.tasks import add_source_task
 from newsdesk.readers.models import Follow
 from newsdesk.readersync import credentials
 from newsdesk.readersync.credentials import revoke_app_credentials
 from newsdesk.readersync.models import AppCredential
-from newsdesk.sources.models import Source
+from newsdesk.sources.models import Source, SourceAddition
 from newsdesk.testing.loopback import static
 from tests.readersync.conftest import Reader, api, login, set_up_apps
 
@@ -51,13 +53,25 @@ def test_a_reader_cannot_add_sources_through_google_reader(reader: Reader, live_
         assert followed["streamId"] == f"feed/{reader.other.pk}"
         assert Follow.objects.filter(user=reader.user, key=str(reader.other.pk)).exists()
 
-    # Staff still add a new source by subscribing (fetched once, through the fetcher's guard).
+    # Staff add a new source by subscribing, but nothing is fetched in the request (a page may list
+    # many slow feeds, issue 14): the worker adds the feed, and the staff member then follows it.
     reader.user.is_staff = True
     reader.user.save()
+    HUEY.flush()
     with api(live_server.url, login(live_server.url, reader)) as gr:
-        added = gr.post("subscription/quickadd", data={"quickadd": new_feed}).json()
-        assert added["numResults"] == 1
-    assert Source.objects.filter(url=new_feed).exists() and reader.feed_server.hits["/science.xml"] >= 1
+        for url in (new_feed, page):
+            queued = gr.post("subscription/quickadd", data={"quickadd": url}).json()
+            assert queued["numResults"] == 0 and "worker" in queued["error"], queued
+    assert reader.feed_server.hits["/science.xml"] == 0 and reader.feed_server.hits["/page.html"] == 0
+    assert not Source.objects.filter(url=new_feed).exists()
+    while (task := HUEY.dequeue()) is not None:  # what a worker runs
+        if task.name.endswith("add_source_task"):
+            add_source_task.call_local(*task.args)
+    added = Source.objects.get(url=new_feed)
+    assert Follow.objects.filter(user=reader.user, key=str(added.pk)).exists()
+    # A page with no feed is refused by the worker, and nothing of it is stored (no single article).
+    assert (Source.objects.count(), Article.objects.count()) == (sources + 1, articles)
+    assert SourceAddition.objects.get(url=page).status == SourceAddition.Status.FAILED
 
 
 def test_a_stolen_database_does_not_check_fever_password_guesses(reader: Reader, live_server) -> None:

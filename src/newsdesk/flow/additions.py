@@ -16,11 +16,12 @@ from newsdesk.flow.adding import AddError, AlreadyFollowed, add_url
 from newsdesk.flow.preview import preview_url
 from newsdesk.pipeline import netguard
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
+from newsdesk.readers import changes
 from newsdesk.sources.models import Source, SourceAddition
 
 
 def request_addition(
-    url: str, *, category: str = "", user: object = None, preview: bool = False
+    url: str, *, category: str = "", user: object = None, preview: bool = False, follow: bool = False
 ) -> SourceAddition:
     """Record a request to add (or, with `preview`, to look at) `url` for a worker (`run_addition`);
     what can be refused without the network is refused now: an unusable address, a host private by
@@ -42,6 +43,7 @@ def request_addition(
         url=url[:2000],
         category=category[:300],
         preview=preview,
+        follow=follow,
         requested_by=user if getattr(user, "pk", None) else None,
     )
 
@@ -71,13 +73,19 @@ def run_addition(addition_id: int) -> SourceAddition | None:
             addition.status, addition.error = SourceAddition.Status.FAILED, preview.message[:2000]
     else:
         try:
-            added = add_url(addition.url, category=addition.category)
+            # A reader app subscribes to feeds: a page with none is refused, not kept as an article.
+            added = add_url(addition.url, category=addition.category, feeds_only=addition.follow)
         except AddError as exc:
             addition.status, addition.error = SourceAddition.Status.FAILED, str(exc)[:2000]
         else:
             fresh = added.created or added.how == "article"
             addition.status = SourceAddition.Status.ADDED if fresh else SourceAddition.Status.EXISTS
             addition.source, addition.how = added.source, added.how
+            if addition.follow and addition.requested_by is not None:
+                try:  # the site's follow cap holds here too
+                    changes.follow_source(addition.requested_by, added.source, "")
+                except changes.Refused as refused:
+                    addition.error = f"added, but not followed: {refused.message}"[:2000]
     addition.finished_at = timezone.now()
     addition.save()
     return addition

@@ -44,8 +44,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from newsdesk.articles.models import Article
-from newsdesk.flow.adding import AddError, add_url
-from newsdesk.flow.tasks import fetch_source_task
+from newsdesk.flow.adding import AddError, AlreadyFollowed
+from newsdesk.flow.additions import request_addition
+from newsdesk.flow.tasks import add_source_task
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
 from newsdesk.readers import changes, ratelimit
 from newsdesk.readersync import state
@@ -329,9 +330,13 @@ def _known_source(url: str) -> Source | None:
     )
 
 
-def _subscribe(user: Any, url: str, title: str = "") -> Source:
-    """Follow the source at URL. A reader follows only what the site has; staff may add a new one
-    (fetched once, through the SSRF guard). A refused address is never fetched nor stored."""
+QUEUED = "being added by the site's worker: it appears among your subscriptions within a minute"
+
+
+def _subscribe(user: Any, url: str, title: str = "") -> Source | None:
+    """Follow the source at URL. A reader follows only what the site has; staff may add a new one,
+    which a worker looks for and adds, then follows for them (None: queued; autodiscovery never runs
+    in the request, issue 14). A refused address is never fetched nor stored."""
     existing = _known_source(url)
     if existing is None and not user.is_staff:
         raise Forbidden(
@@ -344,14 +349,14 @@ def _subscribe(user: Any, url: str, title: str = "") -> Source:
         raise BadRequest(refused.message) from None
     if existing is None:
         try:
-            added = add_url(url)
+            addition = request_addition(url, user=user, follow=True)
+        except AlreadyFollowed as exc:  # added since the look-up above
+            existing = exc.source
         except AddError as exc:
             raise BadRequest(str(exc)) from exc
-        if added.how == "article" or added.source is None:
-            raise BadRequest(f"no feed found at {url[:200]}")
-        existing = added.source
-        if added.created:
-            fetch_source_task(existing.pk)
+        else:
+            add_source_task(addition.pk)
+            return None
     _follow(user, existing, title)
     return existing
 
@@ -377,6 +382,8 @@ def subscription_edit(request: HttpRequest, user: Any) -> HttpResponse:
     for stream in streams:
         if action == "subscribe":
             source = _subscribe(user, stream.removeprefix("feed/"), title)
+            if source is None:  # a new feed, queued for the worker: its folders are set once it is there
+                continue
         elif action == "unsubscribe":
             state.unfollow_source(user, feed_source(user, stream).pk)
             continue
@@ -407,6 +414,8 @@ def quickadd(request: HttpRequest, user: Any) -> HttpResponse:
     except BadRequest as exc:
         # The protocol's "nothing found" (NetNewsWire and TheOldReader's clients read it so), with why.
         return JsonResponse({"numResults": 0, "query": url, "error": str(exc)})
+    if source is None:  # a new feed, added by the worker: the protocol has no "pending", so say so
+        return JsonResponse({"numResults": 0, "query": url, "error": f"{url[:200]} is {QUEUED}"})
     return JsonResponse(
         {"numResults": 1, "query": url, "streamId": f"feed/{source.pk}", "streamName": source.display_name}
     )

@@ -164,6 +164,10 @@ class SourceAddition(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     preview = models.BooleanField(default=False, help_text="Only look: what adding it would give.")
+    follow = models.BooleanField(
+        default=False,
+        help_text="A reader app's subscribe (staff): feeds only; requested_by follows it once added.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     how = models.CharField(max_length=12, blank=True, help_text="feed, discovered or article")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
