@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
 from newsdesk.articles.models import Article
 from newsdesk.flow.adding import MAX_CANDIDATES
+from newsdesk.flow.additions import ADDITION_LEASE, lost_additions, prune_previews
 from newsdesk.flow.tasks import add_source_task
 from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import FetchAttempt, Source, SourceAddition
@@ -174,12 +177,6 @@ def test_a_request_no_worker_takes_says_so(staff) -> None:
 
 
 def test_old_previews_are_forgotten_and_additions_kept() -> None:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from newsdesk.flow.additions import prune_previews
-
     long_ago = timezone.now() - timedelta(days=2)
     old_preview = SourceAddition.objects.create(url="https://a.example/", preview=True, finished_at=long_ago)
     recent = SourceAddition.objects.create(url="https://b.example/", preview=True, finished_at=timezone.now())
@@ -187,3 +184,22 @@ def test_old_previews_are_forgotten_and_additions_kept() -> None:
     assert prune_previews() == 1
     assert set(SourceAddition.objects.values_list("pk", flat=True)) == {recent.pk, added.pk}
     assert not SourceAddition.objects.filter(pk=old_preview.pk).exists()
+
+
+def test_a_request_whose_task_was_lost_is_found_for_the_sweep() -> None:
+    """A worker killed with the task in hand (or a queue emptied) leaves the request pending: the
+    minute's sweep queues it again once it is clearly lost, not while it may still be waiting, and
+    never a finished one."""
+    now = timezone.now()
+    SourceAddition.objects.create(url="https://fresh.example/", created_at=now)
+    never_taken = SourceAddition.objects.create(
+        url="https://lost.example/", created_at=now - timedelta(minutes=5)
+    )
+    dead_worker = SourceAddition.objects.create(
+        url="https://dead.example/", created_at=now - timedelta(hours=1), started_at=now - 2 * ADDITION_LEASE
+    )
+    SourceAddition.objects.create(
+        url="https://done.example/", created_at=now - timedelta(hours=1), status="added"
+    )
+    # What the minute's sweep queues again (flow/tasks.sweep_pending_articles).
+    assert sorted(lost_additions()) == sorted([never_taken.pk, dead_worker.pk])

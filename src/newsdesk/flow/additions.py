@@ -49,6 +49,22 @@ def request_addition(
 
 
 ADDITION_LEASE = timedelta(minutes=5)
+QUEUED_FOR = timedelta(minutes=2)  # a request still waiting after this lost its queued task
+
+
+def lost_additions() -> list[int]:
+    """Pending requests whose task is gone (a worker killed with it, a queue emptied): never taken
+    and older than QUEUED_FOR, or taken by a worker whose lease ran out. The sweep queues them again;
+    `run_addition`'s lease makes a request queued twice run once."""
+    now = timezone.now()
+    return list(
+        SourceAddition.objects.filter(status=SourceAddition.Status.PENDING)
+        .filter(
+            Q(started_at__isnull=True, created_at__lt=now - QUEUED_FOR)
+            | Q(started_at__lt=now - ADDITION_LEASE)
+        )
+        .values_list("pk", flat=True)[:500]
+    )
 
 
 def run_addition(addition_id: int) -> SourceAddition | None:

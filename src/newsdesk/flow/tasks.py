@@ -34,6 +34,8 @@ def fetch_source_task(source_id: int) -> None:
     if outcome is not None:
         for article_id in outcome.article_ids:
             advance_article_task(article_id)
+    for addition_id in additions.lost_additions():  # a source addition or preview, as above
+        add_source_task(addition_id)
 
 
 @db_periodic_task(crontab(minute="*"))
