@@ -96,6 +96,33 @@ _KNOWN_OTHER: dict[str, str] = {
     ),
 }  # fmt: skip
 _WINDOW = 80
+# A capitalised word right after one of these is a name ("Mr Brown", "Lord Falconer"), whatever the
+# rest of the text does with the word in lower case.
+_NAME_TITLES = frozenset(
+    "mr mrs ms miss dr prof sir dame lord lady rev president king queen prince princess pope judge "
+    "senator governor captain st saint".split()
+)
+# Words that start a sentence or clause, and days and months, which are capitalised by rule: none joins
+# the word after it into a phrase ("The State", "On Monday Labour said").
+_FUNCTION_WORDS = frozenset(
+    "a an the this that these those its his her their our my your and but or so if as at by for from in "
+    "into of on to with without after before when while since until although though yet also now then "
+    "there here it he she they we i you what which who how why where all some many most more no not "
+    "every each both either neither one two three new last next monday tuesday wednesday thursday "
+    "friday saturday sunday january february march april may june july august september october "
+    "november december".split()
+)
+# The words before a capitalised word that make it part of a longer capitalised phrase: "Secretary of
+# State", "Secretary of State for the Family", "General Election".
+_PHRASE_BEFORE = re.compile(r"(?:^|\s)([A-Z][a-z][\w'’-]*)\s+(?:(?:of|for)\s+(?:the\s+)?)?$")
+_PHRASE_AFTER = re.compile(r"\s+(?:(?:of|for)\s+(?:the\s+)?)?[A-Z][a-z]")
+# Offices: a word beside one is part of a title ("Home Secretary", "Secretary of State", "Shadow
+# chancellor", "Finance Minister"), not a name of its own. "Leader" and "spokesman" are left out: "Tory
+# leader", "Labour spokesman" name a party.
+_OFFICE_AFTER = re.compile(r"\s+(?i:secretary|minister|chancellor)\b")
+_OFFICE_BEFORE = re.compile(r"\b(?i:secretary|minister|chancellor)\s+(?:of|for)\s+(?:the\s+)?$")
+# Sentence, line and quotation starts: the capital there says nothing about the word.
+_STARTS = ".!?:;\"“‘'(["
 
 
 def _key(text: str) -> str:
@@ -143,9 +170,59 @@ def _without_score(m: Mention) -> Mention:
     return replace(m, text=found.group(1), end=m.start + len(found.group(1)))
 
 
+def _capital_by_position(text: str, start: int, end: int) -> bool:
+    """Whether the capital of the word at ``text[start:end]`` comes from where it stands: at the start of
+    a sentence, line or quotation, or inside a longer capitalised phrase ("Home Secretary", "Secretary
+    of State") that is not a title before a name ("Mr Brown")."""
+    before = text[max(0, start - _WINDOW) : start]
+    stripped = before.rstrip()
+    if not stripped or "\n" in before[len(stripped) :] or stripped[-1] in _STARTS:
+        return True
+    phrase = _PHRASE_BEFORE.search(before)
+    if phrase is not None:
+        word = phrase.group(1).lower().rstrip(".")
+        if word not in _NAME_TITLES and word not in _FUNCTION_WORDS:
+            return True
+    return _PHRASE_AFTER.match(text, end) is not None
+
+
+def _in_office_title(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - _WINDOW) : start]
+    return _OFFICE_AFTER.match(text, end) is not None or _OFFICE_BEFORE.search(before) is not None
+
+
+def _ordinary_words(text: str, mentions: Sequence[Mention]) -> set[str]:
+    """Keys of the one-word mentions that ``text`` shows to be no names of their own:
+
+    * ordinary words: the text writes the word in lower case somewhere ("the state pension"), and
+      every time it writes it with a capital the capital comes from the word's position
+      (`_capital_by_position`), never from the word being a name;
+    * parts of an office's title: each time, it stands beside "Secretary", "Minister" or
+      "Chancellor" ("Home Secretary", "Secretary of State"). A nationality stays ("German chancellor").
+    Acronyms ("US", never "us") are names."""
+    words = {_key(m.text): m for m in mentions if m.text[:1].isupper()}
+    out = set()
+    for key, m in words.items():
+        if not key.isalpha() or m.text.replace("'s", "").replace("’s", "").isupper():
+            continue
+        capitalised = re.compile(rf"(?<![\w'’-]){key[0].upper()}{re.escape(key[1:])}\b")
+        found = [(f.start(), f.end()) for f in capitalised.finditer(text)]
+        if not found:
+            continue
+        if m.label != "NORP" and all(_in_office_title(text, *f) for f in found):
+            out.add(key)
+        elif re.search(rf"\b{key}\b", text) and all(_capital_by_position(text, *f) for f in found):
+            out.add(key)
+    return out
+
+
 def refine_mentions(text: str, mentions: Sequence[Mention]) -> list[Mention]:
-    """``mentions`` (in text order) with works, products, awards and mistagged companies relabelled;
-    a name relabelled once is relabelled at each of its mentions in ``text``."""
+    """``mentions`` (in text order) with works, products, awards and mistagged companies relabelled, and
+    common words the model took for names (`_ordinary_words`) left out; a name relabelled once is
+    relabelled at each of its mentions in ``text``."""
+    ordinary = _ordinary_words(text, [m for m in mentions if " " not in _key(m.text)])
+    if ordinary:
+        mentions = [m for m in mentions if _key(m.text) not in ordinary]
     verdicts: dict[str, str] = {}
     listing = False
     previous_end = -1
