@@ -1,7 +1,9 @@
 """Named entities: spaCy NER, then names normalised and linked within an article and across a story.
 
 Linking rules (the same inside an article and across articles):
-* the same name after normalisation ("the BBC's" → "BBC"; "Mr Musk" → "Musk") is one entity;
+* the same name after normalisation ("the BBC's" → "BBC"; "Mr Musk" → "Musk") is one entity, and so
+  are the plural and singular of a one-word group or other non-person, non-place name ("Democrats",
+  "Democrat"), whose slug is the singular's;
 * a PERSON mention made of the first or last words of a longer PERSON name ("Musk", "Elon") is that
   person, and so is a one-word mention of another type that equals a person's surname (spaCy often tags
   a bare surname as an organisation or place);
@@ -108,6 +110,9 @@ _HONORIFICS = re.compile(
     r"pope|general|gen|col|capt|captain|lt|sgt|commander|cosmonaut|astronaut)\.?\s+",
     re.IGNORECASE,
 )
+
+
+_PERSONAL_HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+", re.IGNORECASE)
 
 
 class NLPUnavailableError(RuntimeError):
@@ -268,13 +273,15 @@ def find_mentions(
 # --- names ---------------------------------------------------------------------------------------------
 
 
-def normalise_name(text: str) -> str:
-    """A mention's name without a leading "the", a possessive, honorifics, or stray punctuation."""
+def normalise_name(text: str, *, person: bool = True) -> str:
+    """A mention's name without a leading "the", a possessive, honorifics, or stray punctuation. Titles
+    that also begin other names ("General Election", "Prince Edward Island") are kept unless the name is
+    a ``person``'s; "Mr", "Mrs", "Ms", "Miss" and "Dr" always go ("Mr Musk" tagged as a firm)."""
     name = " ".join(text.split())
     name = re.sub(r"(?:['’]s|s['’])$", lambda m: "s" if m.group().startswith("s") else "", name)
     name = name.strip(" \t\"'“”‘’()[],;:-")
     name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
-    name = _HONORIFICS.sub("", name)
+    name = (_HONORIFICS if person else _PERSONAL_HONORIFICS).sub("", name)
     return name.strip(" .,") if not _is_acronym(name) else name.strip(" ,")
 
 
@@ -332,12 +339,30 @@ class _Group:
         self.articles |= other.articles
 
 
+def _one_of_a_group(name: str) -> str:
+    """A group's name of one or two words in the singular ("Democrats" → "Democrat", "Liberal
+    Democrats" → "Liberal Democrat", "Tories" → "Tory"): a reader follows the Democrats whether a text
+    says "a Democrat senator" or "the Democrats"."""
+    head, _, name = name.rpartition(" ")
+    if " " in head or not name.isalpha() or name.isupper() or len(name) < 4:
+        return f"{head} {name}" if head else name
+    return f"{head} {_singular(name)}" if head else _singular(name)
+
+
+def _singular(name: str) -> str:
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    if name.endswith("s") and not name.endswith(("ss", "us", "is")):
+        return name[:-1]
+    return name
+
+
 def _link(groups: list[_Group]) -> list[Entity]:
-    # 1. Same name (case-insensitive) → one group.
+    # 1. Same name (case-insensitive; groups of people such as "Democrats" in the singular) → one group.
     by_key: dict[str, _Group] = {}
     for g in groups:
         for name in list(g.names):
-            key = name.lower()
+            key = (_one_of_a_group(name) if g.kind == "other" else name).lower()
             if key in by_key and by_key[key] is not g:
                 by_key[key].merge(g)
                 g = by_key[key]
@@ -399,7 +424,10 @@ def _link(groups: list[_Group]) -> list[Entity]:
         if acronym is None and kind != "person":
             longest = max(g.names, key=len)
             acronym = _ALIASES.get(longest.lower())
-        slug = slugify(acronym if acronym and kind != "person" else main_name(g))
+        if acronym and kind != "person":
+            slug = slugify(acronym)
+        else:  # one slug for "Democrats" and "Democrat", whichever an article uses
+            slug = slugify(_one_of_a_group(main_name(g)) if kind == "other" else main_name(g))
         aliases = tuple(sorted((n for n in g.names if n != name), key=lambda n: (-g.names[n], n)))
         out.append(
             Entity(name, kind, slug, g.count, aliases, tuple(sorted(g.sentences)), tuple(sorted(g.articles)))
@@ -412,7 +440,7 @@ def link_mentions(mentions: Iterable[Mention]) -> list[Entity]:
     """The entities of one article, most mentioned first; ``count`` is the number of mentions."""
     groups = []
     for m in mentions:
-        name = normalise_name(m.text)
+        name = normalise_name(m.text, person=m.kind == "person")
         if not name or not any(c.isalpha() for c in name):
             continue
         sentences = {m.sentence_index} if m.sentence_index is not None else set()
@@ -422,7 +450,7 @@ def link_mentions(mentions: Iterable[Mention]) -> list[Entity]:
 
 def mention_kind(m: Mention, name: str | None = None) -> EntityKind:
     """The kind a mention counts as when linked: the model's, corrected for names it often gets wrong."""
-    name = normalise_name(m.text) if name is None else name
+    name = normalise_name(m.text, person=m.kind == "person") if name is None else name
     kind = _KNOWN_KINDS.get(name.lower(), m.kind)
     if kind == "person" and _is_acronym(name):
         return "organisation"  # people are not written in capitals-only acronyms
