@@ -23,11 +23,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, OuterRef, Q
 
 from newsdesk.comments.models import Ban
-from newsdesk.comments.roles import MODERATE
+from newsdesk.comments.roles import GATE, MODERATE, MODERATES
 from newsdesk.readers.state import STATE_VERSION
 
-GATE = "newsdesk_comment_gate"  # on the user: (address verified, active or expired ban or None)
-MODERATES = "newsdesk_moderates"  # on the user: holds MODERATE, by themselves or by a group
 _SENTINEL = -918_273_645  # the user id the query is built with, swapped for the real one
 _EXTRA = (
     "state_version__version",

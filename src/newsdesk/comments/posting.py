@@ -15,9 +15,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.comments.auth import GATE
 from newsdesk.comments.models import Ban, Comment, ModerationAction, Report
-from newsdesk.comments.roles import is_moderator
+from newsdesk.comments.roles import GATE, is_moderator
 from newsdesk.comments.spam import fingerprint, signals
 from newsdesk.pipeline.markup import MAX_SOURCE_CHARS, render_comment
 from newsdesk.readers import ratelimit
