@@ -38,6 +38,20 @@ def _page_cache_off(settings):
     settings.NEWSDESK_PAGE_CACHE = False
 
 
+@pytest.fixture(autouse=True)
+def _readers_kept_apart():
+    """Each test starts with no reader state kept by this process (readers/state.py) and no hole
+    texts (readers/holes.py): a rolled-back test's user ids come back in the next test."""
+    from newsdesk.readers.holes import TEXTS
+    from newsdesk.readers.state import KEPT
+
+    KEPT.clear()
+    TEXTS.clear()
+    yield
+    KEPT.clear()
+    TEXTS.clear()
+
+
 @pytest.fixture
 def page_cache(settings, tmp_path_factory):
     """The page cache on, empty, with this process's view of the change log started afresh; its

@@ -98,6 +98,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# The user read with their state version, profile, ban and role in one query (comments/auth.py);
+# ModelBackend after it reads sessions made before it.
+AUTHENTICATION_BACKENDS = [
+    "newsdesk.comments.auth.ReaderBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 ROOT_URLCONF = "newsdesk.urls"
 WSGI_APPLICATION = "newsdesk.wsgi.application"
 ASGI_APPLICATION = "newsdesk.asgi.application"

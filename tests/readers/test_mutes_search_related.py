@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from newsdesk.articles.models import FINAL_STAGE, Article
+from newsdesk.readers import changes
 from newsdesk.readers.models import Mute
 from tests.readers import builders
 from tests.stories.test_stories import _ingest
@@ -33,8 +34,8 @@ def test_muted_source_and_keyword_vanish_from_search_and_related(tmp_path: Path,
     assert "Rocket Review" in found
     assert client.get("/search.json", {"q": "derby"}).json()["results"]
 
-    Mute.objects.create(user=reader, kind="source", key=str(rocket.source_id))
-    Mute.objects.create(user=reader, kind="keyword", key="haaland")
+    changes.mute(reader, "source", str(rocket.source_id))
+    changes.mute(reader, "keyword", "haaland")
     page = client.get(f"/article/{soyuz.pk}/").content.decode()
     assert "SpaceX cargo flight" not in page and "Rocket Review" not in page
     found = [r["source"] for r in client.get("/search.json", {"q": "space station"}).json()["results"]]

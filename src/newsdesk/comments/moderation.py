@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from newsdesk.comments.models import Ban, Comment, ModerationAction
-from newsdesk.comments.roles import is_moderator
+from newsdesk.comments.roles import forget_read_with, is_moderator
 
 Action = ModerationAction.Action
 
@@ -79,6 +79,7 @@ def ban(actor, user, *, days: int | None = None, reason: str = "", hide_comments
     record, _ = Ban.objects.update_or_create(
         user=user, defaults={"until": until, "reason": reason.strip()[:500], "created_by": actor}
     )
+    forget_read_with(user)
     words = f"for {days} day{'s' if days != 1 else ''}" if days else "until lifted"
     _log(actor, Action.BAN, user=user, reason=f"{words}{': ' + reason.strip() if reason.strip() else ''}")
     if hide_comments:
@@ -96,6 +97,7 @@ def ban(actor, user, *, days: int | None = None, reason: str = "", hide_comments
 def unban(actor, user, reason: str = "") -> None:
     _require(actor)
     Ban.objects.filter(user=user).delete()
+    forget_read_with(user)
     _log(actor, Action.UNBAN, user=user, reason=reason)
 
 

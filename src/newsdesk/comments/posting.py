@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.comments.models import Ban, Comment, ModerationAction, Report
-from newsdesk.comments.roles import is_moderator
+from newsdesk.comments.roles import GATE, is_moderator
 from newsdesk.comments.spam import fingerprint, signals
 from newsdesk.pipeline.markup import MAX_SOURCE_CHARS, render_comment
 from newsdesk.readers import ratelimit
@@ -42,7 +42,8 @@ class RateLimited(Exception):
 
 
 def active_ban(user) -> Ban | None:
-    ban = Ban.objects.filter(user=user).first()
+    gate = getattr(user, GATE, None)  # read with the user (comments/auth.py)
+    ban = gate[1] if gate is not None else Ban.objects.filter(user=user).first()
     return ban if ban and ban.active else None
 
 
@@ -52,8 +53,13 @@ def why_cannot_comment(user) -> str | None:
         return "Log in to comment."
     if not user.is_active:
         return "This account is disabled."
-    profile = Profile.objects.filter(user=user).first()
-    if not (profile and profile.email_verified):
+    gate = getattr(user, GATE, None)
+    if gate is not None:
+        verified = gate[0]
+    else:
+        profile = Profile.objects.filter(user=user).first()
+        verified = bool(profile and profile.email_verified)
+    if not verified:
         return "Verify your e-mail address to comment: follow the link we sent you."
     if ban := active_ban(user):
         until = f" until {timezone.localtime(ban.until):%Y-%m-%d %H:%M %Z}" if ban.until else ""

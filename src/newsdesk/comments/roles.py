@@ -6,12 +6,23 @@ from a dump without them still gets them back the first time anyone signs up or 
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 
 READERS = "readers"
 MODERATORS = "moderators"
 ROLES = ("reader", "moderator", "admin")
 MODERATE = "comments.moderate_comment"
+MODERATES = "newsdesk_moderates"  # on a user read by comments/auth.py: holds MODERATE
+GATE = "newsdesk_comment_gate"  # on a user read by comments/auth.py: (address verified, ban or None)
+
+
+def forget_read_with(user) -> None:
+    """A change to the user's role or ban: what their request read with them no longer holds."""
+    for name in (MODERATES, GATE):
+        with contextlib.suppress(AttributeError):
+            delattr(user, name)  # (request.user is a lazy object: its __dict__ is not the user's)
 
 
 def ensure_groups() -> tuple[Group, Group]:
@@ -48,6 +59,7 @@ def grant(user, role: str) -> None:
     # has_perm caches per user object; a role change must show at once.
     for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(cache, None)
+    forget_read_with(user)
 
 
 def role_of(user) -> str:

@@ -23,7 +23,7 @@ from newsdesk.articles.models import Article
 from newsdesk.readers import changes
 from newsdesk.readers.foryou import for_you
 from newsdesk.readers.models import Bookmark, Follow, Mute, Profile
-from newsdesk.readers.state import reader_state
+from newsdesk.readers.state import changed_in_request, reader_state
 from newsdesk.sources.models import Source
 
 
@@ -50,7 +50,8 @@ def mark_opened(request: HttpRequest, article: Article) -> None:
     """Opening an article marks it read, except the page shown right after "Mark unread" on it."""
     if request.user.is_authenticated and request.session.pop(KEPT_UNREAD, None) == article.pk:
         return
-    mark_read(request.user, article)
+    if request.user.is_authenticated and changes.mark_read(request.user, [article.pk]):
+        changed_in_request(request)  # the page shows it read
 
 
 def _toggle(request: HttpRequest, model: type[Follow] | type[Mute], *, what: str, noun: str) -> HttpResponse:

@@ -1,21 +1,26 @@
 """Every change to a reader's own rows: follows, mutes, bookmarks, read marks, saved searches.
 
 The site's pages, the JSON API, Google Reader and Fever all write through here, so a key is
-normalised the same way and a cap holds whichever way a reader adds things. A refused change raises
-`Refused` with its reason in words; each face turns that into its own answer (400, 409/422, …).
+normalised the same way and a cap holds whichever way a reader adds things, and every change bumps
+the reader's `StateVersion` in its own transaction (what web processes keep their state under). A
+refused change raises `Refused` with its reason in words; each face turns that into its own answer
+(400, 409/422, …).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from newsdesk.articles.models import Article
-from newsdesk.readers.models import Bookmark, Follow, Mute, Profile, ReadMark, SavedSearch
+from newsdesk.readers.models import Bookmark, Follow, Mute, Profile, ReadMark, SavedSearch, StateVersion
+from newsdesk.readers.state import KEPT, ReaderState
 from newsdesk.sources.models import Source
 
 MAX_FOLLOWS = 500
@@ -43,6 +48,51 @@ class Refused(Exception):
         self.code = code
         self.message = message
         self.details = details
+
+
+# --- the reader's state version -------------------------------------------------------------------
+
+R = TypeVar("R")
+
+
+def _bump(user_id: int, learn: Callable[[ReaderState, int], ReaderState] | None = None) -> None:
+    """The reader's state changed (call it in the change's transaction): bump their StateVersion, so
+    no process uses a state read before. With `learn` (how the change alters a state) and this
+    process's state at the version just before, the new state is kept here once the change commits."""
+    held = KEPT.get(user_id)
+    # Compare-and-set: only when nothing else changed since `held` was read is it, with this change,
+    # the whole new state.
+    if (
+        learn is not None
+        and held is not None
+        and held.version
+        and StateVersion.objects.filter(user_id=user_id, version=held.version).update(
+            version=held.version + 1
+        )
+    ):
+        new = learn(held, held.version + 1)
+        transaction.on_commit(lambda: KEPT.keep(new))
+        return
+    KEPT.forget(user_id)  # this process's next look reads the state again (with this change)
+    transaction.on_commit(lambda: KEPT.forget(user_id))
+    if StateVersion.objects.filter(user_id=user_id).update(version=F("version") + 1):
+        return
+    _, created = StateVersion.objects.get_or_create(user_id=user_id, defaults={"version": 1})
+    if not created:  # made by a parallel change a moment ago: this change needs its own number
+        StateVersion.objects.filter(user_id=user_id).update(version=F("version") + 1)
+
+
+def _changes_state(fn: Callable[..., R]) -> Callable[..., R]:
+    """A write to the reader's state rows: it and its bump in one transaction."""
+
+    @wraps(fn)
+    def wrapper(user: Any, *args: Any, **kwargs: Any) -> R:
+        with transaction.atomic():
+            result = fn(user, *args, **kwargs)
+            _bump(user.pk)
+            return result
+
+    return wrapper
 
 
 # --- keys -------------------------------------------------------------------------------------------
@@ -97,6 +147,7 @@ def _room_for_one(model: type[Follow] | type[Mute] | type[SavedSearch], user: An
 # --- follows and mutes ----------------------------------------------------------------------------
 
 
+@_changes_state
 def follow(user: Any, kind: str, raw_key: str, label: str = "") -> tuple[Follow, bool]:
     """Follow (kind, key); (row, created). An existing follow is returned as it is."""
     key = stored_key(kind, raw_key, "follow")
@@ -107,11 +158,13 @@ def follow(user: Any, kind: str, raw_key: str, label: str = "") -> tuple[Follow,
     return _create(Follow, user=user, kind=kind, key=key, label=follow_label(label, key))
 
 
+@_changes_state
 def unfollow(user: Any, kind: str, raw_key: str) -> int:
     key = stored_key(kind, raw_key, "follow")
     return Follow.objects.filter(user=user, kind=kind, key=key).delete()[0]
 
 
+@_changes_state
 def mute(user: Any, kind: str, raw_key: str) -> tuple[Mute, bool]:
     """Mute (kind, key); (row, created). An existing mute is returned as it is."""
     key = stored_key(kind, raw_key, "mute")
@@ -122,15 +175,18 @@ def mute(user: Any, kind: str, raw_key: str) -> tuple[Mute, bool]:
     return _create(Mute, user=user, kind=kind, key=key)
 
 
+@_changes_state
 def unmute(user: Any, kind: str, raw_key: str) -> int:
     key = stored_key(kind, raw_key, "mute")
     return Mute.objects.filter(user=user, kind=kind, key=key).delete()[0]
 
 
+@_changes_state
 def delete_follow(user: Any, follow_id: int) -> bool:
     return Follow.objects.filter(pk=follow_id, user=user).delete()[0] > 0
 
 
+@_changes_state
 def delete_mute(user: Any, mute_id: int) -> bool:
     return Mute.objects.filter(pk=mute_id, user=user).delete()[0] > 0
 
@@ -155,6 +211,7 @@ def room_to_follow(user: Any, source: Source | None = None) -> None:
     _room_for_one(Follow, user, MAX_FOLLOWS)
 
 
+@_changes_state
 def follow_source(user: Any, source: Source, title: str = "") -> Follow:
     """Subscribe to a source (a reader app's subscription); a new `title` renames the follow."""
     row = Follow.objects.filter(user=user, kind=Follow.Kind.SOURCE, key=str(source.pk)).first()
@@ -173,6 +230,7 @@ def follow_source(user: Any, source: Source, title: str = "") -> Follow:
     return row
 
 
+@_changes_state
 def unfollow_source(user: Any, source_id: int) -> int:
     return Follow.objects.filter(user=user, kind=Follow.Kind.SOURCE, key=str(source_id)).delete()[0]
 
@@ -185,16 +243,39 @@ def _existing(article_ids: Iterable[int]) -> set[int]:
     return set(Article.objects.filter(pk__in=set(article_ids)).values_list("pk", flat=True))
 
 
+def _marks_learnt(model: type[ReadMark] | type[Bookmark], added: set[int], removed: set[int]):
+    def learn(state: ReaderState, version: int) -> ReaderState:
+        change = (added, removed)
+        return state.successor(version, **({"read": change} if model is ReadMark else {"saved": change}))
+
+    return learn
+
+
 def _add_marks(
     model: type[ReadMark] | type[Bookmark], user: AbstractBaseUser, article_ids: Iterable[int]
 ) -> int:
     """One row of `model` per existing article the reader has none for; how many were added."""
     ids = _existing(article_ids)
     have = set(model.objects.filter(user=user, article_id__in=ids).values_list("article_id", flat=True))
-    model.objects.bulk_create(
-        [model(user=user, article_id=pk) for pk in sorted(ids - have)], ignore_conflicts=True
-    )
-    return len(ids - have)
+    new = ids - have
+    if not new:  # nothing changes: no write, and the state stays current
+        return 0
+    with transaction.atomic():
+        rows = [model(user=user, article_id=pk) for pk in sorted(new)]
+        model.objects.bulk_create(rows, ignore_conflicts=True)
+        _bump(user.pk, _marks_learnt(model, new, set()))
+    return len(new)
+
+
+def _remove_marks(
+    model: type[ReadMark] | type[Bookmark], user: AbstractBaseUser, article_ids: Iterable[int]
+) -> int:
+    ids = set(article_ids)
+    with transaction.atomic():
+        removed = model.objects.filter(user=user, article_id__in=ids).delete()[0]
+        if removed:
+            _bump(user.pk, _marks_learnt(model, set(), ids))
+    return removed
 
 
 def mark_read(user: AbstractBaseUser, article_ids: Iterable[int]) -> int:
@@ -203,7 +284,7 @@ def mark_read(user: AbstractBaseUser, article_ids: Iterable[int]) -> int:
 
 
 def mark_unread(user: AbstractBaseUser, article_ids: Iterable[int]) -> int:
-    return ReadMark.objects.filter(user=user, article_id__in=set(article_ids)).delete()[0]
+    return _remove_marks(ReadMark, user, article_ids)
 
 
 def bookmark(user: AbstractBaseUser, article_ids: Iterable[int]) -> int:
@@ -212,7 +293,7 @@ def bookmark(user: AbstractBaseUser, article_ids: Iterable[int]) -> int:
 
 
 def unbookmark(user: AbstractBaseUser, article_ids: Iterable[int]) -> int:
-    return Bookmark.objects.filter(user=user, article_id__in=set(article_ids)).delete()[0]
+    return _remove_marks(Bookmark, user, article_ids)
 
 
 # --- saved searches and settings ------------------------------------------------------------------

@@ -7,13 +7,20 @@ random nonce no page text can guess; otherwise it renders the part at once. `fil
 hole of a shared page for one request. Each hole's arguments are plain values (ids, labels), never a
 model, so a page kept in Redis carries them too. Forms in holes get `CSRF_PLACEHOLDER` as their token,
 put in after the page's ETag is computed (a token is new on every request; the page is not).
+
+A hole registered with `vary(request, *args)` (what of the reader its text depends on, besides its
+arguments: "saved or not", the page's address) is rendered once per distinct (arguments, vary) and
+its text reused from then on: a front page has some thirty save buttons, which differ between readers
+only in that one bit, and rendering each from its template was half of a signed-in reader's page.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.http import HttpRequest
@@ -21,14 +28,53 @@ from django.utils.safestring import SafeString, mark_safe
 
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 HOLES: dict[str, Callable[..., str]] = {}  # name -> render(request, csrf_token, *args) -> HTML
+# name -> vary(request, *args): what else the text depends on (None: this once, render it afresh)
+VARY: dict[str, Callable[..., Hashable | None]] = {}
+KEPT_TEXTS = 20_000
 
 
-def hole(name: str) -> Callable[[Callable[..., str]], Callable[..., str]]:
+def hole(
+    name: str, vary: Callable[..., Hashable | None] | None = None
+) -> Callable[[Callable[..., str]], Callable[..., str]]:
     def register(fn: Callable[..., str]) -> Callable[..., str]:
         HOLES[name] = fn
+        if vary is not None:
+            VARY[name] = vary
         return fn
 
     return register
+
+
+class Texts:
+    """Rendered texts of holes with a `vary`, by (name, arguments, vary); newest use last."""
+
+    def __init__(self) -> None:
+        self._texts: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def render(self, name: str, args: tuple[Any, ...], request: HttpRequest | None) -> str:
+        varies = VARY[name](request, *args)
+        if varies is None:
+            return HOLES[name](request, CSRF_PLACEHOLDER, *args)
+        key = (name, args, varies)
+        with self._lock:
+            text = self._texts.get(key)
+            if text is not None:
+                self._texts.move_to_end(key)
+                return text
+        text = HOLES[name](request, CSRF_PLACEHOLDER, *args)
+        with self._lock:
+            self._texts[key] = text
+            while len(self._texts) > KEPT_TEXTS:
+                self._texts.popitem(last=False)
+        return text
+
+    def clear(self) -> None:
+        with self._lock:
+            self._texts.clear()
+
+
+TEXTS = Texts()
 
 
 class HoleRecorder:
@@ -60,7 +106,10 @@ def fill(
         i = int(m.group(1))
         if i not in done:
             name, args = holes[i]
-            done[i] = HOLES[name](request, CSRF_PLACEHOLDER, *args)
+            if name in VARY:
+                done[i] = TEXTS.render(name, args, request)
+            else:
+                done[i] = HOLES[name](request, CSRF_PLACEHOLDER, *args)
         return done[i]
 
     page = marker.sub(render, body)

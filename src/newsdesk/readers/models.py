@@ -30,6 +30,18 @@ class Profile(models.Model):
         return f"profile of {self.user}"
 
 
+class StateVersion(models.Model):
+    """How many times the reader's follows, mutes, bookmarks or read marks changed: web processes
+    keep a reader's state between requests under this number (readers/state.py), read afresh with
+    the user on every request. Only `readers/changes.py` writes it (never a form or the admin, whose
+    save of an older copy would turn it back)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="state_version"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+
 class Follow(models.Model):
     """Something a reader follows: a source (key = its id), an entity (its slug) or a topic (a word)."""
 

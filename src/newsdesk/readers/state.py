@@ -1,13 +1,21 @@
-"""One reader's follows, mutes, bookmarks and read marks, loaded once per request.
+"""One reader's follows, mutes, bookmarks and read marks, kept by each process between requests.
 
 Every list a reader sees (front page, For you, briefing, search, related articles, story pages)
 passes through `ReaderState.visible` / `story_hidden`, so a muted source or keyword never appears.
 Anonymous visitors get an empty state: nothing muted, nothing followed.
+
+A reader's state is kept in this process (an LRU) under their `StateVersion`, which every change to
+those rows bumps in the change's own transaction (readers/changes.py, their one write path) and which
+is read afresh with the user on every request (comments/auth.py reads it with the user's row). So a
+state is used only while no change committed since it was read, on any process of any machine; a
+change made here passes its new state on (`keep`) so the reader's next page needs no query at all.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,9 +25,11 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from newsdesk.articles.models import MUTE_TEXT_CHARS, Article
-from newsdesk.readers.models import Bookmark, Follow, Mute, ReadMark
+from newsdesk.readers.models import Bookmark, Follow, Mute, ReadMark, StateVersion
 
 T = TypeVar("T")
+KEPT_READERS = 5000
+STATE_VERSION = "newsdesk_state_version"  # on a user read with it (comments/auth.py)
 
 
 @dataclass
@@ -30,6 +40,7 @@ class ReaderState:
     followed_topics: dict[str, str] = field(default_factory=dict)  # lower-case word → label
     muted_sources: set[int] = field(default_factory=set)
     muted_keywords: list[str] = field(default_factory=list)
+    version: int | None = None  # the StateVersion it was read at (None: not kept)
 
     @property
     def authenticated(self) -> bool:
@@ -112,6 +123,77 @@ class ReaderState:
             return key.isdigit() and int(key) in self.muted_sources
         return key.lower() in {k.lower() for k in self.muted_keywords}
 
+    def successor(
+        self,
+        version: int,
+        *,
+        read: tuple[set[int], set[int]] = (set(), set()),
+        saved: tuple[set[int], set[int]] = (set(), set()),
+    ) -> ReaderState:
+        """This state at `version`, after (added, removed) read marks and bookmarks; the lists not
+        loaded yet are left to load at the new version."""
+        new = ReaderState(
+            user_id=self.user_id,
+            followed_sources=self.followed_sources,
+            followed_entities=self.followed_entities,
+            followed_topics=self.followed_topics,
+            muted_sources=self.muted_sources,
+            muted_keywords=self.muted_keywords,
+            version=version,
+        )
+        for name, (added, removed) in (("read", read), ("bookmarked", saved)):
+            if name in self.__dict__:
+                new.__dict__[name] = (self.__dict__[name] | added) - removed
+        return new
+
+
+class KeptStates:
+    """Readers' states in this process, newest use last (never changed once kept: a change keeps a
+    new one)."""
+
+    def __init__(self) -> None:
+        self._states: OrderedDict[int, ReaderState] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, user_id: int) -> ReaderState | None:
+        with self._lock:
+            state = self._states.get(user_id)
+            if state is not None:
+                self._states.move_to_end(user_id)
+            return state
+
+    def keep(self, state: ReaderState) -> None:
+        assert state.user_id is not None and state.version is not None
+        with self._lock:
+            held = self._states.get(state.user_id)
+            if held is not None and (held.version or 0) > state.version:
+                return  # a newer one came first (another thread)
+            self._states[state.user_id] = state
+            self._states.move_to_end(state.user_id)
+            while len(self._states) > KEPT_READERS:
+                self._states.popitem(last=False)
+
+    def forget(self, user_id: int) -> None:
+        with self._lock:
+            self._states.pop(user_id, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._states.clear()
+
+
+KEPT = KeptStates()
+
+
+def version_of(user: object) -> int:
+    """The reader's StateVersion now: from the user's own query when it joined it (comments/auth.py),
+    else read here."""
+    known = getattr(user, STATE_VERSION, None)
+    if known is not None:
+        return known
+    found = StateVersion.objects.filter(user_id=user.pk).values_list("version", flat=True).first()  # type: ignore[attr-defined]
+    return found or 0
+
 
 def load_state(user_id: int | None) -> ReaderState:
     state = ReaderState(user_id=user_id)
@@ -132,11 +214,26 @@ def load_state(user_id: int | None) -> ReaderState:
     return state
 
 
+def changed_in_request(request: HttpRequest) -> None:
+    """The reader's state changed in this request: what the rest of it shows is read again."""
+    request.__dict__.pop("_reader_state", None)
+
+
 def reader_state(request: HttpRequest) -> ReaderState:
-    """The state of the request's reader, cached on the request."""
+    """The state of the request's reader: kept on the request, and in this process while current."""
     cached = getattr(request, "_reader_state", None)
     if cached is None:
         user = getattr(request, "user", None)
-        cached = load_state(user.pk if user is not None and user.is_authenticated else None)
+        if user is None or not user.is_authenticated:
+            cached = ReaderState()
+        else:
+            version = version_of(user)  # before the rows: a state is never older than its version
+            cached = KEPT.get(user.pk)
+            # One kept at a later version (a change this process made since this request read the
+            # user, perhaps in this very request) is newer still, and as good.
+            if cached is None or (cached.version or 0) < version:
+                cached = load_state(user.pk)
+                cached.version = version
+                KEPT.keep(cached)
         request._reader_state = cached  # type: ignore[attr-defined]
     return cached

@@ -24,7 +24,16 @@ from newsdesk.stories.models import Story
 register = template.Library()
 
 
-@hole("comments")
+def _vary(request: Any, kind: str, pk: int, empty: bool = False) -> tuple[Any, ...] | None:
+    """A discussion with no comment looks the same to every reader the gate answers alike; one with
+    comments depends on who reads it (their own, a moderator's view) and is rendered each time."""
+    if not empty or request is None:
+        return None
+    user = request.user
+    return (user.is_authenticated, why_cannot_comment(user), request.path)
+
+
+@hole("comments", vary=_vary)
 def _comments(request: Any, csrf_token: Any, kind: str, pk: int, empty: bool = False) -> str:
     """The discussion of a story or an article as this request's reader sees it (their own comments
     can be edited, a moderator sees more, the form or why there is none). `empty`: the page was made

@@ -42,17 +42,90 @@ def _entities(context: template.Context, article_ids: list[int]) -> tuple[tuple[
     return tuple(tuple(e) for e in entities_named_in(article_ids, ENTITY_BUTTONS))
 
 
+def _here(request: Any) -> str:
+    return request.get_full_path() if request is not None else "/"
+
+
+def _signed_in(request: Any) -> Any:
+    """The reader's state when signed in, else None."""
+    state = reader_state(request) if request is not None else None
+    return state if state is not None and state.authenticated else None
+
+
+# What each hole's text depends on besides its arguments (readers/holes.py keeps texts by it).
+
+
+def _vary_follow(request: Any, kind: str, key: str, label: str) -> tuple[Any, ...]:
+    state = _signed_in(request)
+    return (state is not None, state is not None and state.follows(kind, key), _here(request))
+
+
+def _vary_mute(request: Any, kind: str, key: str, label: str) -> tuple[Any, ...]:
+    state = _signed_in(request)
+    return (state is not None, state is not None and state.mutes(kind, key), _here(request))
+
+
+def _vary_save(request: Any, pk: int | None, title: str) -> tuple[Any, ...]:
+    state = _signed_in(request)
+    return (state is not None, state is not None and pk in state.bookmarked, _here(request))
+
+
+def _vary_article_actions(
+    request: Any,
+    pk: int,
+    title: str,
+    source_id: int,
+    source_name: str,
+    entities: tuple[tuple[str, str, str], ...] = (),
+) -> tuple[Any, ...]:
+    state = _signed_in(request)
+    if state is None:
+        return (False,)
+    source = str(source_id)
+    return (
+        True,
+        _here(request),
+        pk in state.bookmarked,
+        pk in state.read,
+        state.follows("source", source),
+        state.mutes("source", source),
+        tuple(state.follows("entity", slug) for slug, _, _ in entities),
+    )
+
+
+def _vary_story_actions(
+    request: Any, story_pk: int, entities: tuple[tuple[str, str, str], ...]
+) -> tuple[Any, ...]:
+    state = _signed_in(request)
+    if state is None:
+        return (False,)
+    return (True, _here(request), tuple(state.follows("entity", slug) for slug, _, _ in entities))
+
+
 def _user(request: Any) -> Any:
     return getattr(request, "user", None)
 
 
-@hole("nav_links")
+def _vary_nav_links(request: Any) -> tuple[Any, ...]:
+    user = _user(request)
+    return (user is not None and user.is_authenticated,)
+
+
+def _vary_nav_account(request: Any) -> tuple[Any, ...]:
+    user = _user(request)
+    if user is None or not user.is_authenticated:
+        return (False, request.path if request is not None else "")
+    moderates = user.has_perm("comments.moderate_comment")
+    return (True, user.is_staff, moderates, user.get_username())
+
+
+@hole("nav_links", vary=_vary_nav_links)
 def _nav_links(request: Any, csrf_token: Any) -> str:
     user = _user(request)
     return render_to_string("readers/nav_links.html", {"user": user})
 
 
-@hole("nav_account")
+@hole("nav_account", vary=_vary_nav_account)
 def _nav_account(request: Any, csrf_token: Any) -> str:
     user = _user(request)
     ctx = {"request": request, "user": user, "csrf_token": csrf_token}
@@ -74,7 +147,7 @@ def _read(request: Any, csrf_token: Any, pk: int | None) -> str:
     return " read" if pk in reader_state(request).read else ""
 
 
-@hole("follow")
+@hole("follow", vary=_vary_follow)
 def _follow(request: Any, csrf_token: Any, kind: str, key: str, label: str) -> str:
     ctx = _base(request, csrf_token)
     ctx.update(kind=kind, key=key, label=label or key)
@@ -82,7 +155,7 @@ def _follow(request: Any, csrf_token: Any, kind: str, key: str, label: str) -> s
     return render_to_string("readers/_follow.html", ctx)
 
 
-@hole("mute")
+@hole("mute", vary=_vary_mute)
 def _mute(request: Any, csrf_token: Any, kind: str, key: str, label: str) -> str:
     ctx = _base(request, csrf_token)
     ctx.update(kind=kind, key=key, label=label or key)
@@ -90,7 +163,7 @@ def _mute(request: Any, csrf_token: Any, kind: str, key: str, label: str) -> str
     return render_to_string("readers/_mute.html", ctx)
 
 
-@hole("save")
+@hole("save", vary=_vary_save)
 def _save(request: Any, csrf_token: Any, pk: int | None, title: str) -> str:
     ctx = _base(request, csrf_token)
     if not ctx["signed_in"] or pk is None:
@@ -99,7 +172,7 @@ def _save(request: Any, csrf_token: Any, pk: int | None, title: str) -> str:
     return render_to_string("readers/_save.html", ctx)
 
 
-@hole("article_actions")
+@hole("article_actions", vary=_vary_article_actions)
 def _article_actions(
     request: Any,
     csrf_token: Any,
@@ -124,7 +197,7 @@ def _article_actions(
     return render_to_string("readers/_article_actions.html", ctx)
 
 
-@hole("story_actions")
+@hole("story_actions", vary=_vary_story_actions)
 def _story_actions(
     request: Any, csrf_token: Any, story_pk: int, entities: tuple[tuple[str, str, str], ...]
 ) -> str:
