@@ -26,7 +26,6 @@ import pickle
 import shutil
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -46,6 +45,7 @@ import newsdesk.readers.templatetags.readers  # noqa: F401  (registers the reade
 from newsdesk.readers.holes import CSRF_PLACEHOLDER, HoleRecorder, fill
 from newsdesk.readers.state import reader_state
 from newsdesk.runtime import pagechanges
+from newsdesk.runtime.lru import LRU
 
 log = logging.getLogger(__name__)
 STATIC_HEADER = "X-Newsdesk-Shared-Page"  # internal: the answer is the anonymous copy (fastpath keeps it)
@@ -77,8 +77,7 @@ class PageStore:
     """This process's pages (LRU), and Redis's when REDIS_URL is set."""
 
     def __init__(self) -> None:
-        self._local: OrderedDict[str, Entry] = OrderedDict()
-        self._lock = threading.Lock()
+        self._local: LRU[str, Entry] = LRU(LOCAL_ENTRIES)
         self._redis: Any = None
         self._redis_url = ""
         self._redis_failed_at = 0.0
@@ -103,11 +102,7 @@ class PageStore:
         return self._redis_prefix() + hashlib.sha256(key.encode()).hexdigest()
 
     def local(self, key: str) -> Entry | None:
-        with self._lock:
-            entry = self._local.get(key)
-            if entry is not None:
-                self._local.move_to_end(key)
-            return entry
+        return self._local.get(key)
 
     def get(self, key: str) -> Entry | None:
         entry = self.local(key)
@@ -188,11 +183,7 @@ class PageStore:
                     path.unlink()
 
     def _keep(self, entry: Entry) -> None:
-        with self._lock:
-            self._local[entry.key] = entry
-            self._local.move_to_end(entry.key)
-            while len(self._local) > LOCAL_ENTRIES:
-                self._local.popitem(last=False)
+        self._local.put(entry.key, entry)
 
     def _redis_broke(self) -> None:
         log.warning("page cache: Redis not reachable; pages are kept in this process only for 30 s")
@@ -200,8 +191,7 @@ class PageStore:
 
     def clear(self) -> None:
         """Forget every page (tests), here and in the shared level."""
-        with self._lock:
-            self._local.clear()
+        self._local.clear()
         client = self._client()
         if client is not None:
             with contextlib.suppress(Exception):

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
+
+from newsdesk.runtime.lru import LRU
 
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 HOLES: dict[str, Callable[..., str]] = {}  # name -> render(request, csrf_token, *args) -> HTML
@@ -49,29 +49,21 @@ class Texts:
     """Rendered texts of holes with a `vary`, by (name, arguments, vary); newest use last."""
 
     def __init__(self) -> None:
-        self._texts: OrderedDict[Hashable, str] = OrderedDict()
-        self._lock = threading.Lock()
+        self._texts: LRU[Hashable, str] = LRU(KEPT_TEXTS)
 
     def render(self, name: str, args: tuple[Any, ...], request: HttpRequest | None) -> str:
         varies = VARY[name](request, *args)
         if varies is None:
             return HOLES[name](request, CSRF_PLACEHOLDER, *args)
         key = (name, args, varies)
-        with self._lock:
-            text = self._texts.get(key)
-            if text is not None:
-                self._texts.move_to_end(key)
-                return text
-        text = HOLES[name](request, CSRF_PLACEHOLDER, *args)
-        with self._lock:
-            self._texts[key] = text
-            while len(self._texts) > KEPT_TEXTS:
-                self._texts.popitem(last=False)
+        text = self._texts.get(key)
+        if text is None:
+            text = HOLES[name](request, CSRF_PLACEHOLDER, *args)
+            self._texts.put(key, text)
         return text
 
     def clear(self) -> None:
-        with self._lock:
-            self._texts.clear()
+        self._texts.clear()
 
 
 TEXTS = Texts()

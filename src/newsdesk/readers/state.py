@@ -14,8 +14,6 @@ change made here passes its new state on (`keep`) so the reader's next page need
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +24,7 @@ from django.http import HttpRequest
 
 from newsdesk.articles.models import MUTE_TEXT_CHARS, Article
 from newsdesk.readers.models import Bookmark, Follow, Mute, ReadMark, StateVersion
+from newsdesk.runtime.lru import LRU
 
 T = TypeVar("T")
 KEPT_READERS = 5000
@@ -152,34 +151,22 @@ class KeptStates:
     new one)."""
 
     def __init__(self) -> None:
-        self._states: OrderedDict[int, ReaderState] = OrderedDict()
-        self._lock = threading.Lock()
+        self._states: LRU[int, ReaderState] = LRU(KEPT_READERS)
 
     def get(self, user_id: int) -> ReaderState | None:
-        with self._lock:
-            state = self._states.get(user_id)
-            if state is not None:
-                self._states.move_to_end(user_id)
-            return state
+        return self._states.get(user_id)
 
     def keep(self, state: ReaderState) -> None:
         assert state.user_id is not None and state.version is not None
-        with self._lock:
-            held = self._states.get(state.user_id)
-            if held is not None and (held.version or 0) > state.version:
-                return  # a newer one came first (another thread)
-            self._states[state.user_id] = state
-            self._states.move_to_end(state.user_id)
-            while len(self._states) > KEPT_READERS:
-                self._states.popitem(last=False)
+        version = state.version
+        # A newer one may have come first (another thread): it stays.
+        self._states.put(state.user_id, state, unless=lambda held: (held.version or 0) > version)
 
     def forget(self, user_id: int) -> None:
-        with self._lock:
-            self._states.pop(user_id, None)
+        self._states.pop(user_id)
 
     def clear(self) -> None:
-        with self._lock:
-            self._states.clear()
+        self._states.clear()
 
 
 KEPT = KeptStates()
