@@ -1,14 +1,17 @@
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
-django_application = get_asgi_application()
+
+from django.core.wsgi import get_wsgi_application
+
+django_application = get_wsgi_application()
 
 # Django is set up above: these import models.
 from newsdesk.pages.fastpath import FastPath  # noqa: E402
 from newsdesk.webserver import start_web_process  # noqa: E402
+from newsdesk.webthreads import DjangoInThreads, web_threads  # noqa: E402
 
-# Anonymous readers' cached pages are answered before Django (pages/fastpath.py).
-application = FastPath(django_application)
+# Anonymous readers' cached pages are answered before Django (pages/fastpath.py); the rest go to
+# Django's handler in this process's threads (webthreads.py).
+application = FastPath(DjangoInThreads(django_application, web_threads()))
 start_web_process()

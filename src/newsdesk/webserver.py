@@ -1,7 +1,9 @@
 """How `newsdesk web` and `serve` run the site: one web process per core, each warmed before it serves.
 
-One Python process runs Django's sync views on one thread, so one process per core is what uses the
-machine (`NEWSDESK_WEB_PROCESSES`, default the number of cores). The server is granian or uvicorn
+One Python process runs Python on one core at a time (its threads share one lock), so one process per
+core is what uses the machine (`NEWSDESK_WEB_PROCESSES`, default the number of cores); in each, a few
+threads run Django's views (webthreads.py, `NEWSDESK_WEB_THREADS`, default 4), so one slow page does
+not hold the others. The server is granian or uvicorn
 (`NEWSDESK_WEB_SERVER`; see docs/quality.md for the measurement behind the default). Every web
 process loads what its pages share (the article vector index, the query embedder) when it starts,
 not on a reader's request: the supervisor writes the index snapshot once, before the processes
