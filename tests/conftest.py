@@ -39,6 +39,13 @@ def _page_cache_off(settings):
 
 
 @pytest.fixture(autouse=True)
+def _read_marks_in_request(settings):
+    """An opened article is marked read in its own request, so a test sees the mark as soon as the
+    page answers (tests/readers/test_opened.py checks the web processes' batches)."""
+    settings.NEWSDESK_READ_MARKS_BATCH_S = 0
+
+
+@pytest.fixture(autouse=True)
 def _readers_kept_apart():
     """Each test starts with no reader state kept by this process (readers/state.py) and no hole
     texts (readers/holes.py): a rolled-back test's user ids come back in the next test."""

@@ -219,6 +219,9 @@ NEWSDESK_EMBED_MAX_TOKENS = int(os.environ.get("NEWSDESK_EMBED_MAX_TOKENS", "256
 NEWSDESK_INDEX_SNAPSHOT_MIN = int(os.environ.get("NEWSDESK_INDEX_SNAPSHOT_MIN", "50000"))
 # Reader pages made once and kept until an event changes them (pages/cache.py); 0 turns it off.
 NEWSDESK_PAGE_CACHE = _env_bool("NEWSDESK_PAGE_CACHE", True)
+# Articles opened by signed-in readers are marked read by each process's writer thread, a batch every
+# this many seconds (readers/opened.py); 0 writes each mark in its request.
+NEWSDESK_READ_MARKS_BATCH_S = float(os.environ.get("NEWSDESK_READ_MARKS_BATCH_S", "0.2"))
 # spaCy pipeline for named entities (en_core_web_md 3.8.0 from a hash-pinned PyPI upload; en_core_web_sm
 # is the smaller one).
 NEWSDESK_SPACY_MODEL = os.environ.get("NEWSDESK_SPACY_MODEL", "en_core_web_md")

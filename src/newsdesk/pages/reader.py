@@ -11,6 +11,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -23,7 +24,8 @@ from newsdesk.articles.models import Article
 from newsdesk.readers import changes
 from newsdesk.readers.foryou import for_you
 from newsdesk.readers.models import Bookmark, Follow, Mute, Profile
-from newsdesk.readers.state import changed_in_request, reader_state
+from newsdesk.readers.opened import OPENED
+from newsdesk.readers.state import KEPT, changed_in_request, reader_state, show_state
 from newsdesk.sources.models import Source
 
 
@@ -47,11 +49,20 @@ def mark_read(user: AbstractBaseUser | AnonymousUser, article: Article) -> None:
 
 
 def mark_opened(request: HttpRequest, article: Article) -> None:
-    """Opening an article marks it read, except the page shown right after "Mark unread" on it."""
-    if request.user.is_authenticated and request.session.pop(KEPT_UNREAD, None) == article.pk:
+    """Opening an article marks it read, except the page shown right after "Mark unread" on it; the
+    mark is written by this process's writer thread (readers/opened.py), the page shows it at once."""
+    if not request.user.is_authenticated or request.session.pop(KEPT_UNREAD, None) == article.pk:
         return
-    if request.user.is_authenticated and changes.mark_read(request.user, [article.pk]):
-        changed_in_request(request)  # the page shows it read
+    delay_s = settings.NEWSDESK_READ_MARKS_BATCH_S
+    if delay_s <= 0:
+        if changes.mark_read(request.user, [article.pk]):
+            changed_in_request(request)  # the page shows it read
+        return
+    state = reader_state(request)
+    if article.pk in state.read or state.version is None:
+        return
+    OPENED.add(request.user.pk, article.pk, delay_s)
+    show_state(request, state.successor(state.version, read=({article.pk}, set())))
 
 
 def _toggle(request: HttpRequest, model: type[Follow] | type[Mute], *, what: str, noun: str) -> HttpResponse:
@@ -107,6 +118,8 @@ def read_state(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     back = _back(request)
     if request.POST.get("unread"):
+        if OPENED.forget(request.user.pk, {article.pk}):  # opened a moment ago, not written yet
+            KEPT.forget(request.user.pk)
         changes.mark_unread(request.user, [article.pk])
         # The form sends the reader back to the page it was on; if that is the article itself,
         # showing it must not mark it read again.

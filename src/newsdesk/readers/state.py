@@ -206,6 +206,13 @@ def changed_in_request(request: HttpRequest) -> None:
     request.__dict__.pop("_reader_state", None)
 
 
+def show_state(request: HttpRequest, state: ReaderState) -> None:
+    """The reader's state changed before the change is written (readers/opened.py): this request and
+    this process's next ones use `state`, kept at the version it came from."""
+    KEPT.keep(state)
+    request._reader_state = state  # type: ignore[attr-defined]
+
+
 def reader_state(request: HttpRequest) -> ReaderState:
     """The state of the request's reader: kept on the request, and in this process while current."""
     cached = getattr(request, "_reader_state", None)
