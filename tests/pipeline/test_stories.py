@@ -256,6 +256,25 @@ def test_explain_relation_text() -> None:
     assert explain_relation(b, a).text.endswith("2 days later")
 
 
+def test_a_reason_spells_initialisms_in_full() -> None:
+    """The names found in "U.S. astronauts" and "the U.K. budget" lose their last full stop; a reason
+    shows them as written, not "shares Trump, U.S"."""
+    found = entity_proxies("", "The deal pleased U.S. and U.K. officials and Donald Trump on Friday.")
+    a = ArticleFeatures(
+        id="a",
+        title="Steel deal",
+        text="",
+        source="x",
+        published=T0,
+        vector=np.ones(3) / 3**0.5,
+        entities=found,
+    )
+    b = ArticleFeatures(
+        id="b", title="Tariffs", text="", source="y", published=T0, vector=np.ones(3) / 3**0.5, entities=found
+    )
+    assert explain_relation(a, b).text.startswith("shares Donald Trump, U.K., U.S. · ")
+
+
 def test_format_time_gap() -> None:
     assert format_time_gap(timedelta(seconds=20)) == "same time"
     assert format_time_gap(timedelta(hours=-3)) == "3 hours earlier"
