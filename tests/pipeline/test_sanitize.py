@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk.pipeline.sanitize import clean_article_html, clean_text, html_to_text
+from newsdesk.pipeline.sanitize import clean_article_html, clean_text, html_to_text, without_link_trail
 
 BASE = "https://news.example.org/world/story.html"
 
@@ -95,3 +97,36 @@ def test_hostile_fragments_never_leak_script(fragment: str) -> None:
     assert "<script" not in lowered and "<iframe" not in lowered
     assert "javascript:" not in lowered.replace(" ", "") or "href" not in lowered
     html_to_text(out)
+
+
+FT_ITEM = Path(__file__).parents[1] / "fixtures" / "feeds" / "ft-markets-item.html"
+
+
+def test_a_feed_entrys_last_line_of_a_lone_short_link_is_dropped() -> None:
+    """The FT's feed ends every summary with its section as a link ("<br/><a …>Markets</a>"): the
+    teaser would read "…against the legality of his levies Markets"."""
+    ft = FT_ITEM.read_text(encoding="utf-8")
+    trimmed = without_link_trail(clean_article_html(ft, "https://www.ft.com/"))
+    assert html_to_text(trimmed).endswith("a court ruled against the legality of his levies")
+    assert "<img" in trimmed  # the rest is kept as it was
+    text = "<p>The rover found clay on the crater floor.</p>"
+    assert without_link_trail(text + "<p><a href='https://x.test/1'>Read more</a></p>") == text
+    both = text + "<p><a href='/a'>Read <b>more</b></a></p><a href='/s'>Science</a>"
+    assert without_link_trail(both) == text
+
+
+def test_links_that_are_part_of_the_text_stay() -> None:
+    kept = [
+        # a link that ends a sentence
+        "<p>The rover found clay, says <a href='https://nasa.test/'>NASA</a></p>",
+        "The rover found clay on the floor of <a href='https://x.test/'>Jezero crater</a>",
+        # a long link line is the article's own words
+        "<p>Clay found.</p><p><a href='https://x.test/'>The rover found clay on the crater floor</a></p>",
+        # an entry that is only a link keeps it
+        "<p><a href='https://x.test/'>Comments</a></p>",
+        "<p>Short one.</p><br><a href='https://x.test/'>Comments</a>",
+        # text after the link
+        "<p>The rover found clay on the crater floor.</p><p><a href='/a'>Read more</a> here</p>",
+    ]
+    for html in kept:
+        assert without_link_trail(html) == html, html

@@ -18,7 +18,7 @@ from newsdesk.articles.models import Article, Sighting, Stage
 from newsdesk.flow.images import image_ids_for
 from newsdesk.flow.publishers import ensure_publisher
 from newsdesk.pipeline.feeds import FeedEntry
-from newsdesk.pipeline.sanitize import clean_article_html
+from newsdesk.pipeline.sanitize import clean_article_html, without_link_trail
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url, strip_tracking
 from newsdesk.sources.models import Source
 
@@ -84,8 +84,9 @@ def _apply(
     article.canonical_url = canonical[:2000]
     # Feeds are parsed with feedparser's sanitizer off: the article allow-list is the one cleaner, and
     # the feed's own HTML is kept only after it (whoever reads it later gets safe markup).
-    article.feed_summary = clean_article_html(entry.summary_html, url)
-    article.feed_content = clean_article_html(entry.content_html, url)
+    # A last line that is only a short link (the outlet's section, "Read more") is not the article's.
+    article.feed_summary = without_link_trail(clean_article_html(entry.summary_html, url))
+    article.feed_content = without_link_trail(clean_article_html(entry.content_html, url))
     article.lead_image_url = entry.image_url[:2000]
     article.image_id = images.get(entry.image_url)
     article.entry_hash = digest

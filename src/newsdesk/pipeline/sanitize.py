@@ -199,6 +199,64 @@ _IMG_SRC_RE = re.compile(r"<img\b[^>]*?\ssrc=\"(https?://[^\"]{1,2000})\"", re.I
 _ANY_IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 
 
+# A feed's entry often ends with a line that is only a short link: the outlet's section ("Markets"),
+# "Read more", "Comments". It is navigation, not the article's words, and would end every teaser.
+_TRAIL_MAX_WORDS = 4
+_TRAIL_MIN_WORDS_LEFT = 5  # an entry that is nothing but a link keeps it
+_LINE_BREAKS = frozenset(
+    ["br", "p", "div", "li", "ul", "ol", "section", "footer", "aside", "blockquote", "hr"]
+)
+
+
+def without_link_trail(html: str) -> str:
+    """Feed HTML without trailing lines that hold nothing but a link of at most four words."""
+    if "<a" not in html.lower():
+        return html
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return html
+    dropped = False
+    for _ in range(3):  # "Markets" after "Read more"
+        line = _trailing_link_line(root)
+        if line is None:
+            break
+        before = line.getprevious()
+        line.drop_tree()  # keeps its tail (whitespace only, checked)
+        if before is not None and before.tag == "br" and not (before.tail or "").strip():
+            before.drop_tree()
+        dropped = True
+    if not dropped:
+        return html
+    return "".join(
+        [root.text or ""] + [lxml.html.tostring(child, encoding="unicode") for child in root]
+    ).strip()
+
+
+def _trailing_link_line(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    texts = root.xpath("//text()[normalize-space()]")
+    if not texts:
+        return None
+    last = texts[-1].getparent()
+    link = last if last.tag == "a" else next(last.iterancestors("a"), None)
+    if link is None or link is root or (link.tail or "").strip():
+        return None
+    words = link.text_content().split()
+    if not words or len(words) > _TRAIL_MAX_WORDS:
+        return None
+    # The line: the link, or the elements around it that hold nothing else; it must start a line.
+    line = link
+    while line.getparent() is not root and line.getparent().text_content().split() == words:
+        line = line.getparent()
+    before = line.getprevious()
+    after_a_break = before is not None and before.tag in _LINE_BREAKS and not (before.tail or "").strip()
+    if line.tag not in _LINE_BREAKS and not after_a_break:
+        return None
+    if len(root.text_content().split()) - len(words) < _TRAIL_MIN_WORDS_LEFT:
+        return None
+    return line
+
+
 def first_image_url(clean_html: str) -> str:
     """The first picture's absolute URL in sanitised HTML (the lead image of a feed-only article)."""
     match = _IMG_SRC_RE.search(clean_html or "")
@@ -233,4 +291,5 @@ __all__ = [
     "first_image_url",
     "html_to_text",
     "without_images",
+    "without_link_trail",
 ]
