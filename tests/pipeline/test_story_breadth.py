@@ -93,6 +93,27 @@ def test_the_headline_is_a_report_of_the_event_not_a_roundup_or_a_stray_member(
     assert groups({k: v for k, v in assigned.items() if k != "roundup"}) == EXPECTED
 
 
+def test_a_title_that_is_a_whole_sentence_heads_a_story_only_when_no_headline_can(
+    model: MiniLMEmbedder, articles: list[ArticleFeatures]
+) -> None:
+    """Some feeds put their standfirst in the title; its many words sit near any story's centre."""
+    fire = [a for a in articles if a.id.startswith("fire")]
+    sentence = (
+        f"{fire[0].title}, officials said on Tuesday as crews from three counties worked through the "
+        "night and residents of nearby villages were told to leave their homes"
+    )
+    (long_title,) = make(
+        model,
+        [("fire-long", "wire.example", sentence, " ".join(a.text for a in fire), T0 - timedelta(hours=1))],
+    )
+    assert len(long_title.title.split()) > 20
+    clusterer = _judge(articles)
+    # Its words hold every report's: it is nearer the centre than any of them, and first.
+    story = StoryState.from_members("fire", [long_title, *fire])
+    assert clusterer.representative(story) in fire
+    assert clusterer.representative(StoryState.from_members("alone", [long_title])) is long_title
+
+
 # The broadest story the BBC corpus may hold unless its articles are one event. The largest events we
 # labelled in it (benchmarks/story_events/bbc.events, rule in docs/story-events.md) have 11 articles
 # (Ireland v England in the 2005 Six Nations: preview, team news, result and the refereeing row) and 10
