@@ -140,10 +140,12 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches() -> None:
-    """Each test's database starts empty and reuses primary keys: the per-process vector index and
-    story clusterer must not carry an earlier test's articles into it."""
+    """Each test's database starts empty and reuses primary keys: the per-process vector index,
+    near-duplicate index and story clusterer must not carry an earlier test's articles into it."""
     from newsdesk.articles import vectors
+    from newsdesk.flow import processing
     from newsdesk.stories import assign
 
     vectors.forget_index()
+    processing.forget_near_index()
     assign.reset()

@@ -176,6 +176,13 @@ class _NearCache:
 _near_cache: _NearCache | None = None
 
 
+def forget_near_index() -> None:
+    """Drop this process's near-duplicate index (rebuilt from the database on next use): tests, whose
+    database is emptied between them while primary keys and dedup sequence numbers start again."""
+    global _near_cache
+    _near_cache = None
+
+
 def _primary(article_id: int) -> Article | None:
     """Follow duplicate_of to the group's primary article."""
     seen: set[int] = set()

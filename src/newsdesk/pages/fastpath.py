@@ -10,8 +10,6 @@ Answers from here are not in the per-route latency histogram or the access log.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
@@ -19,6 +17,7 @@ from urllib.parse import unquote
 from django.conf import settings
 
 from newsdesk.pages.cache import STATIC_HEADER, STORE, Entry
+from newsdesk.runtime.lru import LRU
 
 ENTRIES = 2000
 _PER_REQUEST = {b"x-request-id", b"set-cookie", b"date", b"server", STATIC_HEADER.lower().encode()}
@@ -35,8 +34,7 @@ class Answer:
 class FastPath:
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.answers: OrderedDict[tuple[str, bytes], Answer] = OrderedDict()
-        self.lock = threading.Lock()
+        self.answers: LRU[tuple[str, bytes], Answer] = LRU(ENTRIES)
         self.personal = (
             settings.SESSION_COOKIE_NAME.encode() + b"=",
             b"messages=",
@@ -54,8 +52,7 @@ class FastPath:
             return None
         if STORE.local(answer.entry.key) is answer.entry and answer.entry.current():
             return answer
-        with self.lock:
-            self.answers.pop(key, None)
+        self.answers.pop(key)
         return None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -110,8 +107,4 @@ class FastPath:
         if entry is None or not etag or entry.anon_etag.encode() != etag:
             return
         kept = [(n.lower(), v) for n, v in headers if n.lower() not in _PER_REQUEST]
-        with self.lock:
-            self.answers[key] = Answer(entry=entry, headers=kept, body=body, etag=etag)
-            self.answers.move_to_end(key)
-            while len(self.answers) > ENTRIES:
-                self.answers.popitem(last=False)
+        self.answers.put(key, Answer(entry=entry, headers=kept, body=body, etag=etag))

@@ -1,5 +1,6 @@
-"""A bounded, thread-safe map that forgets what was used least recently: what each web process keeps
-between requests (pages, readers' states, rendered buttons) without growing without end."""
+"""A bounded, thread-safe map that forgets what was used least recently: what a process keeps between
+requests or tasks (pages and their answers before Django, readers' states, rendered buttons, story
+members' features) without growing without end."""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ articles: a restarted worker scores the way the old one did, up to the articles 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from datetime import datetime
 
 from django.db.models import Count, Max, Min, Q
@@ -21,6 +20,7 @@ from newsdesk.articles.vectors import article_index
 from newsdesk.pipeline.embeddings import from_blob
 from newsdesk.pipeline.stories import ArticleFeatures, StoryClusterer, StoryState
 from newsdesk.runtime.coordination import serialised
+from newsdesk.runtime.lru import LRU
 from newsdesk.stories.models import Story
 from newsdesk.stories.ranking import coverage_score
 from newsdesk.stories.signals import article_assigned
@@ -48,25 +48,18 @@ def features(article: Article, text_chars: int = TEXT_CHARS) -> ArticleFeatures:
     )
 
 
-_cache_lock = threading.Lock()
-_member_cache: OrderedDict[tuple[int, datetime], ArticleFeatures] = OrderedDict()
 MEMBER_CACHE_SIZE = 20_000
+_member_cache: LRU[tuple[int, datetime], ArticleFeatures] = LRU(MEMBER_CACHE_SIZE)
 
 
 def cached_features(article: Article) -> ArticleFeatures:
     """Features of a story member, kept per process: the same members are compared again and again."""
     key = (article.pk, article.updated_at)
-    with _cache_lock:
-        found = _member_cache.get(key)
-        if found is not None:
-            _member_cache.move_to_end(key)
-            return found
-    feat = features(article)
-    with _cache_lock:
-        _member_cache[key] = feat
-        while len(_member_cache) > MEMBER_CACHE_SIZE:
-            _member_cache.popitem(last=False)
-    return feat
+    found = _member_cache.get(key)
+    if found is None:
+        found = features(article)
+        _member_cache.put(key, found)
+    return found
 
 
 def _member_fields() -> list[str]:
