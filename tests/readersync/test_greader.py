@@ -8,13 +8,15 @@ import time
 
 import httpx
 import pytest
+from huey.contrib.djhuey import HUEY
 
 from newsdesk.articles.models import Article
+from newsdesk.flow.tasks import add_source_task
 from newsdesk.readers.changes import MAX_FOLLOWS
 from newsdesk.readers.models import Bookmark, Follow, ReadMark
 from newsdesk.readersync.models import AppToken
 from newsdesk.sources.models import Source
-from tests.readersync.conftest import Reader, set_up_apps
+from tests.readersync.conftest import Reader, api, login, set_up_apps
 from tests.readersync.sessions import load, replay
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -187,3 +189,32 @@ def test_subscribing_keeps_the_sites_follow_cap(reader: Reader, live_server) -> 
     assert Follow.objects.filter(user=reader.user).count() == MAX_FOLLOWS
     assert not Source.objects.filter(url=new_feed).exists()
     assert reader.feed_server.hits["/science.xml"] == 0
+
+
+def test_a_new_feed_subscribed_into_a_folder_arrives_in_that_folder(reader: Reader, live_server) -> None:
+    """NetNewsWire and Reeder subscribe with `ac=subscribe&s=feed/URL&t=name&a=user/-/label/Folder`.
+    A feed the site does not have yet is added by the worker (staff only), never in the request; once
+    it is, the app finds it under its own name in the folder it chose, not loose in no folder."""
+    reader.user.is_staff = True
+    reader.user.save()
+    set_up_apps(reader)
+    new_feed = reader.feed_server.url("/science.xml")
+    HUEY.flush()
+    with api(live_server.url, login(live_server.url, reader)) as gr:
+        queued = gr.post(
+            "subscription/edit",
+            data={"ac": "subscribe", "s": f"feed/{new_feed}", "t": "Space news", "a": "user/-/label/Space"},
+        )
+        assert queued.text == "OK"
+        assert not Source.objects.filter(url=new_feed).exists()  # nothing fetched in the request
+        while (task := HUEY.dequeue()) is not None:  # what a worker runs
+            if task.name.endswith("add_source_task"):
+                add_source_task.call_local(*task.args)
+        added = Source.objects.get(url=new_feed)
+        subs = {
+            s["id"]: s for s in gr.get("subscription/list", params={"output": "json"}).json()["subscriptions"]
+        }
+        assert subs[f"feed/{added.pk}"]["title"] == "Space news"
+        assert subs[f"feed/{added.pk}"]["categories"] == [{"id": "user/-/label/Space", "label": "Space"}]
+        tags = {t["id"] for t in gr.get("tag/list", params={"output": "json"}).json()["tags"]}
+        assert "user/-/label/Space" in tags

@@ -5,6 +5,7 @@ is read from the row."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -18,14 +19,23 @@ from newsdesk.pipeline import netguard
 from newsdesk.pipeline.urls import InvalidURL, canonicalize_url
 from newsdesk.readers import changes
 from newsdesk.sources.models import Source, SourceAddition
+from newsdesk.sources.signals import addition_followed
 
 
 def request_addition(
-    url: str, *, category: str = "", user: object = None, preview: bool = False, follow: bool = False
+    url: str,
+    *,
+    category: str = "",
+    user: object = None,
+    preview: bool = False,
+    follow: bool = False,
+    follow_title: str = "",
+    follow_folders: Sequence[str] = (),
 ) -> SourceAddition:
     """Record a request to add (or, with `preview`, to look at) `url` for a worker (`run_addition`);
     what can be refused without the network is refused now: an unusable address, a host private by
-    its spelling, a known source (which a preview may still look at)."""
+    its spelling, a known source (which a preview may still look at). With `follow`, the user who
+    asked follows it once added, under `follow_title`, in `follow_folders` (a reader app's)."""
     try:
         canonical = canonicalize_url(url)
     except InvalidURL as exc:
@@ -44,6 +54,8 @@ def request_addition(
         category=category[:300],
         preview=preview,
         follow=follow,
+        follow_title=follow_title.strip()[:300],
+        follow_folders=[f.strip()[:300] for f in follow_folders if f.strip()][:20],
         requested_by=user if getattr(user, "pk", None) else None,
     )
 
@@ -99,9 +111,11 @@ def run_addition(addition_id: int) -> SourceAddition | None:
             addition.source, addition.how = added.source, added.how
             if addition.follow and addition.requested_by is not None:
                 try:  # the site's follow cap holds here too
-                    changes.follow_source(addition.requested_by, added.source, "")
+                    changes.follow_source(addition.requested_by, added.source, addition.follow_title)
                 except changes.Refused as refused:
                     addition.error = f"added, but not followed: {refused.message}"[:2000]
+                else:
+                    addition_followed.send(sender=SourceAddition, addition=addition)
     addition.finished_at = timezone.now()
     addition.save()
     return addition

@@ -29,7 +29,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
@@ -333,10 +333,11 @@ def _known_source(url: str) -> Source | None:
 QUEUED = "being added by the site's worker: it appears among your subscriptions within a minute"
 
 
-def _subscribe(user: Any, url: str, title: str = "") -> Source | None:
+def _subscribe(user: Any, url: str, title: str = "", folders: Sequence[str] = ()) -> Source | None:
     """Follow the source at URL. A reader follows only what the site has; staff may add a new one,
-    which a worker looks for and adds, then follows for them (None: queued; autodiscovery never runs
-    in the request, issue 14). A refused address is never fetched nor stored."""
+    which a worker looks for and adds, then follows for them under `title`, in `folders` (None:
+    queued; autodiscovery never runs in the request, issue 14). A refused address is never fetched
+    nor stored."""
     existing = _known_source(url)
     if existing is None and not user.is_staff:
         raise Forbidden(
@@ -349,7 +350,9 @@ def _subscribe(user: Any, url: str, title: str = "") -> Source | None:
         raise BadRequest(refused.message) from None
     if existing is None:
         try:
-            addition = request_addition(url, user=user, follow=True)
+            addition = request_addition(
+                url, user=user, follow=True, follow_title=title, follow_folders=folders
+            )
         except AlreadyFollowed as exc:  # added since the look-up above
             existing = exc.source
         except AddError as exc:
@@ -379,9 +382,10 @@ def subscription_edit(request: HttpRequest, user: Any) -> HttpResponse:
     if not streams:
         raise BadRequest("s= (the feed stream) is missing")
     title = p.get("t", "").strip()
+    added = _folders(p.getlist("a"))
     for stream in streams:
         if action == "subscribe":
-            source = _subscribe(user, stream.removeprefix("feed/"), title)
+            source = _subscribe(user, stream.removeprefix("feed/"), title, added)
             if source is None:  # a new feed, queued for the worker: its folders are set once it is there
                 continue
         elif action == "unsubscribe":
@@ -393,13 +397,17 @@ def subscription_edit(request: HttpRequest, user: Any) -> HttpResponse:
                 _follow(user, source, title)
         else:
             raise BadRequest(f"unknown ac={action[:40]!r} (subscribe, unsubscribe or edit)")
-        for label in p.getlist("a"):
-            if normalise_stream(label).startswith(LABEL_PREFIX):
-                state.set_label(user, source, normalise_stream(label)[len(LABEL_PREFIX) :], on=True)
-        for label in p.getlist("r"):
-            if normalise_stream(label).startswith(LABEL_PREFIX):
-                state.set_label(user, source, normalise_stream(label)[len(LABEL_PREFIX) :], on=False)
+        for folder in added:
+            state.set_label(user, source, folder, on=True)
+        for folder in _folders(p.getlist("r")):
+            state.set_label(user, source, folder, on=False)
     return HttpResponse("OK", content_type="text/plain")
+
+
+def _folders(streams: list[str]) -> list[str]:
+    """The folder names of `user/-/label/<name>` streams (others, such as states, are not folders)."""
+    labels = (normalise_stream(s) for s in streams)
+    return [s[len(LABEL_PREFIX) :] for s in labels if s.startswith(LABEL_PREFIX)]
 
 
 @api

@@ -168,6 +168,10 @@ class SourceAddition(models.Model):
         default=False,
         help_text="A reader app's subscribe (staff): feeds only; requested_by follows it once added.",
     )
+    follow_title = models.CharField(max_length=300, blank=True, help_text="The reader app's name for it.")
+    follow_folders = models.JSONField(
+        default=list, blank=True, help_text="The reader app's folders for it, set once it is followed."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     how = models.CharField(max_length=12, blank=True, help_text="feed, discovered or article")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
