@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -11,6 +12,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from newsdesk.articles.models import Article
+from newsdesk.readers import changes
 from newsdesk.readers.models import ReadMark, StateVersion
 from newsdesk.readers.opened import OPENED
 from newsdesk.readers.state import KEPT
@@ -80,6 +82,40 @@ def test_mark_unread_right_after_opening_wins_over_the_pending_mark(batched, set
     )
     assert answer.status_code == 302 and OPENED.pending() == 0
     assert OPENED.flush() == 0 and not ReadMark.objects.exists()
+    front = as_ada.get("/").content.decode()
+    assert ' read">' not in front.split(story.headline)[0].rsplit("<li", 1)[1] + '">'
+
+
+def test_mark_unread_while_the_batch_holding_the_mark_is_being_written(
+    batched, settings, monkeypatch
+) -> None:
+    """The writer has taken the batch but not committed it when the reader asks for unread: the
+    unread waits for that write and then removes the mark, instead of being undone by it."""
+    settings.NEWSDESK_READ_MARKS_BATCH_S = 5
+    story = builders.story("Ferry timetable changes for winter", ["Coast Times", "Metro"])
+    article = Article.objects.filter(story=story).order_by("published_at").first()
+    _, as_ada = _reader("ada")
+    as_ada.get("/me/following/")
+    token = as_ada.cookies["csrftoken"].value
+    as_ada.get(f"/article/{article.pk}/")
+    taken, go_on = threading.Event(), threading.Event()
+    write = changes.mark_read_by
+
+    def slow_write(batch: dict[int, set[int]]) -> int:  # the real write, held back to force the order
+        taken.set()
+        go_on.wait(10)
+        return write(batch)
+
+    monkeypatch.setattr(changes, "mark_read_by", slow_write)
+    writer = threading.Thread(target=OPENED.flush)
+    writer.start()
+    assert taken.wait(10) and OPENED.pending() == 0  # the batch is out, its mark not yet written
+    threading.Timer(0.3, go_on.set).start()
+    answer = as_ada.post(
+        f"/me/read/{article.pk}/", {"unread": "1", "csrfmiddlewaretoken": token, "next": "/"}
+    )
+    writer.join(10)
+    assert answer.status_code == 302 and not ReadMark.objects.exists()
     front = as_ada.get("/").content.decode()
     assert ' read">' not in front.split(story.headline)[0].rsplit("<li", 1)[1] + '">'
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 from collections import defaultdict
 
 from django.db import close_old_connections
@@ -29,6 +30,7 @@ class OpenedArticles:
     def __init__(self) -> None:
         self._pending: dict[int, set[int]] = defaultdict(set)  # user id -> article ids
         self._lock = threading.Lock()
+        self._writing = threading.Lock()  # held while a batch is taken and written
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._delay_s = 0.0
@@ -44,8 +46,10 @@ class OpenedArticles:
         self._wake.set()
 
     def forget(self, user_id: int, article_ids: set[int]) -> bool:
-        """Drop marks not written yet ("Mark unread" a moment after opening); whether there were any."""
-        with self._lock:
+        """Drop marks not written yet ("Mark unread" a moment after opening); whether there were any.
+        A batch being written now is waited for: its marks are then in the database, where the
+        unread that follows removes them (else one written just after it would undo it)."""
+        with self._writing, self._lock:
             held = self._pending.get(user_id, set())
             dropped = held & article_ids
             held -= dropped
@@ -57,23 +61,26 @@ class OpenedArticles:
 
     def flush(self) -> int:
         """Write every mark handed in so far, in one transaction; how many were new."""
-        with self._lock:
-            batch, self._pending = self._pending, defaultdict(set)
-        if not batch:
-            return 0
-        try:
-            return changes.mark_read_by(batch)
-        except Exception:  # the database away: these marks are lost, pages go on
-            log.exception("read marks: %d not written", sum(len(ids) for ids in batch.values()))
-            return 0
-        finally:
-            close_old_connections()
+        with self._writing:
+            with self._lock:
+                batch, self._pending = self._pending, defaultdict(set)
+            if not batch:
+                return 0
+            try:
+                return changes.mark_read_by(batch)
+            except Exception:  # the database away: these marks are lost, pages go on
+                log.exception("read marks: %d not written", sum(len(ids) for ids in batch.values()))
+                return 0
+            finally:
+                close_old_connections()
 
     def _run(self) -> None:
         while True:
             self._wake.wait()
+            time.sleep(self._delay_s)  # gather what the next pages hand in
+            # Cleared only now: what was handed in while this slept is in this batch, and does not
+            # start another round of its own.
             self._wake.clear()
-            threading.Event().wait(self._delay_s)  # gather what the next pages hand in
             self.flush()
 
 
