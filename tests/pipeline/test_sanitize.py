@@ -102,9 +102,10 @@ def test_hostile_fragments_never_leak_script(fragment: str) -> None:
 FT_ITEM = Path(__file__).parents[1] / "fixtures" / "feeds" / "ft-markets-item.html"
 
 
-def test_a_feed_entrys_last_line_of_a_lone_short_link_is_dropped() -> None:
+def test_a_feed_entrys_last_line_of_a_lone_short_link_is_dropped_and_links_in_the_text_stay() -> None:
     """The FT's feed ends every summary with its section as a link ("<br/><a …>Markets</a>"): the
-    teaser would read "…against the legality of his levies Markets"."""
+    teaser would read "…against the legality of his levies Markets". A link that is part of the
+    text is the text."""
     ft = FT_ITEM.read_text(encoding="utf-8")
     trimmed = without_link_trail(clean_article_html(ft, "https://www.ft.com/"))
     assert html_to_text(trimmed).endswith("a court ruled against the legality of his levies")
@@ -113,9 +114,6 @@ def test_a_feed_entrys_last_line_of_a_lone_short_link_is_dropped() -> None:
     assert without_link_trail(text + "<p><a href='https://x.test/1'>Read more</a></p>") == text
     both = text + "<p><a href='/a'>Read <b>more</b></a></p><a href='/s'>Science</a>"
     assert without_link_trail(both) == text
-
-
-def test_links_that_are_part_of_the_text_stay() -> None:
     kept = [
         # a link that ends a sentence
         "<p>The rover found clay, says <a href='https://nasa.test/'>NASA</a></p>",

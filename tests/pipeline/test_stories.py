@@ -260,19 +260,16 @@ def test_a_reason_spells_initialisms_in_full() -> None:
     """The names found in "U.S. astronauts" and "the U.K. budget" lose their last full stop; a reason
     shows them as written, not "shares Trump, U.S"."""
     found = entity_proxies("", "The deal pleased U.S. and U.K. officials and Donald Trump on Friday.")
-    a = ArticleFeatures(
-        id="a",
-        title="Steel deal",
-        text="",
-        source="x",
-        published=T0,
-        vector=np.ones(3) / 3**0.5,
-        entities=found,
-    )
-    b = ArticleFeatures(
-        id="b", title="Tariffs", text="", source="y", published=T0, vector=np.ones(3) / 3**0.5, entities=found
+    a, b = (
+        ArticleFeatures(
+            id=i, title=t, text="", source=i, published=T0, vector=np.ones(3) / 3**0.5, entities=found
+        )
+        for i, t in (("a", "Steel deal"), ("b", "Tariffs"))
     )
     assert explain_relation(a, b).text.startswith("shares Donald Trump, U.K., U.S. · ")
+    _, why_joined = StoryClusterer().score(a, StoryState.from_members("s", [b]))
+    shared = why_joined[0].removeprefix("shares ").split(", ")
+    assert sorted(shared) == ["Donald Trump", "U.K.", "U.S."]
 
 
 def test_format_time_gap() -> None:

@@ -169,6 +169,16 @@ def text_sections(text: str, min_words: int = SECTION_WORDS) -> list[str]:
     return out if len(out) >= 2 else []
 
 
+# An initialism whose closing full stop _WORD leaves off ("U.S" of "U.S. astronauts"): the stored
+# name stays as found (it is a match key), a reader is shown it as written.
+_CUT_INITIALISM = re.compile(r"(?:\b[A-Z]\.)+[A-Z]$")
+
+
+def shown_name(name: str) -> str:
+    """A name from `entity_proxies` as a reader should see it ("U.S." rather than "U.S")."""
+    return name + "." if _CUT_INITIALISM.search(name) else name
+
+
 def drop_contained_names(names: Iterable[str]) -> list[str]:
     """`names` in their order, less each one contained (case-insensitively) in a name kept before it;
     given longest first, "Eco Wave" goes when "Eco Wave Power" is there."""

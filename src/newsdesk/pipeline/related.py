@@ -8,7 +8,6 @@ how similar they are and how far apart in time ("shares NASA, Roscosmos · close
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from newsdesk.pipeline.features import ArticleFeatures, drop_contained_names
+from newsdesk.pipeline.features import ArticleFeatures, drop_contained_names, shown_name
 
 __all__ = ["RelatedArticle", "RelationReason", "explain_relation", "format_time_gap", "related_articles"]
 
@@ -52,20 +51,12 @@ def format_time_gap(gap: timedelta) -> str:
     return f"{amount} {'earlier' if secs < 0 else 'later'}"
 
 
-# An initialism whose closing full stop the name finder leaves off ("U.S" of "U.S. astronauts").
-_CUT_INITIALISM = re.compile(r"(?:\b[A-Z]\.)+[A-Z]$")
-
-
-def _shown(name: str) -> str:
-    return name + "." if _CUT_INITIALISM.search(name) else name
-
-
 def _shared_display(a: ArticleFeatures, b: ArticleFeatures, limit: int = 3) -> tuple[str, ...]:
     """Shared names in a's spelling, longest first, dropping ones contained in a longer shared name."""
     b_keys = b.keys
     shared = [e for e in a.entities if e.lower() in b_keys]
     kept = drop_contained_names(sorted(shared, key=lambda e: (-len(e), e)))
-    return tuple(sorted((_shown(e) for e in kept[:limit]), key=str.lower))
+    return tuple(sorted((shown_name(e) for e in kept[:limit]), key=str.lower))
 
 
 def similarity_words(sim: float) -> str:

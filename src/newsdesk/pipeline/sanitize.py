@@ -183,14 +183,20 @@ def element_text(el: lxml.html.HtmlElement) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+def _fragment(html: str) -> lxml.html.HtmlElement | None:
+    """An HTML fragment parsed under one <div>; None when lxml cannot (it asserts on a bare "<html>")."""
+    try:
+        return lxml.html.fragment_fromstring(html, create_parent="div")
+    except (lxml.etree.ParserError, ValueError, AssertionError):
+        return None
+
+
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment: paragraphs separated by blank lines, whitespace collapsed."""
     if not html or not html.strip():
         return ""
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (lxml.etree.ParserError, ValueError, AssertionError):
-        # lxml asserts on some fragments (a bare "<html>"): fall back to stripping tags
+    root = _fragment(html)
+    if root is None:  # fall back to stripping tags
         return clean_text(re.sub(r"<[^>]*>", " ", html))
     return element_text(root)
 
@@ -203,18 +209,13 @@ _ANY_IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 # "Read more", "Comments". It is navigation, not the article's words, and would end every teaser.
 _TRAIL_MAX_WORDS = 4
 _TRAIL_MIN_WORDS_LEFT = 5  # an entry that is nothing but a link keeps it
-_LINE_BREAKS = frozenset(
-    ["br", "p", "div", "li", "ul", "ol", "section", "footer", "aside", "blockquote", "hr"]
-)
+_LINE_BREAKS = BLOCK_TAGS | {"br"}
 
 
 def without_link_trail(html: str) -> str:
     """Feed HTML without trailing lines that hold nothing but a link of at most four words."""
-    if "<a" not in html.lower():
-        return html
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (lxml.etree.ParserError, ValueError):
+    root = _fragment(html) if "<a" in html.lower() else None
+    if root is None:
         return html
     dropped = False
     for _ in range(3):  # "Markets" after "Read more"
@@ -222,7 +223,7 @@ def without_link_trail(html: str) -> str:
         if line is None:
             break
         before = line.getprevious()
-        line.drop_tree()  # keeps its tail (whitespace only, checked)
+        line.drop_tree()  # and keeps its tail: whitespace, since the link held the last words
         if before is not None and before.tag == "br" and not (before.tail or "").strip():
             before.drop_tree()
         dropped = True

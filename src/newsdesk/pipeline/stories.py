@@ -77,7 +77,13 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from newsdesk.pipeline.coherence import partition
-from newsdesk.pipeline.features import ArticleFeatures, StoryError, aware_datetime, drop_contained_names
+from newsdesk.pipeline.features import (
+    ArticleFeatures,
+    StoryError,
+    aware_datetime,
+    drop_contained_names,
+    shown_name,
+)
 from newsdesk.pipeline.related import format_time_gap
 
 __all__ = [
@@ -345,7 +351,7 @@ class StoryClusterer:
         reasons = []
         names = _dedupe_names([e for e in article.entities if e.lower() in story.keys])
         if names:
-            reasons.append("shares " + ", ".join(names[:3]))
+            reasons.append("shares " + ", ".join(shown_name(n) for n in names[:3]))
         reasons.append(f"{float(sims[nearest]):.2f} similar to “{_short(story.members[nearest].title)}”")
         reasons.append(f"{sparse:.2f} shared wording")
         reasons.append(format_time_gap(story.members[nearest].published - article.published))
