@@ -12,8 +12,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from newsdesk.articles.models import Article
+from newsdesk.flow.tasks import add_source_task
 from newsdesk.readers.models import Bookmark, Follow, Profile, ReadMark
 from newsdesk.runtime.fetcher import reset_fetcher
 from newsdesk.sources.models import Source
@@ -141,3 +143,10 @@ def api(base: str, auth: str) -> httpx.Client:
         headers={"Authorization": f"GoogleLogin auth={auth}"},
         timeout=30,
     )
+
+
+def run_queued_additions() -> None:
+    """What a worker does with the additions queued so far (here, in the test's own process)."""
+    while (task := HUEY.dequeue()) is not None:
+        if task.name.endswith("add_source_task"):
+            add_source_task.call_local(*task.args)

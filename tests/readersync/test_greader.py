@@ -11,12 +11,11 @@ import pytest
 from huey.contrib.djhuey import HUEY
 
 from newsdesk.articles.models import Article
-from newsdesk.flow.tasks import add_source_task
 from newsdesk.readers.changes import MAX_FOLLOWS
 from newsdesk.readers.models import Bookmark, Follow, ReadMark
 from newsdesk.readersync.models import AppToken
 from newsdesk.sources.models import Source
-from tests.readersync.conftest import Reader, api, login, set_up_apps
+from tests.readersync.conftest import Reader, api, login, run_queued_additions, set_up_apps
 from tests.readersync.sessions import load, replay
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -207,9 +206,7 @@ def test_a_new_feed_subscribed_into_a_folder_arrives_in_that_folder(reader: Read
         )
         assert queued.text == "OK"
         assert not Source.objects.filter(url=new_feed).exists()  # nothing fetched in the request
-        while (task := HUEY.dequeue()) is not None:  # what a worker runs
-            if task.name.endswith("add_source_task"):
-                add_source_task.call_local(*task.args)
+        run_queued_additions()
         added = Source.objects.get(url=new_feed)
         subs = {
             s["id"]: s for s in gr.get("subscription/list", params={"output": "json"}).json()["subscriptions"]
