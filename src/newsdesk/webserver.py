@@ -76,6 +76,8 @@ def start_web_process() -> None:
 
 
 def _warm() -> None:
+    from django.db import connections
+
     from newsdesk.articles import vectors
     from newsdesk.runtime.embedder import get_embedder
 
@@ -90,6 +92,10 @@ def _warm() -> None:
     except Exception:  # a page then loads what it needs itself, as before
         log.warning("web process not warmed", exc_info=True)
         return
+    finally:
+        # The index read the database from this (the server's) thread, which serves no page: its
+        # connection would stay open, idle, for the process's life (pages use webthreads' own).
+        connections.close_all()
     # What was loaded to serve pages stays for the process's life: leaving it out of the collector's
     # full passes keeps them short while pages are served (each scans every object it tracks).
     gc.collect()
