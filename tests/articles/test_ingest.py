@@ -131,3 +131,20 @@ def test_html_page_import_is_extracted_from_the_page(tmp_path: Path) -> None:
     article = Article.objects.get()
     assert article.extraction_method != "feed" and len(article.text.split()) > 50
     assert article.stage == FINAL_STAGE
+
+
+def test_jsonl_sources_without_urls_get_their_publisher_by_name(tmp_path: Path, client) -> None:
+    path = tmp_path / "corpus.jsonl"
+    lines = [
+        {"title": "Budget vote set", "text": "MPs will vote on the Budget.", "source": "BBC News Politics"},
+        {"title": "Cup final tonight", "text": "The final kicks off at eight.", "source": "BBC News Sport"},
+        {"title": "Harbour reopens", "text": "The harbour reopened today.", "source": "Acme Daily: World"},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    assert _import(path).new == 3
+    publishers = {a.source.title: a.source.publisher for a in Article.objects.select_related("source")}
+    assert publishers["BBC News Politics"] == publishers["BBC News Sport"]  # one outlet, two sections
+    assert publishers["BBC News Politics"].name == "BBC News"
+    assert publishers["Acme Daily: World"].name == "Acme Daily"
+    page = client.get("/sources/").content.decode()
+    assert "BBC News" in page and "Acme Daily" in page

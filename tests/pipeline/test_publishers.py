@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.pipeline.publishers import badge_letter, publisher_key, publisher_name
+from newsdesk.pipeline.publishers import badge_letter, name_key, publisher_key, publisher_name
 
 
 @pytest.mark.parametrize(
@@ -38,6 +38,25 @@ def test_publisher_key_is_the_registrable_domain(site: str, feed: str, key: str)
 )
 def test_publisher_name(key: str, title: str, name: str) -> None:
     assert publisher_name(key, title) == name
+
+
+@pytest.mark.parametrize(
+    ("source_name", "key", "name"),
+    [
+        ("BBC News Politics", "bbc.co.uk", "BBC News"),  # a section of a publisher readers know
+        ("bbc news", "bbc.co.uk", "BBC News"),
+        ("BBC Newsround", "name:bbc newsround", "BBC Newsround"),  # not "BBC News" plus a section
+        ("Acme Daily: World", "name:acme daily", "Acme Daily"),
+        ("Acme Daily > Sport", "name:acme daily", "Acme Daily"),  # its sections are one publisher
+    ],
+)
+def test_a_source_known_only_by_name_is_keyed_by_it(source_name: str, key: str, name: str) -> None:
+    assert name_key(source_name) == key
+    assert publisher_name(key, source_name) == name
+
+
+def test_a_blank_name_keys_no_publisher() -> None:
+    assert name_key("  ") == ""
 
 
 def test_badge_letter_skips_the_article() -> None:

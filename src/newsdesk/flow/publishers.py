@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from newsdesk.flow.images import image_for
 from newsdesk.images.models import ImageKind
-from newsdesk.pipeline.publishers import publisher_key, publisher_name
+from newsdesk.pipeline.publishers import name_key, publisher_key, publisher_name
 from newsdesk.pipeline.urls import unwrap_archive
 from newsdesk.sources.models import Publisher, Source
 
@@ -27,6 +27,8 @@ def ensure_publisher(
         publisher = source.publisher
     else:
         key = publisher_key(site_url, source.url)
+        if not key and source.kind == Source.Kind.IMPORT:  # lines with no URL: known by name only
+            key = name_key(source.title)
         if not key:
             return None
         site = unwrap_archive(site_url) if site_url else ""

@@ -23,7 +23,14 @@ from tld import get_fld
 
 from newsdesk.pipeline.urls import unwrap_archive
 
-__all__ = ["KNOWN_PUBLISHERS", "badge_letter", "badge_shade", "publisher_key", "publisher_name"]
+__all__ = [
+    "KNOWN_PUBLISHERS",
+    "badge_letter",
+    "badge_shade",
+    "name_key",
+    "publisher_key",
+    "publisher_name",
+]
 
 # Names a reader knows these publishers by; keyed by registrable domain.
 KNOWN_PUBLISHERS = {
@@ -49,6 +56,7 @@ _TITLE_PARTS = re.compile(r"\s+(?:>|»|›|\||-|–|—|::?)\s+|:\s+|\s+[:>|»�
 _TLD_SUFFIX = re.compile(r"\.(?:com|co\.uk|org|net|news|co|io)$", re.I)
 _WORD = re.compile(r"[a-z0-9]+")
 BADGE_SHADES = 8
+NAME_PREFIX = "name:"  # keys of publishers known only by name (no URL to take a domain from)
 
 
 def _host_port(url: str) -> tuple[str, int | None]:
@@ -73,17 +81,37 @@ def publisher_key(site_url: str, feed_url: str = "") -> str:
     return ""
 
 
+def name_key(name: str) -> str:
+    """The publisher key of a source known only by its name; '' for a blank name."""
+    name = " ".join(name.split())
+    folded = name.casefold()
+    for domain, known in KNOWN_PUBLISHERS.items():
+        k = known.casefold()
+        if folded == k or folded.startswith(k + " "):
+            return domain
+    first = _first_part(name)
+    return f"{NAME_PREFIX}{first.casefold()}"[:300] if first else ""
+
+
 def publisher_name(key: str, feed_title: str = "") -> str:
     """A readable name for the publisher `key` (see the module docstring for the rule)."""
     if key in KNOWN_PUBLISHERS:
         return KNOWN_PUBLISHERS[key]
-    first = _TITLE_PARTS.split(" ".join(feed_title.split()), maxsplit=1)[0].strip() if feed_title else ""
+    first = _first_part(feed_title)
+    if key.startswith(NAME_PREFIX):
+        return (first or key.removeprefix(NAME_PREFIX))[:200]
     label = key.split(".")[0] if key and not key[0].isdigit() else ""
     if first and (not label or _names_domain(first, label)):
         return _TLD_SUFFIX.sub("", first)[:200] or first[:200]
     if label:
         return label.replace("-", " ").title()[:200]
     return (first or key or "Unknown publisher")[:200]
+
+
+def _first_part(title: str) -> str:
+    """A title's part before its first section separator ("WSJ.com: World" → "WSJ.com")."""
+    title = " ".join(title.split())
+    return _TITLE_PARTS.split(title, maxsplit=1)[0].strip() if title else ""
 
 
 def _names_domain(title: str, label: str) -> bool:
