@@ -302,6 +302,10 @@ def test_sections_in_navigation_lead_to_their_stories(browser, news_site: Site) 
         world = page.goto(news_site.url + "/section/world/")
         assert world is not None and world.status == 200
         assert page.locator("ol.stories li.story-card").count() > 0
+        # The row scrolls sideways on a phone: the last section, past its edge, is brought into view.
+        page.goto(news_site.url + "/section/culture/")
+        here, box = nav.locator("[aria-current=page]").bounding_box(), nav.bounding_box()
+        assert here and box and box["x"] <= here["x"] and here["x"] + here["width"] <= box["x"] + box["width"]
     finally:
         context.close()
 

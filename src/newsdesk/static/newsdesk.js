@@ -134,3 +134,11 @@ document.querySelectorAll(".bar[data-pct]").forEach(function (bar) {
   const pct = parseFloat(bar.dataset.pct);
   if (pct >= 0 && pct <= 100) bar.style.width = pct + "%";
 });
+
+// On a phone the section row scrolls sideways: bring the current section into view.
+(function () {
+  const nav = document.querySelector("nav.sections-nav"), current = nav && nav.querySelector("[aria-current]");
+  if (current && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft = current.offsetLeft - nav.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+  }
+})();
