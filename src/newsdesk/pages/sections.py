@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -36,7 +38,7 @@ def section_page(request: HttpRequest, slug: str) -> HttpResponse:
     state = reader_state(request)
     stories = [s for s in section_stories(ids, SECTION_STORIES * 2) if not state.text_muted(s.headline)]
     stories = stories[:SECTION_STORIES]
-    leads: dict[int, Article] = {}
+    members: dict[int, list[Article]] = defaultdict(list)
     for a in (
         Article.objects.filter(
             story__in=stories, duplicate_of__isnull=True, stage=FINAL_STAGE, source_id__in=ids
@@ -46,7 +48,8 @@ def section_page(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related(*LIST_RELATED)
         .order_by(*OLDEST_FIRST)
     ):
-        leads.setdefault(a.story_id, a)
+        members[a.story_id].append(a)
+    leads = {s.pk: s.lead_among(members[s.pk]) for s in stories}
     latest = state.exclude_muted(visible_articles().filter(source_id__in=ids)).order_by(*NEWEST_FIRST)[
         :SECTION_LATEST
     ]

@@ -36,7 +36,7 @@ def front(request: HttpRequest) -> HttpResponse:
         cards = front_cards(state, ranking, FRONT_PAGE_STORIES)
         return render(request, "stories/front.html", {"cards": cards})
     stories = ranking[:FRONT_PAGE_STORIES]
-    leads = {}
+    members: dict[int, list[Article]] = defaultdict(list)
     for article in (
         Article.objects.filter(story__in=stories, duplicate_of__isnull=True, stage=FINAL_STAGE)
         # A card shows the lead's first words only: its whole text is not loaded, for 150 articles.
@@ -45,8 +45,8 @@ def front(request: HttpRequest) -> HttpResponse:
         .select_related(*LIST_RELATED)
         .order_by(*OLDEST_FIRST)
     ):
-        leads.setdefault(article.story_id, article)
-    cards = [(s, leads.get(s.pk)) for s in stories]
+        members[article.story_id].append(article)
+    cards = [(s, s.lead_among(members[s.pk])) for s in stories]
     return render(request, "stories/front.html", {"cards": cards})
 
 

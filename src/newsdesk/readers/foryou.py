@@ -49,7 +49,7 @@ class StoryView:
     @property
     def lead(self) -> Article | None:
         originals = [a for a in self.members if a.duplicate_of_id is None]
-        return min(originals or self.members, key=lambda a: (a.display_time, a.pk), default=None)
+        return self.story.lead_among(sorted(originals or self.members, key=lambda a: (a.display_time, a.pk)))
 
 
 def members_of(story_ids: Sequence[int]) -> dict[int, list[Article]]:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from newsdesk.articles.models import dated_story_ids
+
+if TYPE_CHECKING:
+    from newsdesk.articles.models import Article
 
 
 class Story(models.Model):
@@ -40,6 +46,17 @@ class Story(models.Model):
         dates) has no age: its first_seen/last_updated are only when its articles were found, so it
         gets no freshness in any ranking. Rankings set it for many stories at once (`with_dates`)."""
         return bool(dated_story_ids([self.pk]))
+
+    def lead_among(self, articles: Iterable[Article]) -> Article | None:
+        """The report a card shows under the headline: the one whose title the headline is (so the
+        outlet and the opening lines beside it are that report's, not another outlet's), else the
+        first of `articles` (callers pass them oldest first)."""
+        first = None
+        for article in articles:
+            if article.title == self.headline:
+                return article
+            first = first or article
+        return first
 
 
 def with_dates(stories: list[Story]) -> list[Story]:
