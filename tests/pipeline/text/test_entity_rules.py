@@ -226,7 +226,25 @@ def test_pieces_of_titles_and_longer_names_are_no_entities() -> None:
         ("Theresa May", "PERSON"),
     ]
     names = {e.name for e in link_mentions(refine_mentions(text, _mentions(text, tagged)))}
-    assert names == {"Ruth Kelly", "General Election", "Theresa May"}
+    # "General Election" is a common noun British style capitalises: no one a reader can follow.
+    assert names == {"Ruth Kelly", "Theresa May"}
+
+
+def test_a_portfolio_before_an_office_is_no_organisation() -> None:
+    text = (
+        "Maternity pay will rise, the Trade and Industry Secretary Patricia Hewitt said. A Home Office "
+        "minister agreed, and the Home Office said so too. The Department of Trade and Industry wrote."
+    )
+    tagged = [
+        ("the Trade and Industry", "ORG"),
+        ("Patricia Hewitt", "PERSON"),
+        ("Home Office", "ORG"),
+        ("the Home Office", "ORG"),
+        ("The Department of Trade and Industry", "ORG"),
+    ]
+    names = {e.name for e in link_mentions(refine_mentions(text, _mentions(text, tagged)))}
+    # The portfolio stands before "Secretary" each time; the Home Office is also named on its own.
+    assert names == {"Patricia Hewitt", "Home Office", "Department of Trade and Industry"}, names
 
 
 def test_a_group_is_one_entity_in_the_singular_or_plural_and_keeps_its_first_word() -> None:
@@ -248,6 +266,11 @@ def test_a_group_is_one_entity_in_the_singular_or_plural_and_keeps_its_first_wor
     assert linked["Liberal Democrat"].count == linked["Democrat"].count == 2
     assert linked["Democrat"].slug == "democrat" and linked["Liberal Democrat"].slug == "liberal-democrat"
     # Across a story, one article's "Democrats" and another's "Democrat" are one entity page.
+    # At a sentence's start the first word is taken when the text names the whole group elsewhere.
+    text = "They spoke before the election. Liberal Democrat Sandra Gidley said the Liberal Democrats agree."
+    tagged = [("Democrat", "NORP"), ("Sandra Gidley", "PERSON"), ("Liberal", "ORG"), ("Democrats", "NORP")]
+    linked = {e.name: e for e in link_mentions(refine_mentions(text, _mentions(text, tagged)))}
+    assert set(linked) == {"Liberal Democrat", "Sandra Gidley"}, set(linked)
     plural = link_mentions(_mentions("The Democrats won.", [("Democrats", "NORP")]))
     singular = link_mentions(_mentions("A Democrat won.", [("Democrat", "NORP")]))
     assert plural[0].slug == singular[0].slug == "democrat"
