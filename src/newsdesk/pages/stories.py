@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import datetime
 from typing import Any
 
 from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from newsdesk.articles.entities import with_pages
 from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, OLDEST_FIRST, Article
@@ -80,12 +82,15 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
     )
     diversity = _diversity([(source.outlet_name, items) for source, items in outlets])
     # Coverage timeline: articles per hour for a story of a day or two, per day for longer ones.
-    times = [a.published_at for a in articles if a.published_at is not None]  # undated: no bar to put
+    # Undated articles have no bar to put; the times are the site's (TIME_ZONE), as the labels say.
+    times = [timezone.localtime(a.published_at) for a in articles if a.published_at is not None]
     span_h = (max(times) - min(times)).total_seconds() / 3600 if times else 0
-    fmt = "%Y-%m-%d %H:00" if span_h <= 48 else "%Y-%m-%d"
-    counts = Counter(t.strftime(fmt) for t in times)
+    hourly = span_h <= 48
+    counts = Counter(
+        t.replace(minute=0, second=0, microsecond=0, hour=t.hour if hourly else 0) for t in times
+    )
     peak = max(counts.values(), default=1)
-    timeline = [(label, n, round(100 * n / peak)) for label, n in sorted(counts.items())]
+    timeline = [(_when(t, hourly), n, round(100 * n / peak)) for t, n in sorted(counts.items())]
     # With a worker running, the panel is its job (enrich_stories); a page never waits for it.
     insight = story_panel(item, compute=not worker_alive())
     panel = None
@@ -105,7 +110,9 @@ def story(request: HttpRequest, pk: int) -> HttpResponse:
             "story": item,
             "outlets": outlets,
             "timeline": timeline,
-            "unit": "hour" if span_h <= 48 else "day",
+            # One article per bar: equal bars say nothing, the times do.
+            "timeline_text": _published_at(sorted(times), hourly) if peak == 1 else "",
+            "unit": "hour" if hourly else "day",
             "hidden": hidden,
             "article_ids": [a.pk for a in articles],
             "panel": panel,
@@ -230,3 +237,16 @@ def _llm_sentences(
         if cited:
             out.append({"text": s["text"], "citations": cited})
     return out
+
+
+def _when(t: datetime, hourly: bool) -> str:
+    """A timeline label as a reader writes it: "31 May 03:00" within two days, else "31 May 2025"."""
+    return f"{t.day} {t:%b} {t:%H}:00" if hourly else f"{t.day} {t:%b %Y}"
+
+
+def _published_at(times: list[datetime], hourly: bool) -> str:
+    """The times of a story whose articles each came in an hour (or a day) of their own, in words."""
+    if len(times) < 2:
+        return ""
+    when = [f"{t.day} {t:%b %H:%M}" if hourly else f"{t.day} {t:%b %Y}" for t in times]
+    return f"Published {', '.join(when[:-1])} and {when[-1]} ({timezone.get_current_timezone_name()})."
