@@ -31,3 +31,15 @@ def test_the_card_names_the_outlet_whose_headline_it_shows(client: Client) -> No
         assert "Harbour Times on harbour bridge reopens." in card
         assert '<span class="name">Harbour Times</span>' in card
         assert "Coast Post" not in card
+
+
+def test_without_the_headlines_report_a_card_shows_its_own_reports_title(client: Client) -> None:
+    # A reader who mutes the outlet whose headline the story took sees the other outlet's report,
+    # under that report's own title: never one outlet's headline beside another's name.
+    builders.story("Harbour bridge reopens", ["Harbour Times", "Coast Post"])
+    reader = User.objects.create_user("jo")
+    changes.mute(reader, "source", str(builders.source("Harbour Times").pk))
+    client.force_login(reader)
+    card = _card(client.get("/").content.decode(), "Harbour bridge reopens")
+    assert re.search(r'<a class="title"[^>]*>Harbour bridge reopens \(Coast Post\)</a>', card)
+    assert '<span class="name">Coast Post</span>' in card and "Harbour Times" not in card
