@@ -115,3 +115,24 @@ def test_a_repeated_query_is_embedded_once() -> None:
         del embedder.embed
     assert [h.article.pk for h in first] == [h.article.pk for h in again] and first
     assert calls == [["harbour council ferry agenda item"]]
+
+
+def test_a_snippet_cut_from_a_longer_text_says_so_on_both_databases() -> None:
+    source = Source.objects.create(url="https://b.example/feed", canonical_url="https://b.example/feed")
+    opening = " ".join(f"The council discussed item {i} of a long agenda on Tuesday." for i in range(30))
+    closing = " ".join(f"Members then turned to matter {i} before the vote." for i in range(30))
+    long = Article.objects.create(
+        source=source,
+        guid="long",
+        title="Council meets",
+        stage="clustered",
+        text=f"{opening} The lighthouse reopened to visitors after repairs. {closing}",
+    )
+    short = Article.objects.create(
+        source=source, guid="short", title="Lighthouse", stage="clustered",
+        text="The lighthouse reopened to visitors.",
+    )  # fmt: skip
+    shown = fulltext.snippets_for("lighthouse", [long.pk, short.pk])
+    assert "<mark>lighthouse</mark>" in shown[long.pk].lower()
+    assert shown[long.pk].startswith("…") and shown[long.pk].endswith("…"), shown[long.pk]
+    assert "…" not in shown[short.pk], shown[short.pk]

@@ -60,20 +60,37 @@ def snippets_for(query: str, ids: list[int], *, match_all: bool = True) -> dict[
         tsquery = _pg_tsquery(words, match_all)
         sql = (
             "SELECT id, ts_headline('english', coalesce(text, ''), to_tsquery('english', %s), "
-            f"'StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=40, MinWords=15, MaxFragments=1') "
+            f"'StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=40, MinWords=15, MaxFragments=1, ShortWord=0'), "
+            f"left(coalesce(text, ''), {_EDGE * 4}), right(coalesce(text, ''), {_EDGE * 4}) "
             f"FROM articles_article, to_tsquery('english', %s) q WHERE id = ANY(%s) AND {_PG_VECTOR} @@ q"
         )
-        params: list[object] = [tsquery, tsquery, list(ids)]
-    else:
-        marks = ", ".join("%s" for _ in ids)
-        sql = (
-            f"SELECT rowid, snippet(article_fts, 1, '{_OPEN}', '{_CLOSE}', '…', 24) "
-            f"FROM article_fts WHERE article_fts MATCH %s AND rowid IN ({marks})"
-        )
-        params = [_fts_expression(words, match_all), *ids]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [tsquery, tsquery, list(ids)])
+            rows = cursor.fetchall()
+        return {pk: _snippet_html(_with_ellipses(snip or "", head, tail)) for pk, snip, head, tail in rows}
+    marks = ", ".join("%s" for _ in ids)
+    sql = (
+        f"SELECT rowid, snippet(article_fts, 1, '{_OPEN}', '{_CLOSE}', '…', 24) "
+        f"FROM article_fts WHERE article_fts MATCH %s AND rowid IN ({marks})"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [_fts_expression(words, match_all), *ids])
         return {pk: _snippet_html(snip or "") for pk, snip in cursor.fetchall()}
+
+
+_EDGE = 24  # characters fetched from each end of the text (x4), compared as their first and last words
+
+
+def _with_ellipses(snippet: str, first: str, last: str) -> str:
+    """PostgreSQL's headline with "…" where it cuts the text, as SQLite's snippet has: a reader
+    should see that "organisations need to take …" starts mid-sentence. Compared by words: the
+    headline drops the punctuation at its ends."""
+    bare = _WORD.findall(snippet.replace(_OPEN, " ").replace(_CLOSE, " ").lower())
+    if not bare:
+        return snippet
+    head, tail = _WORD.findall(first.lower())[:4], _WORD.findall(last.lower())[-4:]
+    starts, ends = bare[: len(head)] == head, bare[-len(tail) :] == tail if tail else True
+    return f"{'' if starts else '…'}{snippet.strip()}{'' if ends else '…'}"
 
 
 def _fts_expression(words: list[str], match_all: bool) -> str:
