@@ -61,7 +61,7 @@ def snippets_for(query: str, ids: list[int], *, match_all: bool = True) -> dict[
         sql = (
             "SELECT id, ts_headline('english', coalesce(text, ''), to_tsquery('english', %s), "
             f"'StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=40, MinWords=15, MaxFragments=1, ShortWord=0'), "
-            f"left(coalesce(text, ''), {_EDGE * 4}), right(coalesce(text, ''), {_EDGE * 4}) "
+            f"left(coalesce(text, ''), {_EDGE_CHARS}), right(coalesce(text, ''), {_EDGE_CHARS}) "
             f"FROM articles_article, to_tsquery('english', %s) q WHERE id = ANY(%s) AND {_PG_VECTOR} @@ q"
         )
         with connection.cursor() as cursor:
@@ -78,7 +78,7 @@ def snippets_for(query: str, ids: list[int], *, match_all: bool = True) -> dict[
         return {pk: _snippet_html(snip or "") for pk, snip in cursor.fetchall()}
 
 
-_EDGE = 24  # characters fetched from each end of the text (x4), compared as their first and last words
+_EDGE_CHARS = 96  # fetched from each end of the text: room for the four words compared there
 
 
 def _with_ellipses(snippet: str, first: str, last: str) -> str:
