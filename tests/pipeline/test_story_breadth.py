@@ -114,6 +114,29 @@ def test_a_title_that_is_a_whole_sentence_heads_a_story_only_when_no_headline_ca
     assert clusterer.representative(StoryState.from_members("alone", [long_title])) is long_title
 
 
+
+def test_an_opinion_piece_heads_a_story_only_when_no_report_can(
+    model: MiniLMEmbedder, articles: list[ArticleFeatures]
+) -> None:
+    """"Opinion | …" is a columnist's view of the event: on the front page it read as the news."""
+    fire = [a for a in articles if a.id.startswith("fire")]
+    (opinion,) = make(
+        model,
+        [
+            (
+                "fire-opinion",
+                "wire.example",
+                f"Opinion | {fire[0].title}",
+                " ".join(a.text for a in fire),  # every report's words: nearest the centre
+                T0 - timedelta(hours=1),
+            )
+        ],
+    )
+    clusterer = _judge(articles)
+    story = StoryState.from_members("fire", [opinion, *fire])
+    assert clusterer.representative(story) in fire
+    assert clusterer.representative(StoryState.from_members("alone", [opinion])) is opinion
+
 # The broadest story the BBC corpus may hold unless its articles are one event. The largest events we
 # labelled in it (benchmarks/story_events/bbc.events, rule in docs/story-events.md) have 11 articles
 # (Ireland v England in the 2005 Six Nations: preview, team news, result and the refereeing row) and 10
