@@ -114,11 +114,10 @@ def test_a_title_that_is_a_whole_sentence_heads_a_story_only_when_no_headline_ca
     assert clusterer.representative(StoryState.from_members("alone", [long_title])) is long_title
 
 
-
 def test_an_opinion_piece_heads_a_story_only_when_no_report_can(
     model: MiniLMEmbedder, articles: list[ArticleFeatures]
 ) -> None:
-    """"Opinion | …" is a columnist's view of the event: on the front page it read as the news."""
+    """ "Opinion | …" is a columnist's view of the event: on the front page it read as the news."""
     fire = [a for a in articles if a.id.startswith("fire")]
     (opinion,) = make(
         model,
@@ -136,6 +135,7 @@ def test_an_opinion_piece_heads_a_story_only_when_no_report_can(
     story = StoryState.from_members("fire", [opinion, *fire])
     assert clusterer.representative(story) in fire
     assert clusterer.representative(StoryState.from_members("alone", [opinion])) is opinion
+
 
 # The broadest story the BBC corpus may hold unless its articles are one event. The largest events we
 # labelled in it (benchmarks/story_events/bbc.events, rule in docs/story-events.md) have 11 articles

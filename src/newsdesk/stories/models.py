@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from newsdesk.articles.models import dated_story_ids
+from newsdesk.pipeline.stories import OPINION_TITLE
 
 if TYPE_CHECKING:
     from newsdesk.articles.models import Article
@@ -50,13 +51,16 @@ class Story(models.Model):
     def lead_among(self, articles: Iterable[Article]) -> Article | None:
         """The report a card shows under the headline: the one whose title the headline is (so the
         outlet and the opening lines beside it are that report's, not another outlet's), else the
-        first of `articles` (callers pass them oldest first)."""
-        first = None
+        first of `articles` (callers pass them oldest first) that is no opinion piece, as a headline is."""
+        first = opinion = None
         for article in articles:
             if article.title == self.headline:
                 return article
-            first = first or article
-        return first
+            if OPINION_TITLE.match(article.title):
+                opinion = opinion or article
+            else:
+                first = first or article
+        return first or opinion
 
 
 def with_dates(stories: list[Story]) -> list[Story]:
