@@ -35,6 +35,8 @@ STAGE_ORDER = [s.value for s in Stage]
 # What a list of articles shows beside each title, read with the list in one join (no query per row):
 # the publisher's name and icon, and the article's thumbnail.
 LIST_RELATED = ("source__publisher__icon", "image")
+# How much of the text a story card loads for its dek (its first 35 words), as `text_lead`.
+CARD_LEAD_CHARS = 600
 
 
 class PanelState(models.TextChoices):

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from newsdesk.articles.models import Article
 from newsdesk.readers import changes
-from newsdesk.readers.foryou import for_you
+from newsdesk.readers.foryou import card_leads, for_you
 from newsdesk.readers.models import Bookmark, Follow, Mute, Profile
 from newsdesk.readers.opened import OPENED
 from newsdesk.readers.state import KEPT, changed_in_request, reader_state, show_state
@@ -133,7 +133,10 @@ def read_state(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def for_you_page(request: HttpRequest) -> HttpResponse:
     state = reader_state(request)
-    return render(request, "readers/for_you.html", {"views": for_you(state), "state": state})
+    views = for_you(state)
+    leads = card_leads(views)
+    cards = [(v.story, leads.get(v.story.pk), v.reasons) for v in views]
+    return render(request, "readers/for_you.html", {"cards": cards, "state": state})
 
 
 @login_required

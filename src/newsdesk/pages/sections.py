@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from newsdesk.articles.models import (
+    CARD_LEAD_CHARS,
     FINAL_STAGE,
     LIST_DEFERRED,
     LIST_RELATED,
@@ -25,7 +26,6 @@ from newsdesk.stories.section import section_stories
 
 SECTION_STORIES = 20
 SECTION_LATEST = 15
-LEAD_CHARS = 600
 
 
 @cached_page(ttl=60)
@@ -44,7 +44,7 @@ def section_page(request: HttpRequest, slug: str) -> HttpResponse:
             story__in=stories, duplicate_of__isnull=True, stage=FINAL_STAGE, source_id__in=ids
         )
         .defer(*LIST_DEFERRED)
-        .annotate(text_lead=Substr("text", 1, LEAD_CHARS))
+        .annotate(text_lead=Substr("text", 1, CARD_LEAD_CHARS))
         .select_related(*LIST_RELATED)
         .order_by(*OLDEST_FIRST)
     ):

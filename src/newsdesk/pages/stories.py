@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk.articles.entities import with_pages
-from newsdesk.articles.models import FINAL_STAGE, LIST_DEFERRED, LIST_RELATED, OLDEST_FIRST, Article
+from newsdesk.articles.models import (
+    CARD_LEAD_CHARS,
+    FINAL_STAGE,
+    LIST_DEFERRED,
+    LIST_RELATED,
+    OLDEST_FIRST,
+    Article,
+)
 from newsdesk.pages import asking
 from newsdesk.pages.cache import cached_page, depends_on
 from newsdesk.readers.foryou import front_cards
@@ -26,7 +33,6 @@ from newsdesk.stories.ranking import front_ranking
 from newsdesk.stories.recluster import surviving
 
 FRONT_PAGE_STORIES = 30
-LEAD_CHARS = 600  # a card's dek is its first 35 words
 
 
 @cached_page(ttl=60)
@@ -43,7 +49,7 @@ def front(request: HttpRequest) -> HttpResponse:
         Article.objects.filter(story__in=stories, duplicate_of__isnull=True, stage=FINAL_STAGE)
         # A card shows the lead's first words only: its whole text is not loaded, for 150 articles.
         .defer(*LIST_DEFERRED)
-        .annotate(text_lead=Substr("text", 1, LEAD_CHARS))
+        .annotate(text_lead=Substr("text", 1, CARD_LEAD_CHARS))
         .select_related(*LIST_RELATED)
         .order_by(*OLDEST_FIRST)
     ):

@@ -75,6 +75,9 @@ class Briefing:
     start: datetime
     end: datetime
     items: list[BriefingItem]
+    # False when nothing came in the last 24 hours and the window ends at the newest article instead
+    # (a quiet site, an archive): the page then says when that was, not "the last 24 hours".
+    live: bool = True
 
 
 def window_end(now: datetime | None = None) -> datetime:
@@ -123,6 +126,7 @@ def _story_summary(view: StoryView, state: ReaderState) -> list[Citation]:
 
 
 def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -> Briefing:
+    now = now or timezone.now()
     end = window_end(now)
     start = end - WINDOW
     # A story is in the window by its dated articles only: an undated one never fills the Top 8.
@@ -157,7 +161,7 @@ def top_stories(state: ReaderState, now: datetime | None = None, n: int = TOP) -
     items = items[:n]
     for item in items:
         item.summary = _story_summary(item.view, state)
-    return Briefing(start, end, items)
+    return Briefing(start, end, items, live=end == now)
 
 
 # --- the briefing feed's signed reader link ----------------------------------------------------------

@@ -16,7 +16,15 @@ from datetime import datetime
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from newsdesk.articles.models import FINAL_STAGE, LIST_RELATED, MUTE_TEXT_CHARS, OLDEST_FIRST, Article
+from newsdesk.articles.models import (
+    CARD_LEAD_CHARS,
+    FINAL_STAGE,
+    LIST_DEFERRED,
+    LIST_RELATED,
+    MUTE_TEXT_CHARS,
+    OLDEST_FIRST,
+    Article,
+)
 from newsdesk.readers.matching import entity_slugs_for
 from newsdesk.readers.state import ReaderState
 from newsdesk.sources.models import Source
@@ -125,6 +133,19 @@ def for_you(state: ReaderState, now: datetime | None = None, limit: int = FOR_YO
     return views[:limit]
 
 
+def card_leads(views: Sequence[StoryView]) -> dict[int, Article]:
+    """Each view's lead (by story id) as a story card shows it, in one query: the members were loaded
+    light, for matching; a card also shows the lead's outlet and icon, its thumbnail and its opening."""
+    wanted = {v.story.pk: lead.pk for v in views if (lead := v.lead) is not None}
+    loaded = (
+        Article.objects.defer(*LIST_DEFERRED)
+        .select_related(*LIST_RELATED)
+        .annotate(text_lead=Substr("text", 1, CARD_LEAD_CHARS))
+        .in_bulk(list(wanted.values()))
+    )
+    return {story: loaded[pk] for story, pk in wanted.items() if pk in loaded}
+
+
 def front_cards(
     state: ReaderState, ranked_stories: Sequence[Story], limit: int
 ) -> list[tuple[Story, Article | None]]:
@@ -135,12 +156,11 @@ def front_cards(
     for start in range(0, len(ranked_stories), step):
         chunk = ranked_stories[start : start + step]
         members = members_of([s.pk for s in chunk])
-        for v in story_views(state, chunk, members):
-            originals = [a for a in v.members if a.duplicate_of_id is None]
-            if not originals:
-                continue
-            lead = Article.objects.select_related(*LIST_RELATED).get(pk=v.lead.pk)
-            out.append((v.story, lead))
-            if len(out) >= limit:
-                return out
+        views = [
+            v for v in story_views(state, chunk, members) if any(a.duplicate_of_id is None for a in v.members)
+        ][: limit - len(out)]
+        leads = card_leads(views)
+        out.extend((v.story, leads.get(v.story.pk)) for v in views)
+        if len(out) >= limit:
+            break
     return out
