@@ -138,6 +138,9 @@ def news_site(shared_data: Path, django_db_setup, django_db_blocker, tmp_path_fa
         _test_database(),
         override_settings(
             NEWSDESK_ALLOW_PRIVATE_NETWORKS=True,
+            # The tests' own switch (tests/conftest.py) comes after a module's fixture: without this,
+            # the pages opened here to make panels came from an earlier run's cache, and made none.
+            NEWSDESK_PAGE_CACHE=False,
             NEWSDESK_FETCH_ARTICLE_PAGES=False,  # the pages live on the web; the feeds' text is used
             NEWSDESK_ENTITY_PAGE_MIN_ARTICLES=1,  # a small ingest: any named entity has its page
             NEWSDESK_SECTIONS_FILE=str(tmp_path_factory.mktemp("cfg") / "sections.json"),
@@ -179,7 +182,8 @@ def news_site(shared_data: Path, django_db_setup, django_db_blocker, tmp_path_fa
         for item in (article, bbc):
             Client().get(f"/article/{item.pk}/")
         most = EntityMention.objects.values("slug").annotate(n=Count("article", distinct=True))
-        entity = next(iter(most.order_by("-n", "slug").values_list("slug", flat=True)), "")
+        entity = next(iter(most.order_by("-n", "slug").values_list("slug", flat=True)), None)
+        assert entity is not None, "the article pages made no panel, so no entity has a page"
         try:
             yield Site(url, story, article, entity, _cookie(staff), _cookie(reader))
         finally:
@@ -199,7 +203,7 @@ def _database(django_db_blocker) -> Iterator[None]:
 
 
 def _pages(site: Site) -> dict[str, str]:
-    pages = {
+    return {
         "front": "/",
         "section": "/section/business/",
         "story": f"/story/{site.story.pk}/",
@@ -207,10 +211,8 @@ def _pages(site: Site) -> dict[str, str]:
         "search": "/search/?q=economy",
         "latest": "/latest/",
         "sources": "/sources/",
+        "entity": f"/entity/{site.entity}/",
     }
-    if site.entity:
-        pages["entity"] = f"/entity/{site.entity}/"
-    return pages
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
