@@ -81,6 +81,13 @@ BROKEN_WORDS_JS = """(selector) => {
 }"""
 
 
+# The parts of a meta line ("1 year ago", "3 articles", "0 comments") laid out on more than one line.
+SPLIT_PARTS_JS = """() => [...document.querySelectorAll(
+    '.meta time, .meta .date-unknown, .meta .outlets, .meta .count, .meta .comment-count')]
+  .filter((e) => new Set([...e.getClientRects()].map((r) => Math.round(r.top))).size > 1)
+  .map((e) => e.textContent)"""
+
+
 @dataclass
 class Site:
     url: str
@@ -233,6 +240,8 @@ def test_screens_read_well(browser, news_site: Site, size: str, scheme: str) -> 
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if overflow > 1:
                 problems.append(f"{name}: {overflow}px wider than the {size} screen")
+            if split := page.evaluate(SPLIT_PARTS_JS):
+                problems.append(f"{name}: split across lines: {split[:3]}")
             body = page.inner_text("main")
             if re.search(r"\d\.\d\d similar|\d+ days?, \d+:\d\d:\d\d|outlet' own", body):
                 problems.append(f"{name}: machinery numbers or broken wording")
