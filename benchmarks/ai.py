@@ -191,12 +191,20 @@ def _ner_scores(
 
 
 def task_ner(data: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """Each model named (comma-separated) scored three ways in one run: its raw entities ("model"), the
+    """Each model named (comma-separated) scored four ways in one run: its raw entities ("model"), the
     entity layer readers see without the rules of `entity_rules` ("layer_without_rules", what the
-    panel showed before them), and with them ("layer")."""
+    panel showed before them), with them ("layer"), and each mention with the kind of the entity it
+    is linked into within its document ("linked": the list a panel shows it in, where "Carroll" after
+    "Mark Carroll" is the person's whatever the model called that mention)."""
     from spacy.tokens import Doc
 
-    from newsdesk.pipeline.text.entities import load_nlp, mention_kind, mentions_from_doc
+    from newsdesk.pipeline.text.entities import (
+        link_mentions,
+        load_nlp,
+        mention_kind,
+        mentions_from_doc,
+        normalise_name,
+    )
 
     docs: dict[str, list[dict[str, Any]]] = {}
     for rec in _jsonl(data / "conll2003-en" / "ner.jsonl"):
@@ -217,7 +225,7 @@ def task_ner(data: Path, args: argparse.Namespace) -> dict[str, Any]:
         t0 = time.perf_counter()
         parsed = list(nlp.pipe([Doc(nlp.vocab, words=w) for w in words_per_doc], batch_size=16))
         seconds = time.perf_counter() - t0
-        raw, plain, ruled = [], [], []
+        raw, plain, ruled, linked = [], [], [], []
         for doc in parsed:
             raw.append({(e.start, e.end, _CONLL[e.label_]) for e in doc.ents if e.label_ in _CONLL})
             for rules, into in ((False, plain), (True, ruled)):
@@ -227,10 +235,20 @@ def task_ner(data: Path, args: argparse.Namespace) -> dict[str, Any]:
                     if span is not None:
                         spans.add((span.start, span.end, _LAYER[mention_kind(m)]))
                 into.append(spans)
+            mentions = mentions_from_doc(doc)
+            kind_of = {n.lower(): e.kind for e in link_mentions(mentions) for n in (e.name, *e.aliases)}
+            spans = set()
+            for m in mentions:
+                span = doc.char_span(m.start, m.end)
+                name = normalise_name(m.text, person=m.kind == "person").lower()
+                if span is not None:
+                    spans.add((span.start, span.end, _LAYER[kind_of.get(name) or mention_kind(m)]))
+            linked.append(spans)
         out[model] = {
             "model": _ner_scores(raw, golds),
             "layer_without_rules": _ner_scores(plain, golds),
             "layer": _ner_scores(ruled, golds),
+            "linked": _ner_scores(linked, golds),
             "tokens_per_s": round(n_tokens / seconds),
         }
     return out

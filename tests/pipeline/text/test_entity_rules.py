@@ -289,3 +289,29 @@ def test_common_words_with_the_model(nlp: Any) -> None:
     names = {e.name for e in link_mentions(find_mentions(text, nlp=nlp))}
     assert not names & {"Family", "State", "Shadow", "Election", "Trade"}, names
     assert names >= {"Patricia Hewitt", "Oliver Letwin", "Gordon Brown", "Tony Blair"}
+
+
+def test_a_persons_surname_is_that_person_whatever_the_model_called_it() -> None:
+    # BBC Sport's way (sport/007): the full name once, then the surname, which the model read as an
+    # organisation twice and so outvoted the person.
+    text = (
+        "Mark Carroll will make his debut. Carroll has stepped up his form, and Carroll beat Alan Webb. "
+        "Manchester United won. United lead the league. United scored. "
+        "The London UKIP branch met UKIP, and UKIP agreed."
+    )
+    tagged = [
+        ("Mark Carroll", "PERSON"),
+        ("Carroll", "ORG"),
+        ("Carroll", "ORG"),
+        ("Alan Webb", "PERSON"),
+        ("Manchester United", "PERSON"),
+        ("United", "ORG"),
+        ("United", "ORG"),
+        ("London UKIP", "PERSON"),
+        ("UKIP", "ORG"),
+        ("UKIP", "ORG"),
+    ]
+    linked = {e.name: (e.kind, e.count) for e in link_mentions(_mentions(text, tagged))}
+    assert linked["Mark Carroll"] == ("person", 3)
+    # Where the model took a club or a party for a person, its short form still says what it is.
+    assert linked["United"][0] == "organisation" and linked["UKIP"][0] == "organisation"

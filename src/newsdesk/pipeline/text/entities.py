@@ -113,6 +113,10 @@ _HONORIFICS = re.compile(
 
 
 _PERSONAL_HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+", re.IGNORECASE)
+# A word of a personal name as news prints it: "Mark", "O'Leary", "McIndoe", "Henin-Hardenne".
+_NAME_WORD = re.compile(r"^(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z][a-z]+)*$")
+# The model sometimes reads a club as a person ("Manchester United"); its short form is the club's.
+_TEAM_WORDS = frozenset(["united", "city", "villa", "rovers", "athletic", "albion", "wanderers", "rangers"])
 
 
 class NLPUnavailableError(RuntimeError):
@@ -294,6 +298,17 @@ def slugify(name: str) -> str:
     return slug or "entity"
 
 
+def _looks_like_a_personal_name(name: str) -> bool:
+    """Two to four capitalised name words, none a function word or a club's: "Mark Carroll", not "Meet
+    The Fockers", "London UKIP" or "Aston Villa" (each read as a person by the model somewhere)."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 4
+        and all(_NAME_WORD.match(w) and w.lower() not in _ACRONYM_STOPWORDS for w in words)
+        and words[-1].lower() not in _TEAM_WORDS
+    )
+
+
 def _is_acronym(name: str) -> bool:
     bare = name.replace(".", "").replace("&", "")
     return 2 <= len(bare) <= 8 and bare.isalpha() and bare.isupper()
@@ -411,6 +426,11 @@ def _link(groups: list[_Group]) -> list[Entity]:
                 candidates.append(p)
         if candidates:
             best = max(candidates, key=lambda p: p.count)
+            # The person's surname, whatever the model called it: "Mark Carroll … Carroll has stepped
+            # up his form" is one runner, not a runner and an organisation that outvotes him (on the
+            # BBC corpus "Mourinho", "Wenger" and "Davenport" were organisations and places so).
+            if not _is_acronym(name) and _looks_like_a_personal_name(main_name(best)):
+                g.kinds = Counter({"person": g.count})
             best.merge(g)
             g.names.clear()
     merged = [g for g in merged if g.names]
