@@ -38,3 +38,12 @@ def test_keyphrases_and_hashtags() -> None:
     assert any(t.startswith("#Solar") for t in tags)
     assert "#FlewToWashington" not in tags
     assert len(tags) == len({t.lower() for t in tags})
+
+
+def test_hashtags_never_cut_a_persons_name_nor_tag_a_day_or_an_office() -> None:
+    # The keyphrases YAKE found in a BBC report ("… the Trade and Industry Secretary Patricia Hewitt …
+    # told GMTV's Sunday programme"): as hashtags they read #SecretaryPatricia, #GMTVSunday and
+    # #IndustrySecretary under the article.
+    phrases = ["Secretary Patricia", "maternity pay", "GMTV Sunday", "Industry Secretary", "Hewitt said"]
+    tags = hashtags(phrases, entities=["Patricia Hewitt"], people=["Patricia Hewitt", "Tony Blair"])
+    assert tags == ["#PatriciaHewitt", "#MaternityPay"]

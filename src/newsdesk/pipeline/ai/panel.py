@@ -179,7 +179,7 @@ def _build(
         word_count=words,
         reading_time_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)) if words else 0,
         keyphrases=phrases,
-        hashtags=hashtags(phrases, entities=named),
+        hashtags=hashtags(phrases, entities=named, people=[e.name for e in entities if e.kind == "person"]),
         mentions=mentions,
         embeddings=emb,
         embedder_name=embedder_name,

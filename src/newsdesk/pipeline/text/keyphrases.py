@@ -11,6 +11,21 @@ from typing import Any
 __all__ = ["Keyphrase", "extract_keyphrases", "hashtags"]
 
 _INNER_STOPWORD = re.compile(r"\s(?:to|of|in|on|at|for|and|the|a|an|by|with|from)\s", re.IGNORECASE)
+# Words that make a keyphrase a poor hashtag: a day or month ("GMTV's Sunday programme" gave
+# #GMTVSunday) and an office ("the Trade and Industry Secretary" gave #IndustrySecretary).
+_DATE_WORDS = frozenset(
+    [
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+        "february", "march", "april", "june", "july", "august", "september", "october", "november",
+        "december",
+    ]
+)  # fmt: skip
+_OFFICES = frozenset(
+    [
+        "secretary", "minister", "chancellor", "spokesman", "spokeswoman", "spokesperson", "chairman",
+        "chairwoman", "chair", "chief", "president", "director", "leader",
+    ]
+)  # fmt: skip
 _MAX_CHARS = 20_000  # YAKE is quadratic-ish in candidates; the opening of an article carries its topics
 
 
@@ -55,16 +70,37 @@ def _tag(phrase: str) -> str:
     return "#" + "".join(w if w.isupper() else w[:1].upper() + w[1:] for w in words) if words else ""
 
 
+def _cuts_a_name(words: Sequence[str], names: Iterable[Sequence[str]]) -> bool:
+    """Whether the phrase holds part of a person's name but not all of it: "Secretary Patricia" of
+    "Trade and Industry Secretary Patricia Hewitt" is neither a topic nor the person; nor is "Blair
+    Pledges" (a surname and the headline's verb)."""
+    have = set(words)
+    return any(have & set(name) and not set(name) <= have for name in names)
+
+
 def hashtags(
-    keyphrases: Iterable[Keyphrase | str], *, entities: Sequence[str] = (), limit: int = 5
+    keyphrases: Iterable[Keyphrase | str],
+    *,
+    entities: Sequence[str] = (),
+    people: Sequence[str] = (),
+    limit: int = 5,
 ) -> list[str]:
-    """CamelCase hashtags from keyphrases (entity names first), without duplicates or pure numbers."""
+    """CamelCase hashtags from keyphrases (entity names first), without duplicates or pure numbers.
+    `people`: the full names of the people the text mentions; a keyphrase that cuts one is no hashtag."""
     out: list[str] = []
     seen: set[str] = set()
+    cut = [n.lower().split() for n in people]
     for item in [*entities, *keyphrases]:
         phrase = item.text if isinstance(item, Keyphrase) else str(item)
         if _INNER_STOPWORD.search(phrase):
             continue  # "flew to Washington" reads badly as #FlewToWashington
+        words = phrase.lower().split()
+        if not words:
+            continue
+        if item not in entities and (
+            _cuts_a_name(words, cut) or _DATE_WORDS & set(words) or words[-1] in _OFFICES
+        ):
+            continue
         tag = _tag(phrase)
         key = tag[1:].lower()
         if len(tag) < 3 or key.isdigit() or key in seen or any(key in s or s in key for s in seen):
