@@ -2,10 +2,10 @@
 loopback and fetched through the real fetcher, plus a subset of the BBC corpus imported from files.
 
 One ingest for the module (CI time matters): the data stays in the test database for every test
-here and is removed at the end. Screenshots of front, section, story, article, entity, search and
-sources at 1280 px and 390 px, light and dark (and a signed-in reader's For you and Top 8), go to
-test-artifacts/e2e/screens/; each page is also
-checked for what a reader would notice: horizontal overflow on a phone, words broken mid-word,
+here and is removed at the end. Screenshots of front, section, story, article (a feed's teaser, and a
+BBC report with its AI panel), entity, search, latest and sources at 1280 px and 390 px, light and
+dark (and a signed-in reader's For you, Top 8 and follows), go to test-artifacts/e2e/screens/; each
+page is also checked for what a reader would notice: horizontal overflow on a phone, words broken mid-word,
 navigation wrapping, raw numbers from the machinery.
 """
 
@@ -93,6 +93,7 @@ class Site:
     url: str
     story: Story
     article: Article
+    full_article: Article  # a BBC report: whole text, so its page has an AI panel
     entity: str
     staff_cookie: str
     reader_cookie: str
@@ -186,13 +187,14 @@ def news_site(shared_data: Path, django_db_setup, django_db_blocker, tmp_path_fa
         # An article page makes its panel (no worker runs), which stores the entities it names: a
         # BBC article, whose text is whole (the feeds give teasers).
         bbc = Article.objects.filter(source__title="BBC News Politics").order_by("pk").first()
+        assert bbc is not None
         for item in (article, bbc):
             Client().get(f"/article/{item.pk}/")
         most = EntityMention.objects.values("slug").annotate(n=Count("article", distinct=True))
         entity = next(iter(most.order_by("-n", "slug").values_list("slug", flat=True)), None)
         assert entity is not None, "the article pages made no panel, so no entity has a page"
         try:
-            yield Site(url, story, article, entity, _cookie(staff), _cookie(reader))
+            yield Site(url, story, article, bbc, entity, _cookie(staff), _cookie(reader))
         finally:
             server.terminate()
             server.join()
@@ -215,6 +217,7 @@ def _pages(site: Site) -> dict[str, str]:
         "section": "/section/business/",
         "story": f"/story/{site.story.pk}/",
         "article": f"/article/{site.article.pk}/",
+        "article-panel": f"/article/{site.full_article.pk}/",
         "search": "/search/?q=economy",
         "latest": "/latest/",
         "sources": "/sources/",
