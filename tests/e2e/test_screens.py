@@ -243,6 +243,13 @@ def test_screens_read_well(browser, news_site: Site, size: str, scheme: str) -> 
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if overflow > 1:
                 problems.append(f"{name}: {overflow}px wider than the {size} screen")
+            if name == "article-panel":  # a question is a sentence: its field takes the panel's row
+                field, row = (
+                    page.locator("form.ask input").bounding_box(),
+                    page.locator(".ai-panel").bounding_box(),
+                )
+                if not (field and row and field["width"] > 0.6 * row["width"]):
+                    problems.append(f"{name}: the question field is {field and field['width']}px wide")
             if split := page.evaluate(SPLIT_PARTS_JS):
                 problems.append(f"{name}: split across lines: {split[:3]}")
             body = page.inner_text("main")
