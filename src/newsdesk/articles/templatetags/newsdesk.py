@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.pipeline import sanitize
 from newsdesk.pipeline.text.dates import describe_value
+from newsdesk.pipeline.text.sentences import quoted_whole
 
 register = template.Library()
 
@@ -81,6 +82,13 @@ def when(event: Any) -> str:
     such as "2026-W48" or "198": its stored label, else read from its value, else the text's own words."""
     get = event.get if isinstance(event, dict) else lambda key: getattr(event, key, None)
     return str(get("label") or describe_value(str(get("value") or "")) or get("expression") or "")
+
+
+@register.filter
+def quoted(sentence: str) -> str:
+    """A cited sentence shown alone, with the quotation mark it lacks when it comes from inside a quote
+    of several sentences (the stored sentence stays as the source wrote it)."""
+    return quoted_whole(str(sentence))
 
 
 @register.filter(is_safe=True)

@@ -7,7 +7,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Sentence", "sentences_from_doc", "split_sentences"]
+__all__ = ["Sentence", "quoted_whole", "sentences_from_doc", "split_sentences"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +76,25 @@ def sentences_from_doc(doc: Any) -> list[Sentence] | None:
             at = line.start() + (len(piece) - len(piece.lstrip()))
             out.append(Sentence(len(out), stripped, at, at + len(stripped)))
     return out
+
+
+def quoted_whole(sentence: str) -> str:
+    """A sentence cut from a quotation of several, with the quotation mark it lacks: shown alone,
+    'We will extend the pay, that's the extra £1,400."' reads as the article's own claim until its
+    closing mark. The mark is added at the end that has none; the words stay the source's."""
+    text = sentence.strip()
+    if not text:
+        return sentence
+    opens, closes = text.count("“"), text.count("”")
+    if opens != closes:
+        if closes > opens and not text.startswith("“"):
+            return "“" + text
+        if opens > closes and text.startswith("“"):
+            return text + "”"
+        return text
+    if text.count('"') % 2:
+        if text.endswith('"') and not text.startswith('"'):
+            return '"' + text
+        if text.startswith('"') and not text.endswith('"'):
+            return text + '"'
+    return text
