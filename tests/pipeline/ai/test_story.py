@@ -70,3 +70,19 @@ def test_an_undated_article_adds_only_the_dates_it_states() -> None:
     assert mine == [("2019", "2019")]  # "on Sunday" has no day to be resolved against
     theirs = [e.value for e in panel.timeline if e.article_id == "a1"]
     assert theirs == ["2025-03-02"]
+
+
+def test_a_reissued_telling_of_a_date_is_listed_once() -> None:
+    # The BBC corpus holds reissued copies of one report; its story timeline listed each date twice.
+    first = (
+        "McCaughrean, who went into magazine publishing after studying teaching, previously won the "
+        "category in 1987 with A Little Lower than Angels."
+    )
+    again = "Children's winner " + first.replace("the category", "the Whitbread Prize")
+    other = "The Whitbread Prize was first awarded in 1971."
+    articles = [
+        StoryArticle("a", "BBC News", "Levy tipped for prize", first, None),
+        StoryArticle("b", "BBC News", "Levy tipped for Whitbread prize", again + " " + other, None),
+    ]
+    timeline = explain_story(articles, embedder=HashingEmbedder()).timeline
+    assert [(e.value, e.article_id) for e in timeline] == [("1971", "b"), ("1987", "a")]

@@ -7,6 +7,7 @@ An article with no known publish time gives only the absolute dates it states (s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -66,14 +67,27 @@ def build_timeline(
     return sorted(events.values(), key=_key)
 
 
+# Two tellings of one date whose words overlap this much (Jaccard) are one telling: a syndicated or
+# reissued copy ("McCaughrean, who went into magazine publishing …" and "Children's winner
+# McCaughrean, who went into magazine publishing …" in the BBC corpus), listed once.
+SAME_TELLING = 0.7
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text.lower()))
+
+
 def merge_timelines(timelines: Sequence[Sequence[TimelineEvent]]) -> list[TimelineEvent]:
-    """Several articles' timelines as one, sorted; each outlet's telling of a date is kept."""
-    seen: set[tuple[str, str | None, int]] = set()
+    """Several articles' timelines as one, sorted; each differently worded telling of a date is kept,
+    the first of near-identical ones only."""
+    told: dict[str, list[frozenset[str]]] = {}
     out = []
     for tl in timelines:
         for e in tl:
-            k = (e.value, e.article_id, e.sentence_index)
-            if k not in seen:
-                seen.add(k)
-                out.append(e)
+            words = _words(e.sentence)
+            earlier = told.setdefault(e.value, [])
+            if any(len(words & w) >= SAME_TELLING * len(words | w) for w in earlier):
+                continue
+            earlier.append(words)
+            out.append(e)
     return sorted(out, key=_key)
