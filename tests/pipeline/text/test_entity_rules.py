@@ -315,3 +315,14 @@ def test_a_persons_surname_is_that_person_whatever_the_model_called_it() -> None
     assert linked["Mark Carroll"] == ("person", 3)
     # Where the model took a club or a party for a person, its short form still says what it is.
     assert linked["United"][0] == "organisation" and linked["UKIP"][0] == "organisation"
+
+
+def test_a_trade_before_a_full_name_and_mp_after_it_are_no_part_of_the_name() -> None:
+    # The model takes a sentence-opening trade into the name: the BBC corpus's panels listed "Rapper
+    # Kanye West", "Novelist Arthur Hailey" and "Ruth Kelly MP" among people, each beside the plain name.
+    text = "Rapper Kanye West leads the race. West said so. Ruth Kelly MP agreed. Star Wars opens."
+    tagged = [("Rapper Kanye West", "PERSON"), ("West", "PERSON"), ("Ruth Kelly MP", "PERSON")]
+    names = {e.name for e in link_mentions(_mentions(text, tagged))}
+    assert names == {"Kanye West", "Ruth Kelly"}
+    # Only before a whole name: a one-word name keeps its word ("Star" is a name here, not a trade).
+    assert {e.name for e in link_mentions(_mentions(text, [("Star Wars", "PERSON")]))} == {"Star Wars"}

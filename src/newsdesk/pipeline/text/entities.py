@@ -113,6 +113,18 @@ _HONORIFICS = re.compile(
 
 
 _PERSONAL_HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr)\.?\s+", re.IGNORECASE)
+# A trade written before a full name at a sentence's start, which the model takes into the person's
+# name ("Rapper Kanye West", "Novelist Arthur Hailey" on the BBC corpus); cut only before two or more
+# capitalised words, so the name that stays is a whole one. And the "MP" after an MP's name.
+_TRADE = re.compile(
+    r"^(?:rapper|singer|songwriter|novelist|author|writer|poet|comedian|actor|actress|director|conductor|"
+    r"composer|presenter|broadcaster|chef|designer|artist|producer|guitarist|drummer|star|striker|"
+    r"midfielder|defender|goalkeeper|winger|coach|manager|skipper|batsman|bowler|jockey|boxer|"
+    r"veteran|teenager|photographer|playwright|businessman|businesswoman|tycoon|billionaire)\s+"
+    r"(?=[A-Z][\w'-]*\s+[A-Z])",
+    re.IGNORECASE,
+)
+_MP_AFTER = re.compile(r"(?<=\w)(\s+\S+)\s+MP$")  # "Frank Field MP"; "Tory MP" is left alone
 # A word of a personal name as news prints it: "Mark", "O'Leary", "McIndoe", "Henin-Hardenne".
 _NAME_WORD = re.compile(r"^(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:[-'][A-Z][a-z]+)*$")
 # The model sometimes reads a club as a person ("Manchester United"); its short form is the club's.
@@ -286,6 +298,8 @@ def normalise_name(text: str, *, person: bool = True) -> str:
     name = name.strip(" \t\"'“”‘’()[],;:-")
     name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
     name = (_HONORIFICS if person else _PERSONAL_HONORIFICS).sub("", name)
+    if person:
+        name = _MP_AFTER.sub(r"\1", _TRADE.sub("", name))
     return name.strip(" .,") if not _is_acronym(name) else name.strip(" ,")
 
 
