@@ -22,6 +22,14 @@ def _card(page: str, headline: str) -> str:
     return next(c for c in cards if headline in c)
 
 
+def _front_card_muting(client: Client, outlet: str, headline: str) -> str:
+    """The front page's card of `headline` for a reader signed in who mutes `outlet`."""
+    reader = User.objects.create_user("jo")
+    changes.mute(reader, "source", str(builders.source(outlet).pk))
+    client.force_login(reader)
+    return _card(client.get("/").content.decode(), headline)
+
+
 def test_the_card_names_the_outlet_whose_headline_it_shows(client: Client) -> None:
     # Harbour Times' report is the headline; Coast Post's report came ten minutes earlier.
     builders.story("Harbour bridge reopens", ["Harbour Times", "Coast Post"])
@@ -40,10 +48,7 @@ def test_without_the_headlines_report_a_card_shows_its_own_reports_title(client:
     # A reader who mutes the outlet whose headline the story took sees the other outlet's report,
     # under that report's own title: never one outlet's headline beside another's name.
     builders.story("Harbour bridge reopens", ["Harbour Times", "Coast Post"])
-    reader = User.objects.create_user("jo")
-    changes.mute(reader, "source", str(builders.source("Harbour Times").pk))
-    client.force_login(reader)
-    card = _card(client.get("/").content.decode(), "Harbour bridge reopens")
+    card = _front_card_muting(client, "Harbour Times", "Harbour bridge reopens")
     assert re.search(r'<a class="title"[^>]*>Harbour bridge reopens \(Coast Post\)</a>', card)
     assert '<span class="name">Coast Post</span>' in card and "Harbour Times" not in card
 
@@ -54,10 +59,7 @@ def test_a_card_shows_a_report_before_an_opinion_piece(client: Client) -> None:
     story.articles.filter(source__title="Bay Herald").update(
         title="Opinion | The bridge should never have shut"
     )
-    reader = User.objects.create_user("jo")
-    changes.mute(reader, "source", str(builders.source("Harbour Times").pk))
-    client.force_login(reader)
-    card = _card(client.get("/").content.decode(), "Harbour bridge reopens")
+    card = _front_card_muting(client, "Harbour Times", "Harbour bridge reopens")
     assert re.search(r'<a class="title"[^>]*>Harbour bridge reopens \(Coast Post\)</a>', card)
     assert '<span class="name">Coast Post</span>' in card and "Opinion" not in card
 

@@ -98,8 +98,9 @@ __all__ = [
 ]
 
 HEADLINE_MAX_WORDS = 20  # a longer title reads as a sentence: it heads a story only when no other can
-# "Opinion | Mexico's Judicial-Election Farce" (the WSJ's and the NYT's label; 66 rssarch titles): a
-# columnist's view of the event, not the event. It heads a story only when no report can.
+# "Opinion | Mexico's Judicial-Election Farce" (the WSJ's and the NYT's label; 66 titles in the rssarch
+# snapshots, repeats across snapshots counted): a columnist's view of the event, not the event. It heads
+# a story only when no report can.
 OPINION_TITLE = re.compile(r"^\s*(?:opinion|op-ed|editorial)\s*[|:]", re.IGNORECASE)
 
 
